@@ -1,0 +1,116 @@
+package io.pushhub.api;
+
+import io.pushhub.config.HubConfig;
+import io.pushhub.hub.ConnectionRegistry;
+import io.pushhub.hub.PushTarget;
+import io.pushhub.scheduling.DemoJobs;
+import io.pushhub.security.AuthenticationException;
+import io.pushhub.security.HandshakeAuthenticator;
+import io.pushhub.security.Identity;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpSession;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.io.StringReader;
+import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+/**
+ * {@code POST /api/demo/jobs}: starts a demo job that reports progress to the caller. The caller is the connection
+ * named in the body ({@code {"connectionId":"c-..."}}), else the user of the bearer JWT, else the anonymous user of
+ * the caller's HTTP session (the same one its WebSocket got). No publisher credentials needed: a job only ever
+ * pushes to its caller.
+ */
+@Path("demo/jobs")
+@RequestScoped
+@Produces(MediaType.APPLICATION_JSON)
+public class DemoResource {
+
+    @Inject
+    DemoJobs jobs;
+
+    @Inject
+    HubConfig config;
+
+    @Inject
+    HandshakeAuthenticator authenticator;
+
+    @Inject
+    ConnectionRegistry registry;
+
+    @Context
+    HttpServletRequest request;
+
+    @Context
+    HttpHeaders headers;
+
+    @POST
+    @Operation(summary = "Start a demo job that pushes progress updates to the caller")
+    public Response start(String body) {
+        if (!config.demoEnabled()) {
+            throw ApiError.of(404, "not_found", "demo jobs are disabled (pushhub.demo.enabled=false)");
+        }
+        if (jobs.running() >= config.demoMaxJobs()) {
+            throw ApiError.of(429, "too_many_jobs", "at most " + config.demoMaxJobs() + " demo jobs may run at once");
+        }
+        PushTarget target = caller(body);
+        DemoJobs.Job job = jobs.start(target);
+        return Response.accepted(Json.createObjectBuilder()
+                        .add("jobId", job.id())
+                        .add("steps", job.steps())
+                        .add("intervalMillis", job.intervalMillis())
+                        .add("scope", job.scope())
+                        .add("target", job.target())
+                        .build()
+                        .toString())
+                .build();
+    }
+
+    private PushTarget caller(String body) {
+        if (body != null && !body.isBlank()) {
+            JsonValue v;
+            try (JsonReader r = Json.createReader(new StringReader(body))) {
+                v = r.readValue();
+            } catch (RuntimeException e) {
+                throw ApiError.of(400, "bad_json", "request body is not valid JSON");
+            }
+            if (!(v instanceof JsonObject obj)) {
+                throw ApiError.badRequest("request body must be a JSON object");
+            }
+            JsonValue id = obj.get("connectionId");
+            if (id != null) {
+                if (!(id instanceof JsonString s)) {
+                    throw ApiError.badRequest("'connectionId' must be a string");
+                }
+                if (registry.find(s.getString()) == null) {
+                    throw ApiError.unknownConnections(List.of(s.getString()));
+                }
+                return new PushTarget.Connections(List.of(s.getString()));
+            }
+        }
+        String token = HandshakeAuthenticator.findToken(java.util.Map.of(), headers.getRequestHeaders());
+        HttpSession session = request.getSession(false);
+        if (token == null && session == null) {
+            throw ApiError.badRequest("cannot tell who you are: send {\"connectionId\":\"c-...\"} (from your welcome "
+                    + "frame), a bearer JWT, or the session cookie of the page that opened the WebSocket");
+        }
+        try {
+            Identity id = authenticator.authenticate(token, session == null ? null : session.getId());
+            return new PushTarget.Users(List.of(id.userId()));
+        } catch (AuthenticationException e) {
+            throw ApiError.of(e.status(), e.code(), e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,178 @@
+package io.pushhub.api;
+
+import io.pushhub.hub.PushTarget;
+import io.pushhub.hub.TopicRules;
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import jakarta.json.stream.JsonParsingException;
+import java.io.StringReader;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A validated {@code POST /api/push} body.
+ *
+ * <pre>
+ * {"data": any JSON,                                  required
+ *  "topic": "news" | "topics": ["a","b"]              \
+ *  "user": "alice" | "users": ["alice","bob"]          &gt; at most one kind; none = everyone
+ *  "connection": "c-..." | "connections": ["c-..."]   /
+ *  "at": "2026-11-22T10:00:00Z" | "delay": 1500 (ms) or "PT1.5S"}   optional: schedule instead of pushing now
+ * </pre>
+ *
+ * @param deliverAt null to push now
+ */
+public record PushRequest(PushTarget target, JsonValue data, Instant deliverAt) {
+
+    static final int MAX_TARGETS = 1000;
+    private static final Set<String> FIELDS =
+            Set.of("data", "topic", "topics", "user", "users", "connection", "connections", "at", "delay");
+
+    public boolean scheduled() {
+        return deliverAt != null;
+    }
+
+    /** Parses and validates; every problem is an {@link ApiError} 400 naming it. */
+    public static PushRequest parse(String body, Instant now, Duration maxDelay) {
+        if (body == null || body.isBlank()) {
+            throw ApiError.badRequest("request body required: a JSON object with at least 'data'");
+        }
+        JsonValue value;
+        try (JsonReader r = Json.createReader(new StringReader(body))) {
+            value = r.readValue();
+        } catch (JsonParsingException e) {
+            throw ApiError.of(400, "bad_json", "request body is not valid JSON: " + e.getMessage());
+        } catch (RuntimeException e) {
+            throw ApiError.of(400, "bad_json", "request body is not valid JSON");
+        }
+        if (value.getValueType() != JsonValue.ValueType.OBJECT) {
+            throw ApiError.badRequest("request body must be a JSON object");
+        }
+        JsonObject obj = value.asJsonObject();
+        for (String key : obj.keySet()) {
+            if (!FIELDS.contains(key)) {
+                throw ApiError.badRequest("unknown field '" + key + "'; allowed: " + String.join(", ", new java.util.TreeSet<>(FIELDS)));
+            }
+        }
+        if (!obj.containsKey("data")) {
+            throw ApiError.badRequest("field 'data' is required (any JSON value)");
+        }
+        PushTarget target = target(obj);
+        Instant at = when(obj, now, maxDelay);
+        return new PushRequest(target, obj.get("data"), at);
+    }
+
+    private static PushTarget target(JsonObject obj) {
+        List<String> topics = names(obj, "topic", "topics");
+        List<String> users = names(obj, "user", "users");
+        List<String> connections = names(obj, "connection", "connections");
+        int kinds = (topics != null ? 1 : 0) + (users != null ? 1 : 0) + (connections != null ? 1 : 0);
+        if (kinds > 1) {
+            throw ApiError.badRequest("name one kind of target: topic(s), user(s) or connection(s), or none for everyone");
+        }
+        if (topics != null) {
+            for (String t : topics) {
+                String reason = TopicRules.invalidReason(t);
+                if (reason != null) {
+                    throw ApiError.of(400, "invalid_topic", reason);
+                }
+            }
+            return new PushTarget.Topics(topics);
+        }
+        if (users != null) {
+            return new PushTarget.Users(users);
+        }
+        if (connections != null) {
+            return new PushTarget.Connections(connections);
+        }
+        return new PushTarget.All();
+    }
+
+    /** The singular or plural field as a de-duplicated list, or null when neither is present. */
+    private static List<String> names(JsonObject obj, String singular, String plural) {
+        boolean one = obj.containsKey(singular);
+        boolean many = obj.containsKey(plural);
+        if (one && many) {
+            throw ApiError.badRequest("use either '" + singular + "' or '" + plural + "', not both");
+        }
+        if (one) {
+            JsonValue v = obj.get(singular);
+            if (!(v instanceof JsonString s) || s.getString().isBlank()) {
+                throw ApiError.badRequest("'" + singular + "' must be a non-empty string");
+            }
+            return List.of(s.getString());
+        }
+        if (many) {
+            JsonValue v = obj.get(plural);
+            if (!(v instanceof JsonArray arr) || arr.isEmpty()) {
+                throw ApiError.badRequest("'" + plural + "' must be a non-empty array of strings");
+            }
+            if (arr.size() > MAX_TARGETS) {
+                throw ApiError.badRequest("'" + plural + "' has " + arr.size() + " entries; at most " + MAX_TARGETS);
+            }
+            Set<String> out = new LinkedHashSet<>();
+            for (JsonValue e : arr) {
+                if (!(e instanceof JsonString s) || s.getString().isBlank()) {
+                    throw ApiError.badRequest("'" + plural + "' must contain only non-empty strings");
+                }
+                out.add(s.getString());
+            }
+            return new ArrayList<>(out);
+        }
+        return null;
+    }
+
+    private static Instant when(JsonObject obj, Instant now, Duration maxDelay) {
+        boolean hasAt = obj.containsKey("at");
+        boolean hasDelay = obj.containsKey("delay");
+        if (hasAt && hasDelay) {
+            throw ApiError.badRequest("use either 'at' or 'delay', not both");
+        }
+        Instant at = null;
+        if (hasAt) {
+            if (!(obj.get("at") instanceof JsonString s)) {
+                throw ApiError.badRequest("'at' must be an ISO-8601 instant string, e.g. 2026-11-22T10:00:00Z");
+            }
+            try {
+                at = Instant.parse(s.getString());
+            } catch (DateTimeParseException e) {
+                throw ApiError.badRequest("'at' is not an ISO-8601 instant (e.g. 2026-11-22T10:00:00Z): " + s.getString());
+            }
+            if (at.isBefore(now)) {
+                at = now; // already due: deliver as soon as the timer fires
+            }
+        } else if (hasDelay) {
+            JsonValue v = obj.get("delay");
+            Duration d;
+            if (v instanceof JsonNumber n) {
+                d = Duration.ofMillis(n.longValue());
+            } else if (v instanceof JsonString s) {
+                try {
+                    d = Duration.parse(s.getString());
+                } catch (DateTimeParseException e) {
+                    throw ApiError.badRequest("'delay' string is not an ISO-8601 duration (e.g. PT30S): " + s.getString());
+                }
+            } else {
+                throw ApiError.badRequest("'delay' must be milliseconds (number) or an ISO-8601 duration (string)");
+            }
+            if (d.isNegative()) {
+                throw ApiError.badRequest("'delay' must not be negative");
+            }
+            at = now.plus(d);
+        }
+        if (at != null && at.isAfter(now.plus(maxDelay))) {
+            throw ApiError.badRequest("cannot schedule more than " + maxDelay + " ahead (pushhub.scheduled.max-delay)");
+        }
+        return at;
+    }
+}

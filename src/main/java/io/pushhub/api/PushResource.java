@@ -1,0 +1,136 @@
+package io.pushhub.api;
+
+import io.pushhub.config.HubConfig;
+import io.pushhub.hub.Hub;
+import io.pushhub.hub.PushResult;
+import io.pushhub.hub.PushTarget;
+import io.pushhub.scheduling.ScheduledPushes;
+import io.pushhub.security.Publisher;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.time.Instant;
+import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+
+/** {@code POST /api/push}: push now or later; {@code /api/push/scheduled}: list and cancel later pushes. */
+@Path("push")
+@Publisher
+@RequestScoped
+@Produces(MediaType.APPLICATION_JSON)
+@SecurityRequirement(name = "bearer")
+@SecurityRequirement(name = "apiKey")
+public class PushResource {
+
+    @Inject
+    Hub hub;
+
+    @Inject
+    ScheduledPushes scheduled;
+
+    @Inject
+    HubConfig config;
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Push a message now, or schedule it with 'at' or 'delay'")
+    @RequestBody(
+            required = true,
+            content = @Content(
+                    mediaType = MediaType.APPLICATION_JSON,
+                    examples = {
+                        @ExampleObject(name = "topic", value = "{\"topic\":\"news\",\"data\":{\"text\":\"hi\"}}"),
+                        @ExampleObject(name = "users", value = "{\"users\":[\"alice\"],\"data\":{\"n\":1}}"),
+                        @ExampleObject(name = "everyone", value = "{\"data\":\"maintenance at 22:00\"}"),
+                        @ExampleObject(name = "later", value = "{\"topic\":\"news\",\"delay\":\"PT30S\",\"data\":1}")
+                    }))
+    @APIResponse(responseCode = "200", description = "Pushed: {messageId, reached}")
+    @APIResponse(responseCode = "202", description = "Scheduled: {scheduledId, messageId, at}")
+    @APIResponse(responseCode = "400", description = "Malformed body")
+    @APIResponse(responseCode = "401", description = "No or bad credentials")
+    @APIResponse(responseCode = "403", description = "JWT without the publisher group")
+    @APIResponse(responseCode = "404", description = "Unknown connection ids (nothing was pushed)")
+    @APIResponse(responseCode = "429", description = "Too many scheduled pushes pending")
+    public Response push(String body) {
+        Instant now = Instant.now();
+        PushRequest request = PushRequest.parse(body, now, config.scheduledMaxDelay());
+        if (request.target() instanceof PushTarget.Connections c) {
+            List<String> unknown = hub.unknownConnections(c.connectionIds());
+            if (!unknown.isEmpty()) {
+                throw ApiError.unknownConnections(unknown);
+            }
+        }
+        if (request.scheduled()) {
+            if (scheduled.pendingCount() >= config.scheduledMaxPending()) {
+                throw ApiError.of(429, "too_many_scheduled",
+                        "at most " + config.scheduledMaxPending() + " scheduled pushes may be pending");
+            }
+            ScheduledPushes.Entry e = scheduled.schedule(request.target(), request.data(), request.deliverAt());
+            return Response.accepted(Json.createObjectBuilder()
+                            .add("scheduledId", e.id())
+                            .add("messageId", e.messageId())
+                            .add("at", e.at().toString())
+                            .build()
+                            .toString())
+                    .build();
+        }
+        PushResult result = hub.push(request.target(), request.data());
+        return Response.ok(Json.createObjectBuilder()
+                        .add("messageId", result.messageId())
+                        .add("reached", result.reached())
+                        .build()
+                        .toString())
+                .build();
+    }
+
+    @GET
+    @Path("scheduled")
+    @Operation(summary = "Pushes scheduled for later, soonest first")
+    public String pending() {
+        JsonArrayBuilder arr = Json.createArrayBuilder();
+        for (ScheduledPushes.Entry e : scheduled.pending()) {
+            arr.add(toJson(e));
+        }
+        return Json.createObjectBuilder().add("scheduled", arr).build().toString();
+    }
+
+    @DELETE
+    @Path("scheduled/{id}")
+    @Operation(summary = "Cancel a scheduled push")
+    @APIResponse(responseCode = "204", description = "Cancelled; it will not be delivered")
+    @APIResponse(responseCode = "404", description = "No pending push with this id")
+    public Response cancel(@PathParam("id") String id) {
+        if (!scheduled.cancel(id)) {
+            throw ApiError.of(404, "not_found", "no pending scheduled push '" + id + "' (unknown, delivered or cancelled)");
+        }
+        return Response.noContent().build();
+    }
+
+    private static JsonObject toJson(ScheduledPushes.Entry e) {
+        JsonArrayBuilder targets = Json.createArrayBuilder();
+        e.targets().forEach(targets::add);
+        return Json.createObjectBuilder()
+                .add("scheduledId", e.id())
+                .add("messageId", e.messageId())
+                .add("at", e.at().toString())
+                .add("scope", e.scope())
+                .add("targets", targets)
+                .build();
+    }
+}

@@ -1,0 +1,84 @@
+package io.pushhub.hub;
+
+import io.pushhub.delivery.Outbox;
+import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BiConsumer;
+
+/**
+ * One client connection: who it is, what it is subscribed to, and its outbound queue. Created and indexed by the
+ * {@link Hub}; transports hold it only to hand its frames back to the hub.
+ */
+public final class Connection {
+
+    private final String id;
+    private final String userId;
+    private final boolean anonymous;
+    private final Instant openedAt = Instant.now();
+    private final ClientChannel channel;
+    private final Outbox outbox;
+    private final RateLimiter limiter;
+    // Guarded by this connection's monitor together with 'closed', so a subscribe can never race a close.
+    final Set<String> topics = ConcurrentHashMap.newKeySet();
+    boolean closed;
+    volatile long lastRateLimitNotice;
+
+    Connection(
+            String id,
+            String userId,
+            boolean anonymous,
+            ClientChannel channel,
+            RateLimiter limiter,
+            int maxQueuedMessages,
+            long maxQueuedBytes,
+            LongAdder sentTotal,
+            BiConsumer<Connection, Throwable> onSendFailure) {
+        this.id = id;
+        this.userId = userId;
+        this.anonymous = anonymous;
+        this.channel = channel;
+        this.limiter = limiter;
+        this.outbox = new Outbox(
+                channel, cause -> onSendFailure.accept(this, cause), maxQueuedMessages, maxQueuedBytes, sentTotal);
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public String userId() {
+        return userId;
+    }
+
+    public boolean anonymous() {
+        return anonymous;
+    }
+
+    public Instant openedAt() {
+        return openedAt;
+    }
+
+    /** A snapshot of the topics this connection is subscribed to. */
+    public Set<String> topics() {
+        return Set.copyOf(topics);
+    }
+
+    Outbox outbox() {
+        return outbox;
+    }
+
+    ClientChannel channel() {
+        return channel;
+    }
+
+    RateLimiter limiter() {
+        return limiter;
+    }
+
+    @Override
+    public String toString() {
+        return "Connection[" + id + " user=" + userId + "]";
+    }
+}

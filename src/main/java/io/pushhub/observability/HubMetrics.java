@@ -1,0 +1,50 @@
+package io.pushhub.observability;
+
+import io.pushhub.hub.ConnectionRegistry;
+import io.pushhub.hub.HubStats;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.util.function.Function;
+import org.eclipse.microprofile.metrics.Metadata;
+import org.eclipse.microprofile.metrics.MetricRegistry;
+
+/**
+ * Publishes the hub's state on {@code /metrics} (Prometheus format), e.g. {@code pushhub_connections},
+ * {@code pushhub_messages_delivered_total}. Totals are read from {@link HubStats} when scraped, so the hot path only
+ * bumps a {@code LongAdder}; they are exposed as gauges that only ever grow (MicroProfile Metrics 5 has no
+ * function-backed counter).
+ */
+@ApplicationScoped
+public class HubMetrics {
+
+    @Inject
+    MetricRegistry metrics;
+
+    @Inject
+    ConnectionRegistry registry;
+
+    @Inject
+    HubStats stats;
+
+    void register(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
+        gauge("pushhub_connections", "Open WebSocket connections on this node", registry, r -> r.size());
+        gauge("pushhub_users", "Distinct users with at least one connection", registry, r -> r.userCount());
+        gauge("pushhub_subscriptions", "Topic subscriptions on this node", registry, r -> r.subscriptionCount());
+        gauge("pushhub_connections_opened_total", "Connections opened since start", stats, s -> s.connectionsOpened());
+        gauge("pushhub_messages_pushed_total", "Push operations (API, timers, client publishes)", stats, s -> s.pushes());
+        gauge("pushhub_messages_enqueued_total", "Messages accepted into connection queues", stats, s -> s.enqueued());
+        gauge("pushhub_messages_delivered_total", "Frames written to clients", stats, s -> s.delivered());
+        gauge("pushhub_errors_total", "Error frames sent to clients", stats, s -> s.errorTotal());
+        gauge("pushhub_slow_consumer_disconnects_total", "Connections closed because their queue was full", stats,
+                s -> s.slowConsumerDisconnects());
+        gauge("pushhub_send_failures_total", "Sends that failed (connection dropped)", stats, s -> s.sendFailures());
+        gauge("pushhub_handshakes_rejected_total", "WebSocket handshakes refused (origin, token)", stats,
+                s -> s.handshakesRejected());
+    }
+
+    private <T> void gauge(String name, String description, T source, Function<T, Number> fn) {
+        metrics.gauge(Metadata.builder().withName(name).withDescription(description).build(), source, fn);
+    }
+}

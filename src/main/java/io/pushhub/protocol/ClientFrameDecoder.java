@@ -1,0 +1,95 @@
+package io.pushhub.protocol;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import jakarta.json.stream.JsonParsingException;
+import jakarta.websocket.Decoder;
+import java.io.StringReader;
+
+/**
+ * Decodes client text frames. Never throws: a frame that is not valid JSON, has an unknown type or lacks a required
+ * field decodes to an invalid {@link ClientFrame} carrying the error code, so the endpoint can answer with an
+ * {@code error} frame and keep the connection open.
+ */
+public class ClientFrameDecoder implements Decoder.Text<ClientFrame> {
+
+    /** Correlation ids longer than this are cut, so a client cannot make the server echo megabytes. */
+    static final int MAX_ID_LENGTH = 64;
+
+    @Override
+    public ClientFrame decode(String text) {
+        return parse(text);
+    }
+
+    @Override
+    public boolean willDecode(String text) {
+        return true;
+    }
+
+    /** The decoding logic, usable without a WebSocket container (tests, other transports). */
+    public static ClientFrame parse(String text) {
+        JsonValue value;
+        try (JsonReader reader = Json.createReader(new StringReader(text))) {
+            value = reader.readValue();
+        } catch (JsonParsingException e) {
+            return ClientFrame.invalid(null, ErrorCode.BAD_JSON, "frame is not valid JSON: " + e.getMessage());
+        } catch (RuntimeException e) {
+            return ClientFrame.invalid(null, ErrorCode.BAD_JSON, "frame is not valid JSON");
+        }
+        if (value.getValueType() != JsonValue.ValueType.OBJECT) {
+            return ClientFrame.invalid(null, ErrorCode.BAD_JSON, "frame must be a JSON object, got " + typeName(value));
+        }
+        JsonObject obj = value.asJsonObject();
+
+        JsonValue idValue = obj.get("id");
+        String id = null;
+        if (idValue != null && idValue.getValueType() == JsonValue.ValueType.STRING) {
+            id = truncate(((JsonString) idValue).getString());
+        } else if (idValue != null && idValue.getValueType() == JsonValue.ValueType.NUMBER) {
+            id = truncate(idValue.toString());
+        } else if (idValue != null && idValue.getValueType() != JsonValue.ValueType.NULL) {
+            return ClientFrame.invalid(null, ErrorCode.MISSING_FIELD, "field 'id' must be a string or a number");
+        }
+
+        JsonValue typeValue = obj.get("type");
+        if (typeValue == null || typeValue.getValueType() != JsonValue.ValueType.STRING) {
+            return ClientFrame.invalid(id, ErrorCode.UNKNOWN_TYPE, "field 'type' (string) is required");
+        }
+        String typeName = ((JsonString) typeValue).getString();
+        ClientFrame.Type type = ClientFrame.Type.fromWire(typeName);
+        if (type == null) {
+            return ClientFrame.invalid(
+                    id,
+                    ErrorCode.UNKNOWN_TYPE,
+                    "unknown type '" + truncate(typeName) + "'; expected subscribe, unsubscribe, publish, echo or ping");
+        }
+
+        String topic = null;
+        if (type == ClientFrame.Type.SUBSCRIBE || type == ClientFrame.Type.UNSUBSCRIBE || type == ClientFrame.Type.PUBLISH) {
+            JsonValue t = obj.get("topic");
+            if (t == null || t.getValueType() != JsonValue.ValueType.STRING) {
+                return ClientFrame.invalid(id, ErrorCode.MISSING_FIELD, "'" + typeName + "' needs a string field 'topic'");
+            }
+            topic = ((JsonString) t).getString();
+        }
+        JsonValue data = null;
+        if (type == ClientFrame.Type.PUBLISH || type == ClientFrame.Type.ECHO) {
+            data = obj.get("data");
+            if (data == null) {
+                return ClientFrame.invalid(id, ErrorCode.MISSING_FIELD, "'" + typeName + "' needs a field 'data' (any JSON)");
+            }
+        }
+        return new ClientFrame(type, id, topic, data, null);
+    }
+
+    private static String typeName(JsonValue v) {
+        return v.getValueType().name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private static String truncate(String s) {
+        return s.length() <= MAX_ID_LENGTH ? s : s.substring(0, MAX_ID_LENGTH);
+    }
+}

@@ -1,0 +1,38 @@
+package io.pushhub.protocol;
+
+/**
+ * Stable, machine-readable error codes sent in {@code error} frames (WebSocket) and in REST error bodies. Clients may
+ * switch on them; the human message next to them may change.
+ */
+public enum ErrorCode {
+    /** The frame is not valid JSON or not a JSON object. */
+    BAD_JSON("bad_json"),
+    /** The frame's {@code type} is missing or not one the server knows. */
+    UNKNOWN_TYPE("unknown_type"),
+    /** A field the frame type requires is missing or has the wrong JSON type. */
+    MISSING_FIELD("missing_field"),
+    /** The topic name is empty, too long or has characters outside {@code [A-Za-z0-9_.:/@-]}. */
+    INVALID_TOPIC("invalid_topic"),
+    /** The topic exists as a name but this connection may not subscribe to it. */
+    FORBIDDEN_TOPIC("forbidden_topic"),
+    /** Clients may not publish to this topic (only topics matching pushhub.topics.client-publish allow it). */
+    PUBLISH_NOT_ALLOWED("publish_not_allowed"),
+    /** Publishing to a topic requires being subscribed to it. */
+    NOT_SUBSCRIBED("not_subscribed"),
+    /** The connection already holds pushhub.ws.max-subscriptions subscriptions. */
+    TOO_MANY_SUBSCRIPTIONS("too_many_subscriptions"),
+    /** The connection sent frames faster than pushhub.ws.rate.per-second; this frame was ignored. */
+    RATE_LIMITED("rate_limited"),
+    /** Something went wrong on the server; the frame may not have been processed. */
+    INTERNAL("internal");
+
+    private final String code;
+
+    ErrorCode(String code) {
+        this.code = code;
+    }
+
+    public String code() {
+        return code;
+    }
+}

@@ -1,0 +1,99 @@
+package io.pushhub.protocol;
+
+import jakarta.json.JsonValue;
+import jakarta.json.bind.annotation.JsonbProperty;
+import jakarta.json.bind.annotation.JsonbPropertyOrder;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A server-to-client frame. One class for every frame type keeps the JSON-B mapping in one place; fields a type does
+ * not use stay null and are left out of the JSON. Use the static factories, which set exactly the fields that the
+ * type documents in docs/protocol.md.
+ */
+@JsonbPropertyOrder({
+    "type", "id", "for", "code", "message", "connectionId", "userId", "anonymous", "messageId", "scope", "topic",
+    "event", "from", "time", "members", "limits", "data"
+})
+public class ServerFrame {
+
+    public String type;
+    public String id;
+
+    @JsonbProperty("for")
+    public String forType;
+
+    public String code;
+    public String message;
+    public String connectionId;
+    public String userId;
+    public Boolean anonymous;
+    public String messageId;
+    public String scope;
+    public String topic;
+    public String event;
+    public String from;
+    public Long time;
+    public List<String> members;
+    public Map<String, Object> limits;
+    public JsonValue data;
+
+    public static ServerFrame welcome(String connectionId, String userId, boolean anonymous, Map<String, Object> limits) {
+        ServerFrame f = new ServerFrame();
+        f.type = "welcome";
+        f.connectionId = connectionId;
+        f.userId = userId;
+        f.anonymous = anonymous;
+        f.limits = limits;
+        return f;
+    }
+
+    public static ServerFrame ack(String id, ClientFrame.Type forType) {
+        ServerFrame f = new ServerFrame();
+        f.type = "ack";
+        f.id = id;
+        f.forType = forType.wire();
+        return f;
+    }
+
+    public static ServerFrame error(String id, ErrorCode code, String message) {
+        ServerFrame f = new ServerFrame();
+        f.type = "error";
+        f.id = id;
+        f.code = code.code();
+        f.message = message;
+        return f;
+    }
+
+    public static ServerFrame pong(String id, long time) {
+        ServerFrame f = new ServerFrame();
+        f.type = "pong";
+        f.id = id;
+        f.time = time;
+        return f;
+    }
+
+    /** A pushed message. {@code scope} is one of all, user, connection, topic; topic and from may be null. */
+    public static ServerFrame message(String messageId, String scope, String topic, String from, long time, JsonValue data) {
+        ServerFrame f = new ServerFrame();
+        f.type = "message";
+        f.messageId = messageId;
+        f.scope = scope;
+        f.topic = topic;
+        f.from = from;
+        f.time = time;
+        f.data = data;
+        return f;
+    }
+
+    public static ServerFrame presence(String topic, String event, String userId, String connectionId, long time) {
+        ServerFrame f = new ServerFrame();
+        f.type = "presence";
+        f.topic = topic;
+        f.event = event;
+        f.userId = userId;
+        f.connectionId = connectionId;
+        f.time = time;
+        return f;
+    }
+}

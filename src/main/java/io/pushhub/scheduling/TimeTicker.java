@@ -1,0 +1,62 @@
+package io.pushhub.scheduling;
+
+import io.pushhub.config.HubConfig;
+import io.pushhub.hub.ConnectionRegistry;
+import io.pushhub.hub.Hub;
+import io.pushhub.hub.PushTarget;
+import jakarta.ejb.Schedule;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import java.time.Instant;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Publishes the server time to topic {@value #TOPIC} every second, but only while someone is subscribed. Its
+ * heartbeat ({@link #lastTick()}) also feeds the liveness check: a server whose timers stopped firing is not live.
+ */
+@Singleton
+@Startup
+public class TimeTicker {
+
+    public static final String TOPIC = "time";
+    private static final Logger LOG = Logger.getLogger(TimeTicker.class.getName());
+
+    @Inject
+    Hub hub;
+
+    @Inject
+    ConnectionRegistry registry;
+
+    @Inject
+    HubConfig config;
+
+    private volatile Instant lastTick = Instant.now();
+
+    @Schedule(second = "*", minute = "*", hour = "*", persistent = false, info = "pushhub time ticker")
+    void tick() {
+        Instant now = Instant.now();
+        lastTick = now;
+        if (!config.timeEnabled() || !registry.hasSubscribers(TOPIC)) {
+            return;
+        }
+        try {
+            hub.push(
+                    new PushTarget.Topics(List.of(TOPIC)),
+                    Json.createObjectBuilder()
+                            .add("now", now.toString())
+                            .add("epochMillis", now.toEpochMilli())
+                            .build());
+        } catch (RuntimeException e) {
+            // Never let an exception cancel the schedule.
+            LOG.log(Level.WARNING, "time tick failed", e);
+        }
+    }
+
+    public Instant lastTick() {
+        return lastTick;
+    }
+}

@@ -1,0 +1,56 @@
+package io.pushhub.transport.websocket;
+
+import io.pushhub.security.AuthenticationException;
+import io.pushhub.security.HandshakeAuthenticator;
+import io.pushhub.security.Identity;
+import jakarta.enterprise.inject.spi.CDI;
+import jakarta.servlet.http.HttpSession;
+import jakarta.websocket.HandshakeResponse;
+import jakarta.websocket.server.HandshakeRequest;
+import jakarta.websocket.server.ServerEndpointConfig;
+import java.util.List;
+
+/**
+ * Attaches the client's {@link Identity} to the new session (WebSocket 2.1 gives each handshake its own copy of the
+ * user properties). Refusals with an HTTP status happen earlier, in {@link HandshakeFilter}; a handshake that still
+ * fails here (e.g. a token that expired in between) gets no identity and is closed with 1008 on open.
+ *
+ * <p>Endpoint instances still come from the container's default configurator, so they are CDI beans.
+ */
+public class HandshakeConfigurator extends ServerEndpointConfig.Configurator {
+
+    static final String IDENTITY = "pushhub.identity";
+    static final String REFUSAL = "pushhub.refusal";
+
+    @Override
+    public void modifyHandshake(ServerEndpointConfig sec, HandshakeRequest request, HandshakeResponse response) {
+        HandshakeAuthenticator auth = CDI.current().select(HandshakeAuthenticator.class).get();
+        String token = HandshakeAuthenticator.findToken(request.getParameterMap(), request.getHeaders());
+        Object session = request.getHttpSession();
+        String sessionId = session instanceof HttpSession s ? safeId(s) : null;
+        try {
+            sec.getUserProperties().put(IDENTITY, auth.authenticate(token, sessionId));
+        } catch (AuthenticationException e) {
+            sec.getUserProperties().put(REFUSAL, e.getMessage());
+        }
+    }
+
+    @Override
+    public String getNegotiatedSubprotocol(List<String> supported, List<String> requested) {
+        // Only ever select pushhub.v1; a "bearer.<jwt>" offer carries the token and is never echoed back.
+        for (String p : requested) {
+            if (supported.contains(p)) {
+                return p;
+            }
+        }
+        return "";
+    }
+
+    private static String safeId(HttpSession s) {
+        try {
+            return s.getId();
+        } catch (IllegalStateException e) {
+            return null; // invalidated meanwhile
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package io.pushhub.transport.websocket;
+
+import io.pushhub.hub.HubStats;
+import io.pushhub.security.AuthenticationException;
+import io.pushhub.security.HandshakeAuthenticator;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.annotation.WebFilter;
+import jakarta.servlet.http.HttpFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
+import java.io.IOException;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Logger;
+import java.util.stream.Collectors;
+
+/**
+ * Checks a WebSocket handshake before the upgrade, so a refused client gets a plain HTTP answer and the socket never
+ * opens: 403 for an Origin that is not allowed, 401 for a missing (when anonymous is off) or invalid token. Each with
+ * a JSON body saying why.
+ */
+@WebFilter(urlPatterns = HubEndpoint.PATH, asyncSupported = true)
+public class HandshakeFilter extends HttpFilter {
+
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = Logger.getLogger(HandshakeFilter.class.getName());
+
+    @Inject
+    HandshakeAuthenticator authenticator;
+
+    @Inject
+    HubStats stats;
+
+    @Override
+    protected void doFilter(HttpServletRequest req, HttpServletResponse res, FilterChain chain)
+            throws IOException, ServletException {
+        String origin = req.getHeader("Origin");
+        if (!authenticator.originPolicy().allows(origin, req.getHeader("Host"))) {
+            refuse(res, 403, "origin_not_allowed",
+                    "origin " + origin + " may not connect; add it to pushhub.ws.allowed-origins", req);
+            return;
+        }
+        Map<String, List<String>> headers = Collections.list(req.getHeaderNames()).stream()
+                .collect(Collectors.toMap(h -> h, h -> Collections.list(req.getHeaders(h)), (a, b) -> a));
+        Map<String, List<String>> params = req.getParameterMap().entrySet().stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> List.of(e.getValue())));
+        String token = HandshakeAuthenticator.findToken(params, headers);
+        HttpSession session = req.getSession(false);
+        try {
+            authenticator.authenticate(token, session == null ? null : session.getId());
+        } catch (AuthenticationException e) {
+            refuse(res, e.status(), e.code(), e.getMessage(), req);
+            return;
+        }
+        chain.doFilter(req, res);
+    }
+
+    private void refuse(HttpServletResponse res, int status, String code, String message, HttpServletRequest req)
+            throws IOException {
+        stats.handshakeRejected();
+        LOG.info(() -> "refused WebSocket handshake from " + req.getRemoteAddr() + ": " + status + " " + message);
+        res.setStatus(status);
+        res.setContentType("application/json");
+        res.setCharacterEncoding("UTF-8");
+        if (status == 401) {
+            res.setHeader("WWW-Authenticate", "Bearer realm=\"pushhub\"");
+        }
+        res.getWriter().write(Json.createObjectBuilder()
+                .add("status", status)
+                .add("error", code)
+                .add("message", message)
+                .build()
+                .toString());
+    }
+}

@@ -1,0 +1,97 @@
+package io.pushhub.transport.websocket;
+
+import io.pushhub.config.HubConfig;
+import io.pushhub.hub.Connection;
+import io.pushhub.hub.Hub;
+import io.pushhub.protocol.ClientFrame;
+import io.pushhub.protocol.ClientFrameDecoder;
+import io.pushhub.protocol.ErrorCode;
+import io.pushhub.protocol.ServerFrameEncoder;
+import io.pushhub.security.Identity;
+import jakarta.enterprise.context.Dependent;
+import jakarta.inject.Inject;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.DecodeException;
+import jakarta.websocket.OnClose;
+import jakarta.websocket.OnError;
+import jakarta.websocket.OnMessage;
+import jakarta.websocket.OnOpen;
+import jakarta.websocket.Session;
+import jakarta.websocket.server.ServerEndpoint;
+import java.io.IOException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The WebSocket transport at {@value #PATH}: translates frames to hub calls and nothing more. A CDI bean
+ * ({@code @Dependent}, one per connection) so the hub can be injected on Liberty as well as Payara.
+ */
+@Dependent
+@ServerEndpoint(
+        value = HubEndpoint.PATH,
+        subprotocols = {"pushhub.v1"},
+        decoders = ClientFrameDecoder.class,
+        encoders = ServerFrameEncoder.class,
+        configurator = HandshakeConfigurator.class)
+public class HubEndpoint {
+
+    public static final String PATH = "/ws";
+    private static final Logger LOG = Logger.getLogger(HubEndpoint.class.getName());
+
+    @Inject
+    Hub hub;
+
+    @Inject
+    HubConfig config;
+
+    private Connection connection;
+
+    @OnOpen
+    public void open(Session session) throws IOException {
+        Object identity = session.getUserProperties().get(HandshakeConfigurator.IDENTITY);
+        if (!(identity instanceof Identity id)) {
+            Object why = session.getUserProperties().get(HandshakeConfigurator.REFUSAL);
+            session.close(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, String.valueOf(why)));
+            return;
+        }
+        // Larger frames are refused by the container with close code 1009 (too big).
+        session.setMaxTextMessageBufferSize(config.maxFrameBytes());
+        session.setMaxBinaryMessageBufferSize(1024);
+        connection = hub.open(id, new WebSocketChannel(session));
+    }
+
+    @OnMessage
+    public void message(ClientFrame frame) {
+        if (connection != null) {
+            hub.handle(connection, frame);
+        }
+    }
+
+    @OnMessage
+    public void binary(byte[] ignored, Session session) {
+        if (connection != null) {
+            hub.handle(connection, ClientFrame.invalid(null, ErrorCode.BAD_JSON, "binary frames are not supported; send JSON text"));
+        }
+    }
+
+    @OnClose
+    public void close(CloseReason reason) {
+        if (connection != null) {
+            hub.closed(connection);
+        }
+    }
+
+    @OnError
+    public void error(Session session, Throwable t) {
+        if (t instanceof DecodeException) {
+            // Our decoder never throws; kept for decoders a container might wrap.
+            hub.handle(connection, ClientFrame.invalid(null, ErrorCode.BAD_JSON, t.getMessage()));
+            return;
+        }
+        // Usually the peer vanished (reset, timeout); the container closes the session and @OnClose cleans up.
+        LOG.log(Level.FINE, "WebSocket error on " + (connection != null ? connection : session.getId()), t);
+        if (connection != null && !session.isOpen()) {
+            hub.closed(connection);
+        }
+    }
+}

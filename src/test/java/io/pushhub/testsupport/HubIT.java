@@ -1,0 +1,26 @@
+package io.pushhub.testsupport;
+
+import java.io.File;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Base of the integration tests: Arquillian deploys the WAR that {@code mvn package} built (the real artifact, not a
+ * hand-picked subset) to a managed Open Liberty, and the tests talk to it over real sockets as clients.
+ */
+@ExtendWith(ArquillianExtension.class)
+public abstract class HubIT {
+
+    protected static final String HTTP = "http://127.0.0.1:" + System.getProperty("it.http.port", "19080");
+    protected static final String WS = HTTP.replace("http:", "ws:") + "/ws";
+    protected final Api api = new Api(HTTP);
+
+    @Deployment(testable = false)
+    public static WebArchive deployment() {
+        File war = new File(System.getProperty("pushhub.war", "target/pushhub.war"));
+        return ShrinkWrap.createFromZipFile(WebArchive.class, war);
+    }
+}
