@@ -82,10 +82,10 @@ public class Hub {
                 new RateLimiter(config.ratePerSecond(), config.rateBurst()),
                 config.outboxMaxMessages(),
                 config.outboxMaxBytes(),
-                stats.delivered,
+                stats.deliveredCounter(),
                 this::sendFailed);
         registry.add(c);
-        stats.connectionsOpened.increment();
+        stats.countConnectionOpened();
         sendControl(c, ServerFrame.welcome(id, identity.userId(), identity.anonymous(), limits()));
         LOG.fine(() -> "opened " + c);
         return c;
@@ -225,7 +225,7 @@ public class Hub {
         ack.messageId = messageId;
         sendControl(c, ack);
         fanOutTopic(messageId, topic, c.userId(), frame.data());
-        stats.pushes.increment();
+        stats.countPush();
     }
 
     private void presence(String topic, String event, Connection who) {
@@ -249,7 +249,7 @@ public class Hub {
 
     /** As {@link #push(PushTarget, JsonValue)}, with a message id chosen earlier (scheduled pushes). */
     public PushResult push(PushTarget target, JsonValue data, String messageId) {
-        stats.pushes.increment();
+        stats.countPush();
         long now = System.currentTimeMillis();
         int reached = 0;
         if (target instanceof PushTarget.Topics topics) {
@@ -315,7 +315,7 @@ public class Hub {
         Outbox.Offer offer = c.outbox().offer(text, text.length() * 2);
         switch (offer) {
             case ACCEPTED -> {
-                stats.enqueued.increment();
+                stats.countEnqueued();
                 return true;
             }
             case FULL -> {
@@ -340,14 +340,14 @@ public class Hub {
     }
 
     private void slowConsumer(Connection c) {
-        stats.slowConsumerDisconnects.increment();
+        stats.countSlowConsumerDisconnect();
         LOG.warning(() -> "disconnecting slow consumer " + c + ": outbound queue full ("
                 + c.outbox().queuedMessages() + " messages, " + c.outbox().queuedBytes() + " bytes)");
         disconnect(c, CLOSE_SLOW_CONSUMER, "slow consumer: outbound queue full");
     }
 
     private void sendFailed(Connection c, Throwable cause) {
-        stats.sendFailures.increment();
+        stats.countSendFailure();
         LOG.fine(() -> "send to " + c + " failed (" + cause + "); dropping the connection");
         disconnect(c, 1011, "send failed");
     }

@@ -10,14 +10,41 @@ import java.util.concurrent.atomic.LongAdder;
 @ApplicationScoped
 public class HubStats {
 
-    final LongAdder connectionsOpened = new LongAdder();
-    final LongAdder pushes = new LongAdder();
-    final LongAdder enqueued = new LongAdder();
-    final LongAdder delivered = new LongAdder();
-    final LongAdder slowConsumerDisconnects = new LongAdder();
-    final LongAdder sendFailures = new LongAdder();
+    // Private, and only touched through methods: this bean is used through a CDI client proxy, and a field read on
+    // the proxy would see the proxy's own (never incremented) copy.
+    private final LongAdder connectionsOpened = new LongAdder();
+    private final LongAdder pushes = new LongAdder();
+    private final LongAdder enqueued = new LongAdder();
+    private final LongAdder delivered = new LongAdder();
+    private final LongAdder slowConsumerDisconnects = new LongAdder();
+    private final LongAdder sendFailures = new LongAdder();
     private final LongAdder handshakesRejected = new LongAdder();
     private final ConcurrentHashMap<String, LongAdder> errors = new ConcurrentHashMap<>();
+
+    void countConnectionOpened() {
+        connectionsOpened.increment();
+    }
+
+    void countPush() {
+        pushes.increment();
+    }
+
+    void countEnqueued() {
+        enqueued.increment();
+    }
+
+    /** The shared counter each connection's outbox increments per frame written. */
+    LongAdder deliveredCounter() {
+        return delivered;
+    }
+
+    void countSlowConsumerDisconnect() {
+        slowConsumerDisconnects.increment();
+    }
+
+    void countSendFailure() {
+        sendFailures.increment();
+    }
 
     void error(String code) {
         errors.computeIfAbsent(code, c -> new LongAdder()).increment();

@@ -130,6 +130,27 @@ public final class WsClient implements AutoCloseable {
         }
     }
 
+    /**
+     * After a rate-limited flood: retries an echo (each retry waits up to 500 ms for its own reply) until the server
+     * answers again, i.e. until the token bucket has refilled. Fails after 10 s.
+     */
+    public void barrierAfterRateLimit() throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            String id = "recover" + IDS.incrementAndGet();
+            send("{\"type\":\"echo\",\"id\":\"" + id + "\",\"data\":1}");
+            try {
+                JsonObject reply = await("echo " + id, f -> id.equals(f.getString("id", null)), Duration.ofMillis(500));
+                if ("ack".equals(reply.getString("type"))) {
+                    return;
+                }
+            } catch (AssertionError noReplyYet) {
+                // dropped by the limiter; try again
+            }
+        }
+        fail("connection did not recover from rate limiting within 10 s; received: " + seen.size() + " frames");
+    }
+
     /** Waits for the next frame (in arrival order, skipping non-matching ones) that matches. */
     public JsonObject await(String what, Predicate<JsonObject> match, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();

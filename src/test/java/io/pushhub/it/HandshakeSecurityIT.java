@@ -1,0 +1,80 @@
+package io.pushhub.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pushhub.testsupport.HubIT;
+import io.pushhub.testsupport.Jwts;
+import io.pushhub.testsupport.RawHandshake;
+import io.pushhub.testsupport.WsClient;
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Origin checks and JWT identity at the WebSocket handshake. A refused handshake never opens a socket. */
+class HandshakeSecurityIT extends HubIT {
+
+    private static final URI BASE = URI.create(HTTP);
+
+    private static RawHandshake.Answer handshake(String query, Map<String, String> headers) throws Exception {
+        return RawHandshake.send(BASE.getHost(), BASE.getPort(), "/ws" + query, headers);
+    }
+
+    @Test
+    void foreignOriginIsRefusedWith403() throws Exception {
+        RawHandshake.Answer a = handshake("", Map.of("Origin", "https://evil.example"));
+        assertEquals(403, a.status(), a.text());
+        assertTrue(a.text().contains("origin_not_allowed"), a.text());
+    }
+
+    @Test
+    void localhostAndSameOriginAreAllowed() throws Exception {
+        assertEquals(101, handshake("", Map.of("Origin", "http://localhost:3000")).status());
+        assertEquals(101, handshake("", Map.of("Origin", HTTP)).status());
+        assertEquals(101, handshake("", Map.of()).status(), "a client without Origin (not a browser) is allowed");
+    }
+
+    @Test
+    void invalidTokensAreRefusedWith401() throws Exception {
+        String stranger = Jwts.signedByStranger("mallory");
+        String expired = Jwts.token("late", List.of(), Instant.now().minusSeconds(3600));
+        String wrongIssuer = Jwts.withIssuer("iss", "https://someone-else.example");
+        for (String bad : List.of(stranger, expired, wrongIssuer, "garbage.token.here", "nodots")) {
+            RawHandshake.Answer a = handshake("?access_token=" + bad, Map.of());
+            assertEquals(401, a.status(), "token " + bad + ": " + a.text());
+            assertTrue(a.text().contains("invalid_token"), a.text());
+        }
+    }
+
+    @Test
+    void validTokenSetsTheUserId() throws Exception {
+        try (WsClient c = WsClient.connect(WS + "?access_token=" + Jwts.token("alice", List.of()))) {
+            assertEquals("alice", c.userId(), "welcome: " + c.welcome());
+            assertFalse(c.welcome().getBoolean("anonymous"), "welcome: " + c.welcome());
+        }
+    }
+
+    @Test
+    void tokenInAuthorizationHeaderOrSubprotocolAlsoWorks() throws Exception {
+        String token = Jwts.token("henry", List.of());
+        try (WsClient h = WsClient.connect(WS, Map.of("Authorization", List.of("Bearer " + token)))) {
+            assertEquals("henry", h.userId());
+        }
+        try (WsClient p = WsClient.connect(WS, Map.of(), List.of("pushhub.v1", "bearer." + token))) {
+            assertEquals("henry", p.userId());
+            assertEquals("pushhub.v1", p.session().getNegotiatedSubprotocol(), "the token must never be echoed");
+        }
+    }
+
+    @Test
+    void anonymousClientsWithoutSessionGetDistinctIds() throws Exception {
+        try (WsClient a = WsClient.connect(WS);
+                WsClient b = WsClient.connect(WS)) {
+            assertTrue(a.welcome().getBoolean("anonymous"));
+            assertFalse(a.userId().equals(b.userId()), a.userId() + " vs " + b.userId());
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package io.pushhub.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pushhub.testsupport.Api;
+import io.pushhub.testsupport.HubIT;
+import io.pushhub.testsupport.WsClient;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** Health, metrics, OpenAPI and the console page with its anonymous session. */
+class OperationsIT extends HubIT {
+
+    @Test
+    void healthIsUp() throws Exception {
+        Api.Reply ready = api.get("/health/ready", null);
+        assertEquals(200, ready.status(), "ready: " + ready);
+        assertTrue(ready.body().contains("pushhub-hub"), "ready: " + ready);
+        Api.Reply live = api.get("/health/live", null);
+        assertEquals(200, live.status(), "live: " + live);
+        assertTrue(live.body().contains("pushhub-timers"), "live: " + live);
+    }
+
+    @Test
+    void metricsCountConnectionsAndDeliveries() throws Exception {
+        try (WsClient c = WsClient.connect(WS)) {
+            c.subscribe("metered");
+            double deliveredBefore = metric("pushhub_messages_delivered_total");
+            api.push("{\"topic\":\"metered\",\"data\":1}");
+            c.awaitMessage("metered message");
+            c.barrier();
+            // A frame counts as delivered when its send completes; the outbox starts the next send only after that,
+            // so once the second pong is here the message and the first pong are counted.
+            c.barrier();
+            assertTrue(metric("pushhub_connections") >= 1, "connections gauge");
+            assertTrue(metric("pushhub_subscriptions") >= 1, "subscriptions gauge");
+            double deliveredAfter = metric("pushhub_messages_delivered_total");
+            assertTrue(deliveredAfter >= deliveredBefore + 2,
+                    "the message and the first pong must be counted: before " + deliveredBefore + ", after " + deliveredAfter);
+        }
+    }
+
+    private double metric(String name) throws Exception {
+        String body = api.get("/metrics", null).body();
+        Matcher m = Pattern.compile("(?m)^" + name + "(?:\\{[^}]*\\})?\\s+([0-9.eE+-]+)").matcher(body);
+        assertTrue(m.find(), name + " not in /metrics:\n" + body.lines().filter(l -> l.contains("pushhub")).toList());
+        return Double.parseDouble(m.group(1));
+    }
+
+    @Test
+    void openApiDescribesThePushApi() throws Exception {
+        Api.Reply r = api.get("/openapi", null);
+        assertEquals(200, r.status(), "openapi: " + r.status());
+        assertTrue(r.body().contains("/api/push"), "openapi lacks /api/push");
+        assertTrue(r.body().contains("/api/push/scheduled/{id}"), "openapi lacks scheduled push cancel");
+    }
+
+    @Test
+    void consolePageGivesTabsOfOneBrowserTheSameAnonymousUser() throws Exception {
+        Api.Reply page = api.send(HttpRequest.newBuilder(URI.create(HTTP + "/")).GET().build());
+        assertEquals(200, page.status(), "page: " + page.status());
+        assertTrue(page.body().contains("pushhub"), "page body");
+        String cookie = page.headers().allValues("Set-Cookie").stream()
+                .filter(h -> h.startsWith("JSESSIONID="))
+                .map(h -> h.split(";", 2)[0])
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no session cookie: " + page.headers().map()));
+        try (WsClient tab1 = WsClient.connect(WS, Map.of("Cookie", List.of(cookie)));
+                WsClient tab2 = WsClient.connect(WS, Map.of("Cookie", List.of(cookie)))) {
+            assertEquals(tab1.userId(), tab2.userId(), "tabs of one session must share the user");
+            assertTrue(tab1.userId().startsWith("anon-"));
+            // The demo job started from the page (same cookie) reaches both tabs.
+            Api.Reply job = api.send(HttpRequest.newBuilder(URI.create(HTTP + "/api/demo/jobs"))
+                    .header("Cookie", cookie)
+                    .POST(HttpRequest.BodyPublishers.noBody())
+                    .build());
+            assertEquals(202, job.status(), "job: " + job);
+            assertEquals(tab1.userId(), job.json().getString("target"), "job: " + job);
+            tab1.awaitMessage("job update in tab 1");
+            tab2.awaitMessage("job update in tab 2");
+        }
+    }
+}
