@@ -60,10 +60,10 @@ public class DemoResource {
     @Operation(summary = "Start a demo job that pushes progress updates to the caller")
     public Response start(String body) {
         if (!config.demoEnabled()) {
-            throw ApiError.of(404, "not_found", "demo jobs are disabled (pushhub.demo.enabled=false)");
+            throw ApiProblem.of(404, "not_found", "demo jobs are disabled (pushhub.demo.enabled=false)");
         }
         if (jobs.running() >= config.demoMaxJobs()) {
-            throw ApiError.of(429, "too_many_jobs", "at most " + config.demoMaxJobs() + " demo jobs may run at once");
+            throw ApiProblem.of(429, "too_many_jobs", "at most " + config.demoMaxJobs() + " demo jobs may run at once");
         }
         PushTarget target = caller(body);
         DemoJobs.Job job = jobs.start(target);
@@ -84,18 +84,18 @@ public class DemoResource {
             try (JsonReader r = Json.createReader(new StringReader(body))) {
                 v = r.readValue();
             } catch (RuntimeException e) {
-                throw ApiError.of(400, "bad_json", "request body is not valid JSON");
+                throw ApiProblem.of(400, "bad_json", "request body is not valid JSON");
             }
             if (!(v instanceof JsonObject obj)) {
-                throw ApiError.badRequest("request body must be a JSON object");
+                throw ApiProblem.badRequest("request body must be a JSON object");
             }
             JsonValue id = obj.get("connectionId");
             if (id != null) {
                 if (!(id instanceof JsonString s)) {
-                    throw ApiError.badRequest("'connectionId' must be a string");
+                    throw ApiProblem.badRequest("'connectionId' must be a string");
                 }
                 if (registry.find(s.getString()) == null) {
-                    throw ApiError.unknownConnections(List.of(s.getString()));
+                    throw ApiProblem.unknownConnections(List.of(s.getString()));
                 }
                 return new PushTarget.Connections(List.of(s.getString()));
             }
@@ -103,14 +103,14 @@ public class DemoResource {
         String token = HandshakeAuthenticator.findToken(java.util.Map.of(), headers.getRequestHeaders());
         HttpSession session = request.getSession(false);
         if (token == null && session == null) {
-            throw ApiError.badRequest("cannot tell who you are: send {\"connectionId\":\"c-...\"} (from your welcome "
+            throw ApiProblem.badRequest("cannot tell who you are: send {\"connectionId\":\"c-...\"} (from your welcome "
                     + "frame), a bearer JWT, or the session cookie of the page that opened the WebSocket");
         }
         try {
             Identity id = authenticator.authenticate(token, session == null ? null : session.getId());
             return new PushTarget.Users(List.of(id.userId()));
         } catch (AuthenticationException e) {
-            throw ApiError.of(e.status(), e.code(), e.getMessage());
+            throw ApiProblem.of(e.status(), e.code(), e.getMessage());
         }
     }
 }

@@ -27,7 +27,16 @@ public final class ErrorMappers {
             }
             int status = r.getStatus();
             String code = r.getStatusInfo().getReasonPhrase().toLowerCase(Locale.ROOT).replace(' ', '_');
-            return Response.fromResponse(ApiError.response(status, code, e.getMessage(), null)).build();
+            return ApiError.response(status, code, e.getMessage());
+        }
+    }
+
+    /** A request our own validation refused. */
+    @Provider
+    public static class Problem implements ExceptionMapper<ApiProblem> {
+        @Override
+        public Response toResponse(ApiProblem p) {
+            return ApiError.of(p);
         }
     }
 
@@ -39,8 +48,11 @@ public final class ErrorMappers {
             if (e instanceof WebApplicationException w) {
                 return new WebApplication().toResponse(w);
             }
+            if (e instanceof ApiProblem p) {
+                return ApiError.of(p);
+            }
             LOG.log(Level.SEVERE, "unexpected error in the push API", e);
-            return ApiError.response(500, "internal", "internal error; see the server log", null);
+            return ApiError.response(500, "internal", "internal error; see the server log");
         }
     }
 }

@@ -45,27 +45,27 @@ public record PushRequest(PushTarget target, JsonValue data, Instant deliverAt) 
     /** Parses and validates; every problem is an {@link ApiError} 400 naming it. */
     public static PushRequest parse(String body, Instant now, Duration maxDelay) {
         if (body == null || body.isBlank()) {
-            throw ApiError.badRequest("request body required: a JSON object with at least 'data'");
+            throw ApiProblem.badRequest("request body required: a JSON object with at least 'data'");
         }
         JsonValue value;
         try (JsonReader r = Json.createReader(new StringReader(body))) {
             value = r.readValue();
         } catch (JsonParsingException e) {
-            throw ApiError.of(400, "bad_json", "request body is not valid JSON: " + e.getMessage());
+            throw ApiProblem.of(400, "bad_json", "request body is not valid JSON: " + e.getMessage());
         } catch (RuntimeException e) {
-            throw ApiError.of(400, "bad_json", "request body is not valid JSON");
+            throw ApiProblem.of(400, "bad_json", "request body is not valid JSON");
         }
         if (value.getValueType() != JsonValue.ValueType.OBJECT) {
-            throw ApiError.badRequest("request body must be a JSON object");
+            throw ApiProblem.badRequest("request body must be a JSON object");
         }
         JsonObject obj = value.asJsonObject();
         for (String key : obj.keySet()) {
             if (!FIELDS.contains(key)) {
-                throw ApiError.badRequest("unknown field '" + key + "'; allowed: " + String.join(", ", new java.util.TreeSet<>(FIELDS)));
+                throw ApiProblem.badRequest("unknown field '" + key + "'; allowed: " + String.join(", ", new java.util.TreeSet<>(FIELDS)));
             }
         }
         if (!obj.containsKey("data")) {
-            throw ApiError.badRequest("field 'data' is required (any JSON value)");
+            throw ApiProblem.badRequest("field 'data' is required (any JSON value)");
         }
         PushTarget target = target(obj);
         Instant at = when(obj, now, maxDelay);
@@ -78,13 +78,13 @@ public record PushRequest(PushTarget target, JsonValue data, Instant deliverAt) 
         List<String> connections = names(obj, "connection", "connections");
         int kinds = (topics != null ? 1 : 0) + (users != null ? 1 : 0) + (connections != null ? 1 : 0);
         if (kinds > 1) {
-            throw ApiError.badRequest("name one kind of target: topic(s), user(s) or connection(s), or none for everyone");
+            throw ApiProblem.badRequest("name one kind of target: topic(s), user(s) or connection(s), or none for everyone");
         }
         if (topics != null) {
             for (String t : topics) {
                 String reason = TopicRules.invalidReason(t);
                 if (reason != null) {
-                    throw ApiError.of(400, "invalid_topic", reason);
+                    throw ApiProblem.of(400, "invalid_topic", reason);
                 }
             }
             return new PushTarget.Topics(topics);
@@ -103,27 +103,27 @@ public record PushRequest(PushTarget target, JsonValue data, Instant deliverAt) 
         boolean one = obj.containsKey(singular);
         boolean many = obj.containsKey(plural);
         if (one && many) {
-            throw ApiError.badRequest("use either '" + singular + "' or '" + plural + "', not both");
+            throw ApiProblem.badRequest("use either '" + singular + "' or '" + plural + "', not both");
         }
         if (one) {
             JsonValue v = obj.get(singular);
             if (!(v instanceof JsonString s) || s.getString().isBlank()) {
-                throw ApiError.badRequest("'" + singular + "' must be a non-empty string");
+                throw ApiProblem.badRequest("'" + singular + "' must be a non-empty string");
             }
             return List.of(s.getString());
         }
         if (many) {
             JsonValue v = obj.get(plural);
             if (!(v instanceof JsonArray arr) || arr.isEmpty()) {
-                throw ApiError.badRequest("'" + plural + "' must be a non-empty array of strings");
+                throw ApiProblem.badRequest("'" + plural + "' must be a non-empty array of strings");
             }
             if (arr.size() > MAX_TARGETS) {
-                throw ApiError.badRequest("'" + plural + "' has " + arr.size() + " entries; at most " + MAX_TARGETS);
+                throw ApiProblem.badRequest("'" + plural + "' has " + arr.size() + " entries; at most " + MAX_TARGETS);
             }
             Set<String> out = new LinkedHashSet<>();
             for (JsonValue e : arr) {
                 if (!(e instanceof JsonString s) || s.getString().isBlank()) {
-                    throw ApiError.badRequest("'" + plural + "' must contain only non-empty strings");
+                    throw ApiProblem.badRequest("'" + plural + "' must contain only non-empty strings");
                 }
                 out.add(s.getString());
             }
@@ -136,17 +136,17 @@ public record PushRequest(PushTarget target, JsonValue data, Instant deliverAt) 
         boolean hasAt = obj.containsKey("at");
         boolean hasDelay = obj.containsKey("delay");
         if (hasAt && hasDelay) {
-            throw ApiError.badRequest("use either 'at' or 'delay', not both");
+            throw ApiProblem.badRequest("use either 'at' or 'delay', not both");
         }
         Instant at = null;
         if (hasAt) {
             if (!(obj.get("at") instanceof JsonString s)) {
-                throw ApiError.badRequest("'at' must be an ISO-8601 instant string, e.g. 2026-11-22T10:00:00Z");
+                throw ApiProblem.badRequest("'at' must be an ISO-8601 instant string, e.g. 2026-11-22T10:00:00Z");
             }
             try {
                 at = Instant.parse(s.getString());
             } catch (DateTimeParseException e) {
-                throw ApiError.badRequest("'at' is not an ISO-8601 instant (e.g. 2026-11-22T10:00:00Z): " + s.getString());
+                throw ApiProblem.badRequest("'at' is not an ISO-8601 instant (e.g. 2026-11-22T10:00:00Z): " + s.getString());
             }
             if (at.isBefore(now)) {
                 at = now; // already due: deliver as soon as the timer fires
@@ -160,18 +160,18 @@ public record PushRequest(PushTarget target, JsonValue data, Instant deliverAt) 
                 try {
                     d = Duration.parse(s.getString());
                 } catch (DateTimeParseException e) {
-                    throw ApiError.badRequest("'delay' string is not an ISO-8601 duration (e.g. PT30S): " + s.getString());
+                    throw ApiProblem.badRequest("'delay' string is not an ISO-8601 duration (e.g. PT30S): " + s.getString());
                 }
             } else {
-                throw ApiError.badRequest("'delay' must be milliseconds (number) or an ISO-8601 duration (string)");
+                throw ApiProblem.badRequest("'delay' must be milliseconds (number) or an ISO-8601 duration (string)");
             }
             if (d.isNegative()) {
-                throw ApiError.badRequest("'delay' must not be negative");
+                throw ApiProblem.badRequest("'delay' must not be negative");
             }
             at = now.plus(d);
         }
         if (at != null && at.isAfter(now.plus(maxDelay))) {
-            throw ApiError.badRequest("cannot schedule more than " + maxDelay + " ahead (pushhub.scheduled.max-delay)");
+            throw ApiProblem.badRequest("cannot schedule more than " + maxDelay + " ahead (pushhub.scheduled.max-delay)");
         }
         return at;
     }

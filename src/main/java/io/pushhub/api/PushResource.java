@@ -73,12 +73,12 @@ public class PushResource {
         if (request.target() instanceof PushTarget.Connections c) {
             List<String> unknown = hub.unknownConnections(c.connectionIds());
             if (!unknown.isEmpty()) {
-                throw ApiError.unknownConnections(unknown);
+                throw ApiProblem.unknownConnections(unknown);
             }
         }
         if (request.scheduled()) {
             if (scheduled.pendingCount() >= config.scheduledMaxPending()) {
-                throw ApiError.of(429, "too_many_scheduled",
+                throw ApiProblem.of(429, "too_many_scheduled",
                         "at most " + config.scheduledMaxPending() + " scheduled pushes may be pending");
             }
             ScheduledPushes.Entry e = scheduled.schedule(request.target(), request.data(), request.deliverAt());
@@ -117,7 +117,7 @@ public class PushResource {
     @APIResponse(responseCode = "404", description = "No pending push with this id")
     public Response cancel(@PathParam("id") String id) {
         if (!scheduled.cancel(id)) {
-            throw ApiError.of(404, "not_found", "no pending scheduled push '" + id + "' (unknown, delivered or cancelled)");
+            throw ApiProblem.of(404, "not_found", "no pending scheduled push '" + id + "' (unknown, delivered or cancelled)");
         }
         return Response.noContent().build();
     }

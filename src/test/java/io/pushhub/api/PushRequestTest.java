@@ -1,0 +1,65 @@
+package io.pushhub.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pushhub.hub.PushTarget;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class PushRequestTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-22T10:00:00Z");
+
+    private static PushRequest parse(String body) {
+        return PushRequest.parse(body, NOW, Duration.ofDays(30));
+    }
+
+    private static int status(String body) {
+        return assertThrows(ApiProblem.class, () -> parse(body)).status();
+    }
+
+    @Test
+    void targets() {
+        assertEquals(new PushTarget.All(), parse("{\"data\":1}").target());
+        assertEquals(new PushTarget.Topics(List.of("news")), parse("{\"topic\":\"news\",\"data\":1}").target());
+        assertEquals(new PushTarget.Users(List.of("a", "b")), parse("{\"users\":[\"a\",\"b\",\"a\"],\"data\":1}").target(),
+                "duplicates are dropped, order kept");
+        assertEquals(new PushTarget.Connections(List.of("c-1")), parse("{\"connection\":\"c-1\",\"data\":1}").target());
+        assertEquals("{\"x\":[true]}", parse("{\"data\":{\"x\":[true]}}").data().toString());
+        assertEquals("null", parse("{\"data\":null}").data().toString());
+        assertFalse(parse("{\"data\":1}").scheduled());
+    }
+
+    @Test
+    void schedule() {
+        assertEquals(NOW.plusMillis(1500), parse("{\"data\":1,\"delay\":1500}").deliverAt());
+        assertEquals(NOW.plusSeconds(30), parse("{\"data\":1,\"delay\":\"PT30S\"}").deliverAt());
+        assertEquals(Instant.parse("2026-11-22T11:00:00Z"), parse("{\"data\":1,\"at\":\"2026-11-22T11:00:00Z\"}").deliverAt());
+        assertEquals(NOW, parse("{\"data\":1,\"at\":\"2020-01-01T00:00:00Z\"}").deliverAt(), "past instants are due now");
+        assertTrue(parse("{\"data\":1,\"delay\":0}").scheduled());
+    }
+
+    @Test
+    void rejections() {
+        assertEquals(400, status(""));
+        assertEquals(400, status("{"));
+        assertEquals(400, status("{\"topic\":\"a\"}"));
+        assertEquals(400, status("{\"data\":1,\"topic\":\"a\",\"user\":\"b\"}"));
+        assertEquals(400, status("{\"data\":1,\"users\":[]}"));
+        assertEquals(400, status("{\"data\":1,\"users\":[\"\"]}"));
+        assertEquals(400, status("{\"data\":1,\"extra\":1}"));
+        assertEquals(400, status("{\"data\":1,\"delay\":true}"));
+        assertEquals(400, status("{\"data\":1,\"delay\":\"P31D\"}"));
+        assertEquals(400, status("{\"data\":1,\"topic\":\"bad topic\"}"));
+        StringBuilder many = new StringBuilder("{\"data\":1,\"users\":[");
+        for (int i = 0; i <= PushRequest.MAX_TARGETS; i++) {
+            many.append(i > 0 ? "," : "").append("\"u").append(i).append('"');
+        }
+        assertEquals(400, status(many.append("]}").toString()));
+    }
+}
