@@ -12,7 +12,7 @@ import java.util.Map;
  * type documents in docs/protocol.md.
  */
 @JsonbPropertyOrder({
-    "type", "id", "for", "code", "message", "connectionId", "userId", "anonymous", "messageId", "scope", "topic",
+    "type", "id", "forType", "code", "message", "connectionId", "userId", "anonymous", "messageId", "scope", "topic",
     "event", "from", "time", "members", "limits", "data"
 })
 public class ServerFrame {
