@@ -22,7 +22,7 @@ public class HubConfig {
     /** Comma-separated API keys that may push. Empty (default): a random key is generated at start-up and logged. */
     @Inject
     @ConfigProperty(name = "pushhub.api-keys")
-    Optional<List<String>> apiKeys;
+    Optional<String> apiKeys;
 
     /** JWT group that may push ({@code groups} claim). Default {@code publisher}. */
     @Inject
@@ -41,7 +41,7 @@ public class HubConfig {
      */
     @Inject
     @ConfigProperty(name = "pushhub.ws.allowed-origins")
-    Optional<List<String>> allowedOrigins;
+    Optional<String> allowedOrigins;
 
     /** Largest inbound WebSocket frame in bytes; larger frames close the connection with 1009. Default 65536. */
     @Inject
@@ -76,12 +76,12 @@ public class HubConfig {
     /** Topic patterns (glob, {@code *} = any run of characters) clients may publish to. Default {@code chat:*}. */
     @Inject
     @ConfigProperty(name = "pushhub.topics.client-publish", defaultValue = "chat:*")
-    List<String> clientPublishTopics;
+    String clientPublishTopics;
 
     /** Topic patterns whose subscribers get join/leave presence notices. Default {@code chat:*}. */
     @Inject
     @ConfigProperty(name = "pushhub.topics.presence", defaultValue = "chat:*")
-    List<String> presenceTopics;
+    String presenceTopics;
 
     /**
      * Topic patterns no client may subscribe to (server-side pushes to them still work). Topics starting with {@code $}
@@ -89,7 +89,7 @@ public class HubConfig {
      */
     @Inject
     @ConfigProperty(name = "pushhub.topics.subscribe-deny", defaultValue = "internal:*")
-    List<String> subscribeDenyTopics;
+    String subscribeDenyTopics;
 
     /** Whether the EJB timer publishes the server time to topic {@code time} every second. Default {@code true}. */
     @Inject
@@ -127,7 +127,7 @@ public class HubConfig {
     Duration scheduledMaxDelay;
 
     public List<String> apiKeys() {
-        return apiKeys.orElse(List.of()).stream().map(String::trim).filter(s -> !s.isEmpty()).toList();
+        return split(apiKeys.orElse(""));
     }
 
     public String publisherGroup() {
@@ -139,7 +139,7 @@ public class HubConfig {
     }
 
     public List<String> allowedOrigins() {
-        return allowedOrigins.orElse(List.of()).stream().map(String::trim).filter(s -> !s.isEmpty()).toList();
+        return split(allowedOrigins.orElse(""));
     }
 
     public int maxFrameBytes() {
@@ -167,15 +167,15 @@ public class HubConfig {
     }
 
     public List<String> clientPublishTopics() {
-        return clientPublishTopics;
+        return split(clientPublishTopics);
     }
 
     public List<String> presenceTopics() {
-        return presenceTopics;
+        return split(presenceTopics);
     }
 
     public List<String> subscribeDenyTopics() {
-        return subscribeDenyTopics;
+        return split(subscribeDenyTopics);
     }
 
     public boolean timeEnabled() {
@@ -205,6 +205,17 @@ public class HubConfig {
 
     public Duration scheduledMaxDelay() {
         return scheduledMaxDelay;
+    }
+
+    /**
+     * Comma-separated lists are read as one string and split here: Payara's MicroProfile Config cannot inject
+     * {@code Optional<List<String>>}, and the same WAR must run there.
+     */
+    public static List<String> split(String value) {
+        if (value == null) {
+            return List.of();
+        }
+        return java.util.Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
     }
 
     private static int clamp(int value, int min, int max) {

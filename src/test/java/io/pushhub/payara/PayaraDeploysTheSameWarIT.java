@@ -1,0 +1,129 @@
+package io.pushhub.payara;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pushhub.testsupport.Api;
+import io.pushhub.testsupport.RawHandshake;
+import io.pushhub.testsupport.WsClient;
+import jakarta.json.JsonObject;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+/**
+ * The same WAR on Payara Micro 6 (EE 10): deployed unchanged, it serves the WebSocket endpoint, the push API with its
+ * credentials and origin checks, and EJB-timer scheduled pushes. Runs with {@code mvn verify -Ppayara} (CI enables it;
+ * the profile downloads Payara Micro, ~100 MB, from Maven Central).
+ */
+@EnabledIfSystemProperty(named = "payara.jar", matches = ".+", disabledReason = "run with -Ppayara to test on Payara Micro")
+class PayaraDeploysTheSameWarIT {
+
+    private static final int PORT = Integer.getInteger("payara.http.port", 19090);
+    private static final String HTTP = "http://127.0.0.1:" + PORT;
+    private static final String KEY = "payara-test-key";
+    private static Process payara;
+    private static final List<String> output = new ArrayList<>();
+    private final Api api = new Api(HTTP);
+
+    @BeforeAll
+    static void start() throws Exception {
+        File war = new File(System.getProperty("pushhub.war", "target/pushhub.war"));
+        ProcessBuilder pb = new ProcessBuilder(
+                        ProcessHandle.current().info().command().orElse("java"),
+                        "-Dpushhub.api-keys=" + KEY,
+                        "-jar", System.getProperty("payara.jar"),
+                        "--deploy", war.getAbsolutePath(),
+                        "--port", String.valueOf(PORT),
+                        "--sslport", String.valueOf(PORT + 1),
+                        "--nocluster", "--noHazelcast",
+                        "--rootDir", new File("target/payara-root").getAbsolutePath())
+                .redirectErrorStream(true);
+        payara = pb.start();
+        CountDownLatch ready = new CountDownLatch(1);
+        Thread reader = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(payara.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    synchronized (output) {
+                        output.add(line);
+                    }
+                    if (line.contains("Payara Micro") && line.contains("ready in")) {
+                        ready.countDown();
+                    }
+                }
+            } catch (Exception e) {
+                // process ended
+            }
+        }, "payara-output");
+        reader.setDaemon(true);
+        reader.start();
+        if (!ready.await(180, TimeUnit.SECONDS)) {
+            synchronized (output) {
+                throw new AssertionError("Payara Micro did not start within 180 s:\n" + String.join("\n", output));
+            }
+        }
+        synchronized (output) {
+            assertTrue(output.stream().noneMatch(l -> l.contains("SEVERE")),
+                    "Payara logged SEVERE while deploying:\n" + String.join("\n", output));
+        }
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (payara != null) {
+            payara.destroy();
+            if (!payara.waitFor(30, TimeUnit.SECONDS)) {
+                payara.destroyForcibly();
+            }
+        }
+    }
+
+    @Test
+    void topicPushReachesASubscriberAtTheRootContext() throws Exception {
+        try (WsClient c = WsClient.connect(HTTP.replace("http:", "ws:") + "/ws")) {
+            assertTrue(c.userId().startsWith("anon-"), "welcome: " + c.welcome());
+            c.subscribe("news");
+            Api.Reply r = new Api(HTTP).post("/api/push", "{\"topic\":\"news\",\"data\":{\"on\":\"payara\"}}", "Bearer " + KEY);
+            assertEquals(200, r.status(), "push: " + r);
+            assertEquals(1, r.json().getInt("reached"), "push: " + r);
+            JsonObject m = c.awaitMessage("the push");
+            assertEquals("payara", m.getJsonObject("data").getString("on"));
+        }
+    }
+
+    @Test
+    void scheduledPushFiresThroughAnEjbTimer() throws Exception {
+        try (WsClient c = WsClient.connect(HTTP.replace("http:", "ws:") + "/ws")) {
+            Api.Reply r = api.post("/api/push", "{\"connection\":\"" + c.connectionId() + "\",\"delay\":300,\"data\":\"later\"}",
+                    "Bearer " + KEY);
+            assertEquals(202, r.status(), "schedule: " + r);
+            JsonObject m = c.await("the scheduled push", f -> "message".equals(f.getString("type")), Duration.ofSeconds(10));
+            assertEquals(r.json().getString("messageId"), m.getString("messageId"));
+        }
+    }
+
+    @Test
+    void credentialsAndOriginsAreCheckedAsOnLiberty() throws Exception {
+        Api.Reply noKey = api.post("/api/push", "{\"data\":1}", null);
+        assertEquals(401, noKey.status(), "no key: " + noKey);
+        assertEquals("unauthorized", noKey.json().getString("error"));
+        Api.Reply bad = api.post("/api/push", "{\"topic\":\"news\"}", "Bearer " + KEY);
+        assertEquals(400, bad.status(), "bad body: " + bad);
+        RawHandshake.Answer foreign = RawHandshake.send("127.0.0.1", PORT, "/ws", Map.of("Origin", "https://evil.example"));
+        assertEquals(403, foreign.status(), foreign.text());
+        RawHandshake.Answer badToken = RawHandshake.send("127.0.0.1", PORT, "/ws?access_token=a.b.c", Map.of());
+        assertEquals(401, badToken.status(), badToken.text());
+    }
+}
