@@ -1,5 +1,6 @@
 package io.pushhub.config;
 
+import io.pushhub.delivery.DeliveryPolicy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -72,6 +73,32 @@ public class HubConfig {
     @Inject
     @ConfigProperty(name = "pushhub.outbox.max-bytes", defaultValue = "4194304")
     long outboxMaxBytes;
+
+    /**
+     * What happens when a connection's queue is full: {@code disconnect} (close with 1013, the default) or {@code
+     * drop-oldest} (drop the oldest queued messages and send the client a {@code gap} frame with how many).
+     */
+    @Inject
+    @ConfigProperty(name = "pushhub.outbox.policy", defaultValue = "disconnect")
+    String outboxPolicy;
+
+    /** Delivery worker threads (1..256). Default 0 = two per available processor, at least 2. */
+    @Inject
+    @ConfigProperty(name = "pushhub.delivery.threads", defaultValue = "0")
+    int deliveryThreads;
+
+    /** Most messages coalesced into one batch frame (1 = never batch; 1..10000). Default 64. */
+    @Inject
+    @ConfigProperty(name = "pushhub.delivery.batch-max", defaultValue = "64")
+    int deliveryBatchMax;
+
+    /**
+     * How long one blocking write may take before its connection is moved to asynchronous sends and its worker
+     * replaced (ISO-8601 duration, at least PT0.01S). Default {@code PT0.2S}.
+     */
+    @Inject
+    @ConfigProperty(name = "pushhub.delivery.stall-threshold", defaultValue = "PT0.2S")
+    Duration deliveryStallThreshold;
 
     /** Topic patterns (glob, {@code *} = any run of characters) clients may publish to. Default {@code chat:*}. */
     @Inject
@@ -164,6 +191,24 @@ public class HubConfig {
 
     public long outboxMaxBytes() {
         return Math.max(1024, outboxMaxBytes);
+    }
+
+    public DeliveryPolicy outboxPolicy() {
+        return DeliveryPolicy.parse(outboxPolicy);
+    }
+
+    public int deliveryThreads() {
+        int n = deliveryThreads <= 0 ? 2 * Runtime.getRuntime().availableProcessors() : deliveryThreads;
+        return clamp(n, 2, 256);
+    }
+
+    public int deliveryBatchMax() {
+        return clamp(deliveryBatchMax, 1, 10_000);
+    }
+
+    public Duration deliveryStallThreshold() {
+        Duration min = Duration.ofMillis(10);
+        return deliveryStallThreshold.compareTo(min) < 0 ? min : deliveryStallThreshold;
     }
 
     public List<String> clientPublishTopics() {

@@ -1,91 +1,125 @@
 package io.pushhub.delivery;
 
-import jakarta.websocket.SendHandler;
-import jakarta.websocket.SendResult;
+import io.pushhub.protocol.Codec;
+import io.pushhub.protocol.ServerFrame;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The outbound queue of one connection.
+ * The outbound queue of one connection, drained by the {@link DeliveryEngine}.
  *
- * <p>Guarantees: frames leave in the order they were accepted by {@link #offer}; at most one send is in flight at a
- * time (so two concurrent pushes can never trigger the container's "already writing" {@code IllegalStateException});
- * {@link #offer} never blocks and never performs I/O on the caller's thread beyond starting an asynchronous send.
- * Delivery is at most once: a frame accepted here is lost if the connection dies before it is written.
+ * <p><b>Guarantees.</b> Frames leave in the order {@link #offer} accepted them (per connection). At most one send is
+ * in flight per connection, so overlapping pushes never hit the container's "already writing" {@code
+ * IllegalStateException}. {@link #offer} never blocks and never writes to the network: it queues, and at most hands the
+ * connection to the engine's ready queue. Delivery is <i>at most once</i>: what is queued is lost if the connection
+ * dies. Several queued messages may leave as one {@code batch} frame (docs/protocol.md); a dropped run of messages
+ * (policy {@link DeliveryPolicy#DROP_OLDEST}) is announced by a {@code gap} frame before the next message.
  *
- * <p>Bounds: at most {@code maxMessages} frames and {@code maxBytes} (estimated) bytes are queued; an offer beyond
- * either bound is refused with {@link Offer#FULL} and the caller applies the slow-consumer policy.
+ * <p><b>Bounds.</b> At most {@code maxMessages} frames and {@code maxBytes} (estimated) bytes wait here. Beyond that,
+ * {@link DeliveryPolicy#DISCONNECT} refuses the offer ({@link Offer#FULL}: the caller closes the connection), and
+ * {@link DeliveryPolicy#DROP_OLDEST} drops the oldest waiting messages to make room.
  */
 public final class Outbox {
 
-    /** Performs one asynchronous send; the handler must be called exactly once. */
-    @FunctionalInterface
-    public interface Sender {
-        void send(Object frame, SendHandler done);
-    }
-
-    /** Told about a failed send (the connection is then unusable). Called at most once. */
-    @FunctionalInterface
-    public interface FailureListener {
-        void sendFailed(Throwable cause);
-    }
-
+    /** Result of an offer. */
     public enum Offer {
         ACCEPTED,
+        /** Accepted after dropping older messages (policy drop-oldest). */
+        ACCEPTED_AFTER_DROP,
+        /** Queue full under policy disconnect: not queued. */
         FULL,
         CLOSED
     }
 
-    private final Sender sender;
-    private final FailureListener onFailure;
+    private record Item(Object frame, int bytes) {}
+
+    private final DeliveryEngine engine;
+    private final Transport transport;
+    private final DeliveryEngine.FailureListener onFailure;
     private final int maxMessages;
     private final long maxBytes;
+    private final DeliveryPolicy policy;
 
     private final ConcurrentLinkedQueue<Item> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicLong queuedBytes = new AtomicLong();
-    private final AtomicBoolean sending = new AtomicBoolean();
+    private final AtomicInteger pendingGap = new AtomicInteger();
+    /** True while the connection is in the engine's ready queue, being drained, or has an async send in flight. */
+    private final AtomicBoolean scheduled = new AtomicBoolean();
     private final AtomicBoolean failed = new AtomicBoolean();
-    private final LongAdder sentTotal;
     private volatile boolean closed;
+    /** Set by the engine's watchdog once a blocking send to this connection stalled: from then on sends are async. */
+    volatile boolean asyncMode;
 
-    private record Item(Object frame, int bytes) {}
-
-    /**
-     * @param sentTotal incremented once per frame written successfully (shared by all outboxes for metrics)
-     */
-    public Outbox(Sender sender, FailureListener onFailure, int maxMessages, long maxBytes, LongAdder sentTotal) {
-        this.sender = sender;
-        this.sentTotal = sentTotal;
+    Outbox(DeliveryEngine engine, Transport transport, DeliveryEngine.FailureListener onFailure, int maxMessages,
+            long maxBytes, DeliveryPolicy policy) {
+        this.engine = engine;
+        this.transport = transport;
         this.onFailure = onFailure;
         this.maxMessages = maxMessages;
         this.maxBytes = maxBytes;
+        this.policy = policy;
     }
 
     /**
-     * Queues a frame (a pre-encoded {@code String} or an object the session's encoder handles) and starts sending if
-     * nothing is in flight.
+     * Queues a frame: a pre-encoded {@code String} (fan-out: the same instance for every recipient) or a {@link
+     * ServerFrame} (control frames, encoded by the endpoint's encoder when sent alone).
      *
-     * @param estimatedBytes the frame's size for the byte bound (a String's length times two is fine)
+     * @param estimatedBytes the frame's size for the byte bound
      */
     public Offer offer(Object frame, int estimatedBytes) {
         if (closed) {
             return Offer.CLOSED;
         }
-        // Reserve room first, then enqueue: two racing offers can never both take the last slot.
+        // Reserve first, then enqueue: two racing offers can never both take the last slot.
         int n = queued.incrementAndGet();
         long b = queuedBytes.addAndGet(estimatedBytes);
+        Offer result = Offer.ACCEPTED;
         if (n > maxMessages || b > maxBytes) {
-            queued.decrementAndGet();
-            queuedBytes.addAndGet(-estimatedBytes);
-            return Offer.FULL;
+            if (policy == DeliveryPolicy.DISCONNECT) {
+                release(estimatedBytes);
+                return Offer.FULL;
+            }
+            int dropped = 0;
+            while (queued.get() > maxMessages || queuedBytes.get() > maxBytes) {
+                Item old = queue.poll();
+                if (old == null) {
+                    break;
+                }
+                release(old.bytes);
+                dropped++;
+            }
+            if (queued.get() > maxMessages || queuedBytes.get() > maxBytes) {
+                // This one frame alone is larger than the whole bound: drop it instead.
+                release(estimatedBytes);
+                dropped++;
+                pendingGap.addAndGet(dropped);
+                engine.countDropped(dropped);
+                schedule();
+                return Offer.ACCEPTED_AFTER_DROP;
+            }
+            pendingGap.addAndGet(dropped);
+            engine.countDropped(dropped);
+            result = Offer.ACCEPTED_AFTER_DROP;
         }
         queue.add(new Item(frame, estimatedBytes));
-        drain();
-        return Offer.ACCEPTED;
+        schedule();
+        return result;
+    }
+
+    private void release(int bytes) {
+        queued.decrementAndGet();
+        queuedBytes.addAndGet(-bytes);
+    }
+
+    private void schedule() {
+        if (scheduled.compareAndSet(false, true)) {
+            engine.ready(this);
+        }
     }
 
     /** Stops accepting frames and forgets queued ones. Idempotent. */
@@ -93,9 +127,12 @@ public final class Outbox {
         closed = true;
         Item item;
         while ((item = queue.poll()) != null) {
-            queued.decrementAndGet();
-            queuedBytes.addAndGet(-item.bytes);
+            release(item.bytes);
         }
+    }
+
+    public boolean isClosed() {
+        return closed;
     }
 
     public int queuedMessages() {
@@ -106,62 +143,108 @@ public final class Outbox {
         return queuedBytes.get();
     }
 
-    private void drain() {
-        for (; ; ) {
-            if (closed || !sending.compareAndSet(false, true)) {
-                return;
-            }
-            Item item = queue.poll();
-            if (item == null) {
-                sending.set(false);
-                // An offer may have enqueued after our poll but before we released the flag; it saw sending=true
-                // and left, so we must look again.
-                if (queue.peek() == null) {
-                    return;
-                }
-                continue;
-            }
-            queued.decrementAndGet();
-            queuedBytes.addAndGet(-item.bytes);
-            Completion completion = new Completion();
+    /**
+     * Called by one engine worker at a time (guarded by {@link #scheduled}): sends what is queued, up to {@code
+     * batchMax} messages in one frame. With a blocking transport this returns when the frame is written.
+     */
+    void drain(int batchMax) {
+        if (closed) {
+            scheduled.set(false);
+            return;
+        }
+        List<Object> batch = new ArrayList<>(Math.min(batchMax, Math.max(1, queued.get())));
+        Item item;
+        while (batch.size() < batchMax && (item = queue.poll()) != null) {
+            release(item.bytes);
+            batch.add(item.frame);
+        }
+        int gap = pendingGap.getAndSet(0);
+        if (batch.isEmpty() && gap == 0) {
+            finishTurn();
+            return;
+        }
+        Object payload = compose(gap, batch);
+        int messages = batch.size();
+        if (asyncMode) {
             try {
-                sender.send(item.frame, completion);
+                transport.sendAsync(payload, error -> {
+                    if (error != null) {
+                        fail(error);
+                    } else {
+                        engine.countSent(messages);
+                        afterSend();
+                    }
+                });
             } catch (RuntimeException e) {
-                // The container refused the send outright (session closed under us): same as a failed send.
-                completion.onResult(new SendResult(e));
-            }
-            if (!completion.returnedBeforeCompletion()) {
-                // Completed inline on this thread: continue the loop here instead of recursing from the handler.
-                continue;
+                fail(e);
             }
             return;
         }
+        try {
+            transport.sendBlocking(payload);
+        } catch (Exception e) {
+            fail(e);
+            return;
+        }
+        engine.countSent(messages);
+        afterSend();
     }
 
-    private final class Completion implements SendHandler {
-        // 0 = pending, 1 = send() returned first (handler will drain), 2 = handler ran first (send() caller drains)
-        private final AtomicInteger state = new AtomicInteger();
+    private void afterSend() {
+        if (queue.peek() != null || pendingGap.get() > 0) {
+            engine.ready(this); // still scheduled: back to the tail of the ready queue (fairness)
+        } else {
+            finishTurn();
+        }
+    }
 
-        @Override
-        public void onResult(SendResult result) {
-            if (result.isOK()) {
-                sentTotal.increment();
-            } else if (failed.compareAndSet(false, true)) {
-                closed = true;
-                try {
-                    onFailure.sendFailed(result.getException());
-                } catch (RuntimeException e) {
-                    // The listener only cleans up; a failure there must not break the sender's thread.
-                }
-            }
-            sending.set(false);
-            if (!state.compareAndSet(0, 2)) {
-                drain();
+    private void finishTurn() {
+        scheduled.set(false);
+        // An offer may have enqueued after our last poll but before we released the flag; it saw scheduled=true and
+        // left, so look again.
+        if ((queue.peek() != null || pendingGap.get() > 0) && !closed && scheduled.compareAndSet(false, true)) {
+            engine.ready(this);
+        }
+    }
+
+    private void fail(Throwable cause) {
+        closed = true;
+        scheduled.set(false);
+        if (failed.compareAndSet(false, true)) {
+            try {
+                onFailure.sendFailed(cause);
+            } catch (RuntimeException e) {
+                // The listener only cleans up; a failure there must not break the engine's worker.
             }
         }
+    }
 
-        boolean returnedBeforeCompletion() {
-            return state.compareAndSet(0, 1);
+    /** One frame for what is to be sent: the frame itself when alone, else a batch (with a gap notice first). */
+    static Object compose(int gap, List<Object> batch) {
+        if (gap == 0 && batch.size() == 1) {
+            return batch.get(0);
         }
+        StringBuilder sb = new StringBuilder(64 + 128 * batch.size());
+        if (batch.isEmpty()) {
+            return gapFrame(gap);
+        }
+        sb.append("{\"type\":\"batch\",\"messages\":[");
+        boolean first = true;
+        if (gap > 0) {
+            sb.append(gapFrame(gap));
+            first = false;
+        }
+        for (Object f : batch) {
+            if (!first) {
+                sb.append(',');
+            }
+            first = false;
+            sb.append(f instanceof String s ? s : Codec.encode((ServerFrame) f));
+        }
+        return sb.append("]}").toString();
+    }
+
+    static String gapFrame(int missed) {
+        return "{\"type\":\"gap\",\"missed\":" + missed + "}";
     }
 }

@@ -1,10 +1,10 @@
 package io.pushhub.hub;
 
+import io.pushhub.delivery.DeliveryEngine;
 import io.pushhub.delivery.Outbox;
 import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
 
 /**
@@ -31,17 +31,14 @@ public final class Connection {
             boolean anonymous,
             ClientChannel channel,
             RateLimiter limiter,
-            int maxQueuedMessages,
-            long maxQueuedBytes,
-            LongAdder sentTotal,
+            DeliveryEngine engine,
             BiConsumer<Connection, Throwable> onSendFailure) {
         this.id = id;
         this.userId = userId;
         this.anonymous = anonymous;
         this.channel = channel;
         this.limiter = limiter;
-        this.outbox = new Outbox(
-                channel, cause -> onSendFailure.accept(this, cause), maxQueuedMessages, maxQueuedBytes, sentTotal);
+        this.outbox = engine.newOutbox(channel, cause -> onSendFailure.accept(this, cause));
     }
 
     public String id() {

@@ -1,6 +1,7 @@
 package io.pushhub.hub;
 
 import io.pushhub.config.HubConfig;
+import io.pushhub.delivery.DeliveryEngine;
 import io.pushhub.delivery.Outbox;
 import io.pushhub.protocol.ClientFrame;
 import io.pushhub.protocol.Codec;
@@ -51,6 +52,9 @@ public class Hub {
     @Inject
     HubStats stats;
 
+    @Inject
+    DeliveryEngine engine;
+
     private TopicRules rules;
     private final SecureRandom random = new SecureRandom();
     private final String nodeId = HexFormat.of().formatHex(randomBytes(new SecureRandom(), 4));
@@ -80,9 +84,7 @@ public class Hub {
                 identity.anonymous(),
                 channel,
                 new RateLimiter(config.ratePerSecond(), config.rateBurst()),
-                config.outboxMaxMessages(),
-                config.outboxMaxBytes(),
-                stats.deliveredCounter(),
+                engine,
                 this::sendFailed);
         registry.add(c);
         stats.countConnectionOpened();
@@ -314,7 +316,7 @@ public class Hub {
     private boolean deliver(Connection c, String text) {
         Outbox.Offer offer = c.outbox().offer(text, text.length() * 2);
         switch (offer) {
-            case ACCEPTED -> {
+            case ACCEPTED, ACCEPTED_AFTER_DROP -> {
                 stats.countEnqueued();
                 return true;
             }
@@ -341,6 +343,9 @@ public class Hub {
 
     private void slowConsumer(Connection c) {
         stats.countSlowConsumerDisconnect();
+        if (c.outbox().isClosed()) {
+            return; // already being disconnected by a concurrent push
+        }
         LOG.warning(() -> "disconnecting slow consumer " + c + ": outbound queue full ("
                 + c.outbox().queuedMessages() + " messages, " + c.outbox().queuedBytes() + " bytes)");
         disconnect(c, CLOSE_SLOW_CONSUMER, "slow consumer: outbound queue full");
@@ -352,15 +357,13 @@ public class Hub {
         disconnect(c, 1011, "send failed");
     }
 
-    /** Removes a connection from the hub and asks its transport to close. Safe to call more than once. */
+    /**
+     * Removes a connection from the hub and asks its transport to close, on the delivery engine's closer threads (a
+     * close may block behind a stalled write; the caller may be a pusher). Safe to call more than once.
+     */
     public void disconnect(Connection c, int code, String reason) {
         closed(c);
-        try {
-            c.channel().close(code, reason);
-        } catch (RuntimeException e) {
-            // Closing a broken transport may fail; the connection is already out of every index.
-            LOG.log(Level.FINE, "closing " + c + " failed", e);
-        }
+        engine.closeAsync(c.channel(), code, reason);
     }
 
     private static byte[] randomBytes(SecureRandom random, int n) {

@@ -15,7 +15,6 @@ public class HubStats {
     private final LongAdder connectionsOpened = new LongAdder();
     private final LongAdder pushes = new LongAdder();
     private final LongAdder enqueued = new LongAdder();
-    private final LongAdder delivered = new LongAdder();
     private final LongAdder slowConsumerDisconnects = new LongAdder();
     private final LongAdder sendFailures = new LongAdder();
     private final LongAdder handshakesRejected = new LongAdder();
@@ -31,11 +30,6 @@ public class HubStats {
 
     void countEnqueued() {
         enqueued.increment();
-    }
-
-    /** The shared counter each connection's outbox increments per frame written. */
-    LongAdder deliveredCounter() {
-        return delivered;
     }
 
     void countSlowConsumerDisconnect() {
@@ -67,11 +61,6 @@ public class HubStats {
     /** Messages accepted into a connection's outbound queue. */
     public long enqueued() {
         return enqueued.sum();
-    }
-
-    /** Frames written to a client successfully. */
-    public long delivered() {
-        return delivered.sum();
     }
 
     public long slowConsumerDisconnects() {

@@ -1,5 +1,6 @@
 package io.pushhub.observability;
 
+import io.pushhub.delivery.DeliveryEngine;
 import io.pushhub.hub.ConnectionRegistry;
 import io.pushhub.hub.HubStats;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -28,6 +29,9 @@ public class HubMetrics {
     @Inject
     HubStats stats;
 
+    @Inject
+    DeliveryEngine engine;
+
     void register(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
         gauge("pushhub_connections", "Open WebSocket connections on this node", registry, r -> r.size());
         gauge("pushhub_users", "Distinct users with at least one connection", registry, r -> r.userCount());
@@ -35,7 +39,15 @@ public class HubMetrics {
         gauge("pushhub_connections_opened_total", "Connections opened since start", stats, s -> s.connectionsOpened());
         gauge("pushhub_messages_pushed_total", "Push operations (API, timers, client publishes)", stats, s -> s.pushes());
         gauge("pushhub_messages_enqueued_total", "Messages accepted into connection queues", stats, s -> s.enqueued());
-        gauge("pushhub_messages_delivered_total", "Frames written to clients", stats, s -> s.delivered());
+        gauge("pushhub_messages_delivered_total", "Messages written to clients (each message of a batch counts)", engine,
+                e -> e.sentMessages());
+        gauge("pushhub_frames_sent_total", "WebSocket frames written to clients", engine, e -> e.sentFrames());
+        gauge("pushhub_messages_dropped_total", "Messages dropped by the drop-oldest policy", engine,
+                e -> e.droppedMessages());
+        gauge("pushhub_delivery_stalls_total", "Connections whose blocking write stalled (moved to async sends)", engine,
+                e -> e.stalledConnections());
+        gauge("pushhub_delivery_ready_connections", "Connections waiting for a delivery worker", engine,
+                e -> e.readyConnections());
         gauge("pushhub_errors_total", "Error frames sent to clients", stats, s -> s.errorTotal());
         gauge("pushhub_slow_consumer_disconnects_total", "Connections closed because their queue was full", stats,
                 s -> s.slowConsumerDisconnects());

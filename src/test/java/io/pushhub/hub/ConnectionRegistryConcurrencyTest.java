@@ -12,23 +12,31 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
+import io.pushhub.delivery.DeliveryEngine;
+import io.pushhub.delivery.DeliveryPolicy;
+import java.time.Duration;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 class ConnectionRegistryConcurrencyTest {
 
+    private static final DeliveryEngine ENGINE = DeliveryEngine.standalone(new DeliveryEngine.Settings(
+            2, 64, Duration.ofMillis(200), 100, 1 << 20, DeliveryPolicy.DISCONNECT));
+
     static Connection connection(String id, String user) {
         ClientChannel channel = new ClientChannel() {
             @Override
-            public void send(Object frame, jakarta.websocket.SendHandler done) {
-                done.onResult(new jakarta.websocket.SendResult());
+            public void sendBlocking(Object frame) {}
+
+            @Override
+            public void sendAsync(Object frame, Consumer<Throwable> done) {
+                done.accept(null);
             }
 
             @Override
             public void close(int code, String reason) {}
         };
-        return new Connection(id, user, false, channel, new RateLimiter(100, 100), 100, 1 << 20, new LongAdder(),
-                (c, t) -> {});
+        return new Connection(id, user, false, channel, new RateLimiter(100, 100), ENGINE, (c, t) -> {});
     }
 
     @Test

@@ -36,6 +36,7 @@ public final class WsClient implements AutoCloseable {
     private final LinkedBlockingQueue<JsonObject> inbox = new LinkedBlockingQueue<>();
     private final List<JsonObject> seen = new CopyOnWriteArrayList<>();
     private final CompletableFuture<CloseReason> closed = new CompletableFuture<>();
+    private final AtomicInteger frames = new AtomicInteger();
     private final Session session;
     private final JsonObject welcome;
 
@@ -56,9 +57,16 @@ public final class WsClient implements AutoCloseable {
             @Override
             public void onOpen(Session s, EndpointConfig c) {
                 s.addMessageHandler(String.class, (MessageHandler.Whole<String>) text -> {
+                    frames.incrementAndGet();
                     JsonObject o = Json.parse(text);
-                    seen.add(o);
-                    inbox.add(o);
+                    // A batch frame carries several frames, in order: unwrap it as the protocol says.
+                    List<JsonObject> parts = "batch".equals(o.getString("type", ""))
+                            ? o.getJsonArray("messages").getValuesAs(JsonObject.class)
+                            : List.of(o);
+                    for (JsonObject part : parts) {
+                        seen.add(part);
+                        inbox.add(part);
+                    }
                 });
             }
 
@@ -181,6 +189,11 @@ public final class WsClient implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    /** WebSocket frames received (a batch of several messages is one frame). */
+    public int frameCount() {
+        return frames.get();
     }
 
     public List<JsonObject> seen() {

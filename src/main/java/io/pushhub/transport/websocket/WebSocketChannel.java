@@ -2,16 +2,19 @@ package io.pushhub.transport.websocket;
 
 import io.pushhub.hub.ClientChannel;
 import jakarta.websocket.CloseReason;
-import jakarta.websocket.SendHandler;
 import jakarta.websocket.Session;
 import java.io.IOException;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-/** The hub's view of one WebSocket session. */
+/** The hub's view of one WebSocket session. Strings are sent as text; control frames through the endpoint's encoder. */
 final class WebSocketChannel implements ClientChannel {
 
     private static final Logger LOG = Logger.getLogger(WebSocketChannel.class.getName());
+    /** The container may be writing a protocol-level pong or close of its own; retry this often before giving up. */
+    private static final int BUSY_RETRIES = 100;
     private final Session session;
 
     WebSocketChannel(Session session) {
@@ -19,12 +22,32 @@ final class WebSocketChannel implements ClientChannel {
     }
 
     @Override
-    public void send(Object frame, SendHandler done) {
+    public void sendBlocking(Object frame) throws Exception {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                if (frame instanceof String text) {
+                    session.getBasicRemote().sendText(text);
+                } else {
+                    session.getBasicRemote().sendObject(frame);
+                }
+                return;
+            } catch (IllegalStateException busy) {
+                // Only this engine worker writes application frames, so "write in progress" means the container's
+                // own control frame (pong/close) is being written: wait a moment, unless the session is gone.
+                if (!session.isOpen() || attempt >= BUSY_RETRIES) {
+                    throw busy;
+                }
+                LockSupport.parkNanos(200_000);
+            }
+        }
+    }
+
+    @Override
+    public void sendAsync(Object frame, Consumer<Throwable> done) {
         if (frame instanceof String text) {
-            session.getAsyncRemote().sendText(text, done);
+            session.getAsyncRemote().sendText(text, r -> done.accept(r.isOK() ? null : r.getException()));
         } else {
-            // Control frames go through the endpoint's ServerFrameEncoder.
-            session.getAsyncRemote().sendObject(frame, done);
+            session.getAsyncRemote().sendObject(frame, r -> done.accept(r.isOK() ? null : r.getException()));
         }
     }
 
