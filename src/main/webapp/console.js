@@ -36,7 +36,12 @@
     const url = scheme + '//' + location.host + '/ws' + (token ? '?access_token=' + encodeURIComponent(token) : '');
     setState('connecting', 'wait');
     ws = new WebSocket(url, ['pushhub.v1']);
-    ws.onmessage = (e) => { log('< ' + e.data, e.data.includes('"type":"error"') ? 'error' : ''); handle(JSON.parse(e.data)); };
+    ws.onmessage = (e) => {
+      log('< ' + e.data, e.data.includes('"type":"error"') ? 'error' : '');
+      const f = JSON.parse(e.data);
+      // Several queued frames may arrive as one batch (docs/protocol.md): handle each in order.
+      (f.type === 'batch' ? f.messages : [f]).forEach(handle);
+    };
     ws.onclose = (e) => {
       setState('disconnected', 'off');
       log('closed: ' + e.code + ' ' + e.reason, e.code === 1000 ? '' : 'error');
