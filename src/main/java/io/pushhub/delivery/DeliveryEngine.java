@@ -29,8 +29,9 @@ import java.util.logging.Logger;
  * blocked write can only ever stall that worker, never a pusher.
  *
  * <p>A watchdog protects the pool from stalled clients: when one write has been blocked longer than {@code
- * pushhub.delivery.stall-threshold}, that connection switches to asynchronous sends for good, and a fresh worker
- * replaces the blocked one (which retires when its write returns). So a client that stops reading costs one thread
+ * pushhub.delivery.stall-threshold}, that connection switches to asynchronous sends, and a fresh worker replaces the
+ * blocked one (which retires when its write returns). The connection returns to blocking sends once an async send
+ * completes quickly with nothing else queued (the stall may have been the server's own pause). So a client that stops reading costs one thread
  * for a while, never the delivery to others; its queue then fills and the slow-consumer policy applies.
  */
 @ApplicationScoped
@@ -164,6 +165,11 @@ public class DeliveryEngine {
     /** Connections whose blocking write stalled and that were moved to asynchronous sends. */
     public long stalledConnections() {
         return stalls.sum();
+    }
+
+    /** An async send faster than this (a quarter of the stall threshold) counts as "the client keeps up again". */
+    long recoveryThresholdNanos() {
+        return settings.stallThreshold().toNanos() / 4;
     }
 
     public int readyConnections() {

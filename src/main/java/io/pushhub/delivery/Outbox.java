@@ -52,7 +52,10 @@ public final class Outbox {
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final AtomicBoolean failed = new AtomicBoolean();
     private volatile boolean closed;
-    /** Set by the engine's watchdog once a blocking send to this connection stalled: from then on sends are async. */
+    /**
+     * Set by the engine's watchdog once a blocking send to this connection stalled: sends are then asynchronous until
+     * one completes quickly with nothing else queued.
+     */
     volatile boolean asyncMode;
 
     Outbox(DeliveryEngine engine, Transport transport, DeliveryEngine.FailureListener onFailure, int maxMessages,
@@ -166,14 +169,20 @@ public final class Outbox {
         Object payload = compose(gap, batch);
         int messages = batch.size();
         if (asyncMode) {
+            long started = System.nanoTime();
             try {
                 transport.sendAsync(payload, error -> {
                     if (error != null) {
                         fail(error);
-                    } else {
-                        engine.countSent(messages);
-                        afterSend();
+                        return;
                     }
+                    engine.countSent(messages);
+                    // A stall can be the server's own hiccup (GC pause, CPU starvation), not the client: once the
+                    // client keeps up again (a quick write and nothing waiting), go back to the cheaper blocking path.
+                    if (System.nanoTime() - started < engine.recoveryThresholdNanos() && queue.peek() == null) {
+                        asyncMode = false;
+                    }
+                    afterSend();
                 });
             } catch (RuntimeException e) {
                 fail(e);
