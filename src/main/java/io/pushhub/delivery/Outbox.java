@@ -81,37 +81,43 @@ public final class Outbox {
         // Reserve first, then enqueue: two racing offers can never both take the last slot.
         int n = queued.incrementAndGet();
         long b = queuedBytes.addAndGet(estimatedBytes);
-        Offer result = Offer.ACCEPTED;
         if (n > maxMessages || b > maxBytes) {
             if (policy == DeliveryPolicy.DISCONNECT) {
                 release(estimatedBytes);
                 return Offer.FULL;
             }
-            int dropped = 0;
-            while (queued.get() > maxMessages || queuedBytes.get() > maxBytes) {
-                Item old = queue.poll();
-                if (old == null) {
-                    break;
+            // Dropping from the head and counting the gap happen under the lock the drain polls under, so the gap
+            // notice always lands exactly where the dropped messages were in the stream.
+            synchronized (this) {
+                int dropped = 0;
+                while (queued.get() > maxMessages || queuedBytes.get() > maxBytes) {
+                    Item old = queue.poll();
+                    if (old == null) {
+                        break;
+                    }
+                    release(old.bytes);
+                    dropped++;
                 }
-                release(old.bytes);
-                dropped++;
-            }
-            if (queued.get() > maxMessages || queuedBytes.get() > maxBytes) {
-                // This one frame alone is larger than the whole bound: drop it instead.
-                release(estimatedBytes);
-                dropped++;
+                if (queued.get() > maxMessages || queuedBytes.get() > maxBytes) {
+                    // This one frame alone is larger than the whole bound: drop it instead.
+                    release(estimatedBytes);
+                    pendingGap.addAndGet(dropped + 1);
+                    engine.countDropped(dropped + 1);
+                    schedule();
+                    return Offer.ACCEPTED_AFTER_DROP;
+                }
                 pendingGap.addAndGet(dropped);
                 engine.countDropped(dropped);
-                schedule();
-                return Offer.ACCEPTED_AFTER_DROP;
+                // Enqueue inside the lock too: a drain between the drop and this add would announce the gap after
+                // messages that come later than the dropped ones.
+                queue.add(new Item(frame, estimatedBytes));
             }
-            pendingGap.addAndGet(dropped);
-            engine.countDropped(dropped);
-            result = Offer.ACCEPTED_AFTER_DROP;
+            schedule();
+            return Offer.ACCEPTED_AFTER_DROP;
         }
         queue.add(new Item(frame, estimatedBytes));
         schedule();
-        return result;
+        return Offer.ACCEPTED;
     }
 
     private void release(int bytes) {
@@ -156,12 +162,15 @@ public final class Outbox {
             return;
         }
         List<Object> batch = new ArrayList<>(Math.min(batchMax, Math.max(1, queued.get())));
-        Item item;
-        while (batch.size() < batchMax && (item = queue.poll()) != null) {
-            release(item.bytes);
-            batch.add(item.frame);
+        int gap;
+        synchronized (this) { // against a concurrent drop-oldest (uncontended otherwise)
+            gap = pendingGap.getAndSet(0);
+            Item item;
+            while (batch.size() < batchMax && (item = queue.poll()) != null) {
+                release(item.bytes);
+                batch.add(item.frame);
+            }
         }
-        int gap = pendingGap.getAndSet(0);
         if (batch.isEmpty() && gap == 0) {
             finishTurn();
             return;

@@ -107,6 +107,17 @@ class DeliveryEngineTest {
         }
     }
 
+    /** Waits until a worker is inside the transport's (gated) write, so later offers queue behind it. */
+    private static void awaitBlockedWrite(RecordingTransport t) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (t.writers.get() == 0) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no write started");
+            }
+            Thread.onSpinWait();
+        }
+    }
+
     private static String msg(String producer, int i) {
         return "{\"type\":\"message\",\"p\":\"" + producer + "\",\"i\":" + i + "}";
     }
@@ -185,10 +196,7 @@ class DeliveryEngineTest {
         Outbox box = engine.newOutbox(t, c -> {});
         box.offer(msg("x", 0), 40); // in flight, blocked
         // Wait until the worker has taken message 0, so exactly the next ones queue up.
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (box.queuedMessages() > 0 && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-        }
+        awaitBlockedWrite(t);
         for (int i = 1; i <= 25; i++) {
             box.offer(msg("x", i), 40);
         }
@@ -211,10 +219,7 @@ class DeliveryEngineTest {
         t.gate = new CountDownLatch(1);
         Outbox box = engine.newOutbox(t, c -> {});
         box.offer(msg("b", 0), 40);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (box.queuedMessages() > 0 && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-        }
+        awaitBlockedWrite(t);
         for (int i = 1; i <= 30; i++) {
             box.offer(msg("b", i), 40);
         }
