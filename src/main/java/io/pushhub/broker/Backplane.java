@@ -50,7 +50,8 @@ public final class Backplane {
     }
 
     /**
-     * Connects (in the background; never blocks or fails when Redis is missing).
+     * Connects: waits up to {@code pushhub.redis.timeout} for Redis, then goes on in the background (never fails
+     * because Redis is missing).
      *
      * @param departed told of every subscription of a node that died without a clean stop (topic, entry)
      */
@@ -58,6 +59,10 @@ public final class Backplane {
         if (link != null) {
             redisPresence.start(departed);
             link.start();
+            if (!link.awaitFirstConnection(link.timeout())) {
+                LOG.warning(() -> "starting without Redis " + link.describe() + " (" + link.status().reason()
+                        + "): serving local clients only until it is reachable");
+            }
         }
     }
 

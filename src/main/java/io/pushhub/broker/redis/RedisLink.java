@@ -48,9 +48,10 @@ public final class RedisLink {
 
     private volatile StatefulRedisConnection<String, String> commands;
     private volatile StatefulRedisPubSubConnection<String, String> pubsub;
-    private volatile String lastProblem = "not connected yet";
+    private volatile String lastProblem;
     private volatile BrokerStatus status;
     private volatile boolean stopped;
+    private final java.util.concurrent.CountDownLatch firstConnection = new java.util.concurrent.CountDownLatch(1);
 
     public RedisLink(String uriText, Duration timeout) {
         RedisURI parsed;
@@ -64,6 +65,7 @@ public final class RedisLink {
         this.uri = parsed;
         this.safeUri = (parsed.isSsl() ? "rediss://" : "redis://") + parsed.getHost() + ":" + parsed.getPort();
         this.timeout = timeout;
+        this.lastProblem = "not connected to Redis " + safeUri + " yet";
         this.resources = ClientResources.builder()
                 .ioThreadPoolSize(2)
                 .computationThreadPoolSize(2)
@@ -120,6 +122,21 @@ public final class RedisLink {
         scheduler.execute(this::tryConnect);
     }
 
+    /**
+     * Waits until the first connection is made or {@code max} has passed, so that a node whose Redis is there starts
+     * as a cluster member rather than answering its first requests as a lone node.
+     *
+     * @return whether it is connected
+     */
+    public boolean awaitFirstConnection(Duration max) {
+        try {
+            return firstConnection.await(max.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     private void tryConnect() {
         if (stopped || commands != null) {
             return;
@@ -133,6 +150,7 @@ public final class RedisLink {
             commands = client.connect();
             LOG.info(() -> "connected to Redis " + safeUri);
             connected();
+            firstConnection.countDown();
         } catch (RuntimeException e) {
             lastProblem = "cannot connect to Redis " + safeUri + ": " + rootMessage(e);
             LOG.log(Level.WARNING, lastProblem + "; retrying every second");
