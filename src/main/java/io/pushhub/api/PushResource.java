@@ -11,6 +11,7 @@ import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -60,7 +61,8 @@ public class PushResource {
                         @ExampleObject(name = "everyone", value = "{\"data\":\"maintenance at 22:00\"}"),
                         @ExampleObject(name = "later", value = "{\"topic\":\"news\",\"delay\":\"PT30S\",\"data\":1}")
                     }))
-    @APIResponse(responseCode = "200", description = "Pushed: {messageId, reached}")
+    @APIResponse(responseCode = "200", description = "Pushed: {messageId, reached} (reached: connections on this node); "
+            + "in a cluster also cluster: published | unavailable (then clusterError says why)")
     @APIResponse(responseCode = "202", description = "Scheduled: {scheduledId, messageId, at}")
     @APIResponse(responseCode = "400", description = "Malformed body")
     @APIResponse(responseCode = "401", description = "No or bad credentials")
@@ -91,12 +93,18 @@ public class PushResource {
                     .build();
         }
         PushResult result = hub.push(request.target(), request.data());
-        return Response.ok(Json.createObjectBuilder()
-                        .add("messageId", result.messageId())
-                        .add("reached", result.reached())
-                        .build()
-                        .toString())
-                .build();
+        JsonObjectBuilder answer = Json.createObjectBuilder()
+                .add("messageId", result.messageId())
+                .add("reached", result.reached());
+        if (result.cluster() != null) {
+            // reached counts this node's connections; the other nodes' are not known here.
+            answer.add("cluster", result.cluster());
+            if (result.clusterProblem() != null) {
+                answer.add("clusterError", "other nodes were not reached, only this node's connections: "
+                        + result.clusterProblem());
+            }
+        }
+        return Response.ok(answer.build().toString()).build();
     }
 
     @GET

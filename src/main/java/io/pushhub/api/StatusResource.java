@@ -1,21 +1,38 @@
 package io.pushhub.api;
 
+import io.pushhub.broker.BrokerUnavailableException;
+import io.pushhub.broker.HistoryRead;
+import io.pushhub.broker.Publication;
+import io.pushhub.broker.StreamPosition;
 import io.pushhub.hub.ConnectionRegistry;
+import io.pushhub.hub.Hub;
+import io.pushhub.hub.Recovery;
+import io.pushhub.hub.TopicRules;
+import io.pushhub.presence.PresenceStore;
 import io.pushhub.security.Publisher;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObjectBuilder;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 
-/** Who is connected and which topics have subscribers, on this node. */
+/**
+ * Who is connected and which topics have subscribers: {@code /api/connections} and {@code /api/topics} for this node,
+ * {@code /api/topics/{topic}/presence} and {@code /api/users/{id}} for the whole cluster, and topic history.
+ */
 @Path("")
 @Publisher
 @RequestScoped
@@ -26,6 +43,11 @@ public class StatusResource {
 
     @Inject
     ConnectionRegistry registry;
+
+    @Inject
+    Hub hub;
+
+    static final int MAX_HISTORY_LIMIT = 1000;
 
     @GET
     @Path("connections")
@@ -60,5 +82,151 @@ public class StatusResource {
                 .add("topics", topics)
                 .build()
                 .toString();
+    }
+
+    @GET
+    @Path("topics/{topic}/presence")
+    @Operation(summary = "Connections subscribed to a topic on every node of the cluster, and their users")
+    public String topicPresence(@PathParam("topic") String topic) {
+        checkTopic(topic);
+        PresenceStore.Snapshot s = hub.presence().topic(topic);
+        JsonArrayBuilder conns = Json.createArrayBuilder();
+        Set<String> users = new TreeSet<>();
+        for (PresenceStore.Entry e : s.entries()) {
+            users.add(e.userId());
+            conns.add(Json.createObjectBuilder()
+                    .add("connectionId", e.connectionId())
+                    .add("userId", e.userId())
+                    .add("node", e.node()));
+        }
+        JsonArrayBuilder userArr = Json.createArrayBuilder();
+        users.forEach(userArr::add);
+        JsonObjectBuilder body = Json.createObjectBuilder()
+                .add("topic", topic)
+                .add("subscribers", s.entries().size())
+                .add("users", userArr)
+                .add("connections", conns);
+        return withCompleteness(body, s).build().toString();
+    }
+
+    @GET
+    @Path("users/{id}")
+    @Operation(summary = "Whether a user is online anywhere in the cluster, and on how many connections")
+    public String user(@PathParam("id") String userId) {
+        PresenceStore.Snapshot s = hub.presence().user(userId);
+        JsonArrayBuilder conns = Json.createArrayBuilder();
+        Set<String> nodes = new TreeSet<>();
+        for (PresenceStore.Entry e : s.entries()) {
+            nodes.add(e.node());
+            conns.add(Json.createObjectBuilder().add("connectionId", e.connectionId()).add("node", e.node()));
+        }
+        JsonArrayBuilder nodeArr = Json.createArrayBuilder();
+        nodes.forEach(nodeArr::add);
+        JsonObjectBuilder body = Json.createObjectBuilder()
+                .add("userId", userId)
+                .add("online", !s.entries().isEmpty())
+                .add("connections", s.entries().size())
+                .add("nodes", nodeArr)
+                .add("connectionIds", conns);
+        return withCompleteness(body, s).build().toString();
+    }
+
+    /** {@code complete}: whether every node answered; when not, {@code cluster: unavailable} and why. */
+    private static JsonObjectBuilder withCompleteness(JsonObjectBuilder body, PresenceStore.Snapshot s) {
+        body.add("complete", s.complete());
+        if (!s.complete()) {
+            body.add("cluster", "unavailable").add("clusterError", "only this node's connections are listed: " + s.problem());
+        }
+        return body;
+    }
+
+    @GET
+    @Path("topics/{topic}/history")
+    @Operation(summary = "A topic's kept messages after offset 'since' (of epoch 'epoch', if given), oldest first")
+    @APIResponse(responseCode = "200", description = "{topic, epoch, offset, complete, more, messages[]}; when not "
+            + "complete also reason (trimmed, expired, epoch_changed) and missed {fromOffset, toOffset}")
+    @APIResponse(responseCode = "400", description = "Bad topic, since or limit")
+    @APIResponse(responseCode = "404", description = "The topic keeps no history (pushhub.history.topics)")
+    @APIResponse(responseCode = "503", description = "The broker (Redis) is unreachable")
+    public String history(
+            @PathParam("topic") String topic,
+            @QueryParam("since") String sinceText,
+            @QueryParam("epoch") String epoch,
+            @QueryParam("limit") String limitText) {
+        checkTopic(topic);
+        if (!hub.history().hasHistory(topic)) {
+            throw ApiProblem.of(404, "no_history", "topic " + topic + " keeps no history; see pushhub.history.topics");
+        }
+        long since = number(sinceText, "since", 0, 0, Long.MAX_VALUE - 1);
+        int limit = (int) number(limitText, "limit", 100, 1, MAX_HISTORY_LIMIT);
+        HistoryRead read;
+        try {
+            read = hub.readHistory(topic, since, limit);
+            if (epoch != null && !epoch.equals(read.position().epoch())) {
+                read = hub.readHistory(topic, 0, limit); // a new run of offsets: everything kept is new to the caller
+            }
+        } catch (BrokerUnavailableException e) {
+            throw ApiProblem.of(503, "broker_unavailable", "history cannot be read now: " + e.getMessage());
+        }
+        StreamPosition pos = read.position();
+        List<Publication> got = read.publications();
+        JsonObjectBuilder body = Json.createObjectBuilder()
+                .add("topic", topic)
+                .add("epoch", pos.epoch())
+                .add("offset", pos.offset());
+        String reason = null;
+        long missedFrom = since + 1;
+        if (epoch != null && !epoch.equals(pos.epoch())) {
+            reason = Recovery.EPOCH_CHANGED;
+            missedFrom = 1;
+        } else if (since < pos.offset() && (got.isEmpty() || got.get(0).offset() != since + 1)) {
+            reason = read.streamKept() ? Recovery.TRIMMED : Recovery.EXPIRED;
+        } else if (since > pos.offset()) {
+            reason = Recovery.EPOCH_CHANGED;
+            missedFrom = 1;
+        }
+        body.add("complete", reason == null);
+        if (reason != null) {
+            body.add("reason", reason);
+            long missedTo = got.isEmpty() ? pos.offset() : got.get(0).offset() - 1;
+            if (missedFrom <= missedTo) {
+                body.add("missed", Json.createObjectBuilder().add("fromOffset", missedFrom).add("toOffset", missedTo));
+            }
+        }
+        body.add("more", !got.isEmpty() && got.get(got.size() - 1).offset() < pos.offset());
+        JsonArrayBuilder messages = Json.createArrayBuilder();
+        for (Publication p : got) {
+            JsonObjectBuilder m = Json.createObjectBuilder()
+                    .add("offset", p.offset())
+                    .add("messageId", p.messageId())
+                    .add("time", p.time());
+            if (p.from() != null) {
+                m.add("from", p.from());
+            }
+            messages.add(m.add("data", p.data()));
+        }
+        return body.add("messages", messages).build().toString();
+    }
+
+    private static void checkTopic(String topic) {
+        String reason = TopicRules.invalidReason(topic);
+        if (reason != null) {
+            throw ApiProblem.of(400, "invalid_topic", reason);
+        }
+    }
+
+    private static long number(String text, String name, long dflt, long min, long max) {
+        if (text == null || text.isBlank()) {
+            return dflt;
+        }
+        try {
+            long v = Long.parseLong(text.trim());
+            if (v < min || v > max) {
+                throw ApiProblem.badRequest("'" + name + "' must be between " + min + " and " + max + ", got " + v);
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            throw ApiProblem.badRequest("'" + name + "' must be an integer, got '" + text + "'");
+        }
     }
 }

@@ -153,6 +153,68 @@ public class HubConfig {
     @ConfigProperty(name = "pushhub.scheduled.max-delay", defaultValue = "P30D")
     Duration scheduledMaxDelay;
 
+    /**
+     * Which broker connects this node to others: {@code memory} (default: a single node, history in memory, no
+     * external service) or {@code redis} (a cluster sharing the Redis at {@code pushhub.redis.uri}).
+     */
+    @Inject
+    @ConfigProperty(name = "pushhub.broker", defaultValue = "memory")
+    String broker;
+
+    /**
+     * Redis for {@code pushhub.broker=redis}, as a Lettuce URI: {@code redis://[user:password@]host:port[/db]},
+     * {@code rediss://} for TLS. Default {@code redis://127.0.0.1:6379}.
+     */
+    @Inject
+    @ConfigProperty(name = "pushhub.redis.uri", defaultValue = "redis://127.0.0.1:6379")
+    String redisUri;
+
+    /**
+     * Prefix of every Redis key and channel pushhub uses, so several hubs (or test runs) can share one Redis. Nodes of
+     * one cluster must use the same prefix. Default {@code pushhub}.
+     */
+    @Inject
+    @ConfigProperty(name = "pushhub.redis.prefix", defaultValue = "pushhub")
+    String redisPrefix;
+
+    /** Longest a Redis command may take before it counts as failed (ISO-8601, PT0.1S..PT1M). Default {@code PT2S}. */
+    @Inject
+    @ConfigProperty(name = "pushhub.redis.timeout", defaultValue = "PT2S")
+    Duration redisTimeout;
+
+    /**
+     * Topics that keep history (offsets, epoch, resume with {@code since}): comma-separated globs, each optionally
+     * with its own size and TTL: {@code chat:*;size=500;ttl=PT1H, news, *}. The first match wins; {@code none} = no
+     * topic keeps history (an empty value means "unset" in MicroProfile Config, so it cannot express that). Default {@code *}: every topic keeps a small history, so that any client that reconnects within
+     * a few minutes gets what it missed without configuration; memory is bounded by size x active topics.
+     */
+    @Inject
+    @ConfigProperty(name = "pushhub.history.topics", defaultValue = "*")
+    Optional<String> historyTopics;
+
+    /** Publications kept per topic with history, unless its entry sets {@code size} (1..100000). Default 100. */
+    @Inject
+    @ConfigProperty(name = "pushhub.history.size", defaultValue = "100")
+    int historySize;
+
+    /**
+     * How long a topic's history is kept after its last publication, unless its entry sets {@code ttl} (ISO-8601,
+     * at least PT1S). The topic's epoch and last offset are kept for 30 days (or the TTL if longer), so a client
+     * coming back later hears "expired" with the range it missed. Default {@code PT10M}.
+     */
+    @Inject
+    @ConfigProperty(name = "pushhub.history.ttl", defaultValue = "PT10M")
+    Duration historyTtl;
+
+    /**
+     * Lease of this node's presence entries in Redis (ISO-8601, PT2S..PT10M): the node renews it every third of this
+     * time; when a node dies without a clean stop, its connections disappear from cluster presence at most this long
+     * after its last renewal. Default {@code PT15S}.
+     */
+    @Inject
+    @ConfigProperty(name = "pushhub.presence.ttl", defaultValue = "PT15S")
+    Duration presenceTtl;
+
     public List<String> apiKeys() {
         return split(apiKeys.orElse(""));
     }
@@ -261,6 +323,45 @@ public class HubConfig {
             return List.of();
         }
         return java.util.Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    }
+
+    /** {@code memory} or {@code redis}, lower case; anything else is refused at start-up by the broker factory. */
+    public String broker() {
+        return broker.trim().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    public String redisUri() {
+        return redisUri.trim();
+    }
+
+    public String redisPrefix() {
+        return redisPrefix.trim();
+    }
+
+    public Duration redisTimeout() {
+        return clamp(redisTimeout, Duration.ofMillis(100), Duration.ofMinutes(1));
+    }
+
+    public List<String> historyTopics() {
+        return split(historyTopics.orElse("")).stream()
+                .filter(s -> !s.equalsIgnoreCase("none"))
+                .toList();
+    }
+
+    public int historySize() {
+        return clamp(historySize, 1, 100_000);
+    }
+
+    public Duration historyTtl() {
+        return clamp(historyTtl, Duration.ofSeconds(1), Duration.ofDays(3650));
+    }
+
+    public Duration presenceTtl() {
+        return clamp(presenceTtl, Duration.ofSeconds(2), Duration.ofMinutes(10));
+    }
+
+    private static Duration clamp(Duration value, Duration min, Duration max) {
+        return value.compareTo(min) < 0 ? min : value.compareTo(max) > 0 ? max : value;
     }
 
     private static int clamp(int value, int min, int max) {

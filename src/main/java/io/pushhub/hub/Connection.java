@@ -23,6 +23,10 @@ public final class Connection {
     // Guarded by this connection's monitor together with 'closed', so a subscribe can never race a close.
     final Set<String> topics = ConcurrentHashMap.newKeySet();
     boolean closed;
+    /** Topics this connection resumed with {@code since}: their replay/live seam (see {@link SeamGate}). */
+    final ConcurrentHashMap<String, SeamGate> seams = new ConcurrentHashMap<>();
+    /** Set once the hub has reported this connection's end (presence, leave notices). */
+    final java.util.concurrent.atomic.AtomicBoolean gone = new java.util.concurrent.atomic.AtomicBoolean();
     volatile long lastRateLimitNotice;
 
     Connection(

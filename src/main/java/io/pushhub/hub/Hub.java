@@ -1,15 +1,27 @@
 package io.pushhub.hub;
 
+import io.pushhub.broker.Backplane;
+import io.pushhub.broker.Broker;
+import io.pushhub.broker.BrokerStatus;
+import io.pushhub.broker.BrokerUnavailableException;
+import io.pushhub.broker.HistoryPolicy;
+import io.pushhub.broker.HistoryRead;
+import io.pushhub.broker.Publication;
 import io.pushhub.config.HubConfig;
 import io.pushhub.delivery.DeliveryEngine;
 import io.pushhub.delivery.Outbox;
+import io.pushhub.presence.PresenceStore;
 import io.pushhub.protocol.ClientFrame;
 import io.pushhub.protocol.Codec;
 import io.pushhub.protocol.ErrorCode;
 import io.pushhub.protocol.ServerFrame;
 import io.pushhub.security.Identity;
 import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.json.Json;
 import jakarta.inject.Inject;
 import jakarta.json.JsonValue;
 import java.security.SecureRandom;
@@ -19,6 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -31,6 +44,11 @@ import java.util.logging.Logger;
  * <p>Delivery guarantee: at most once per connection, in order per connection (each connection's {@link Outbox}
  * sends one frame at a time in the order frames were accepted). A push is encoded to text once and the same string is
  * queued for every recipient; queuing never blocks on a slow client.
+ *
+ * <p>Cluster: every push is handed to the {@link Broker} for the other nodes and delivered to this node's connections
+ * directly (so local delivery works while the broker is down); publications of other nodes arrive in {@link
+ * #fromCluster}. Topics with history get offsets and an epoch from the broker, and a subscribe with {@code since}
+ * replays what the client missed (see {@link SeamGate}).
  */
 @ApplicationScoped
 public class Hub {
@@ -56,6 +74,12 @@ public class Hub {
     DeliveryEngine engine;
 
     private TopicRules rules;
+    private HistoryRules history;
+    private Backplane backplane;
+    private Broker broker;
+    private PresenceStore presence;
+    /** Pushes to one history topic from this node take the same lock, so local delivery follows offset order. */
+    private final Object[] topicLocks = new Object[64];
     private final SecureRandom random = new SecureRandom();
     private final String nodeId = HexFormat.of().formatHex(randomBytes(new SecureRandom(), 4));
     private final AtomicLong messageSeq = new AtomicLong();
@@ -63,14 +87,62 @@ public class Hub {
     @PostConstruct
     void init() {
         rules = new TopicRules(config.clientPublishTopics(), config.presenceTopics(), config.subscribeDenyTopics());
-        LOG.info(() -> "pushhub hub node " + nodeId + " ready: max frame " + config.maxFrameBytes()
+        history = new HistoryRules(config.historyTopics(), config.historySize(), config.historyTtl());
+        for (int i = 0; i < topicLocks.length; i++) {
+            topicLocks[i] = new Object();
+        }
+        backplane = Backplane.create(config, registry, nodeId);
+        broker = backplane.broker();
+        presence = backplane.presence();
+        broker.start(nodeId, this::fromCluster);
+        backplane.start(this::departed);
+        LOG.info(() -> "pushhub hub node " + nodeId + " ready: broker " + broker.status().name() + ", history on "
+                + (config.historyTopics().isEmpty() ? "no topics" : config.historyTopics() + " (default size "
+                        + config.historySize() + ", ttl " + config.historyTtl() + ")")
+                + ", max frame " + config.maxFrameBytes()
                 + " B, max subscriptions " + config.maxSubscriptions() + ", rate " + config.ratePerSecond()
                 + "/s (burst " + config.rateBurst() + "), outbox " + config.outboxMaxMessages() + " messages / "
                 + config.outboxMaxBytes() + " B");
     }
 
+    /** Creates the hub (and with it the broker connection) when the application starts, not at the first client. */
+    void boot(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
+        LOG.fine(() -> "hub node " + nodeId + " booted");
+    }
+
+    @PreDestroy
+    void shutdown() {
+        backplane.stop();
+    }
+
     public TopicRules rules() {
         return rules;
+    }
+
+    public HistoryRules history() {
+        return history;
+    }
+
+    public String nodeId() {
+        return nodeId;
+    }
+
+    public BrokerStatus brokerStatus() {
+        return broker.status();
+    }
+
+    public boolean clustered() {
+        return broker.distributed();
+    }
+
+    /** Cluster-wide presence (this node's alone with the memory broker). */
+    public PresenceStore presence() {
+        return presence;
+    }
+
+    /** Reads a topic's history for the REST API. */
+    public HistoryRead readHistory(String topic, long sinceOffset, int limit) throws BrokerUnavailableException {
+        return broker.readHistory(topic, sinceOffset, limit);
     }
 
     // ---------------------------------------------------------------- connections
@@ -87,6 +159,7 @@ public class Hub {
                 engine,
                 this::sendFailed);
         registry.add(c);
+        presence.connected(id, identity.userId());
         stats.countConnectionOpened();
         sendControl(c, ServerFrame.welcome(id, identity.userId(), identity.anonymous(), limits()));
         LOG.fine(() -> "opened " + c);
@@ -97,6 +170,11 @@ public class Hub {
     public void closed(Connection c) {
         Set<String> topics = registry.remove(c);
         c.outbox().close();
+        c.seams.clear();
+        if (!c.gone.compareAndSet(false, true)) {
+            return; // already reported
+        }
+        presence.disconnected(c.id(), c.userId(), topics);
         for (String topic : topics) {
             if (rules.hasPresence(topic)) {
                 presence(topic, "leave", c);
@@ -171,7 +249,19 @@ public class Hub {
             error(c, frame.id(), ErrorCode.FORBIDDEN_TOPIC, denied);
             return;
         }
+        HistoryPolicy policy = history.policyFor(topic);
+        ClientFrame.Since since = frame.since();
+        // Resuming: hold live messages from the moment of subscription until the replay is queued.
+        SeamGate gate = null;
+        if (policy != null && since != null) {
+            gate = new SeamGate(config.outboxMaxMessages());
+            c.seams.put(topic, gate);
+        }
         ConnectionRegistry.Subscribed result = registry.subscribe(c, topic, config.maxSubscriptions());
+        if (gate != null && result != ConnectionRegistry.Subscribed.ADDED) {
+            c.seams.remove(topic, gate); // nothing new to join: no replay
+            gate = null;
+        }
         if (result == ConnectionRegistry.Subscribed.LIMIT) {
             error(c, frame.id(), ErrorCode.TOO_MANY_SUBSCRIPTIONS,
                     "at most " + config.maxSubscriptions() + " subscriptions per connection; unsubscribe first");
@@ -180,16 +270,97 @@ public class Hub {
         if (result == ConnectionRegistry.Subscribed.CLOSED) {
             return;
         }
+        if (result == ConnectionRegistry.Subscribed.ADDED) {
+            presence.subscribed(c.id(), c.userId(), topic);
+        }
         ServerFrame ack = ServerFrame.ack(frame.id(), ClientFrame.Type.SUBSCRIBE);
         ack.topic = topic;
-        boolean presence = rules.hasPresence(topic);
-        if (presence) {
-            ack.members = registry.usersIn(topic);
+        boolean hasPresence = rules.hasPresence(topic);
+        if (hasPresence) {
+            ack.members = members(topic);
+        }
+        Recovery recovery = null;
+        if (policy != null) {
+            try {
+                // A repeated subscribe (already subscribed) only learns the position: its messages were never missed.
+                HistoryRead read = gate == null
+                        ? broker.readHistory(topic, Long.MAX_VALUE, 0)
+                        : broker.readHistory(topic, since.offset(), policy.size());
+                if (gate == null) {
+                    ack.recovery = position(read.position().epoch(), read.position().offset());
+                } else {
+                    recovery = Recovery.of(since.offset(), since.epoch(), read);
+                    ack.recovery = describe(recovery);
+                }
+            } catch (BrokerUnavailableException e) {
+                LOG.fine(() -> "history of " + topic + " unavailable for " + c + ": " + e.getMessage());
+                ack.recovery = unavailable(gate != null, e.getMessage());
+            }
         }
         sendControl(c, ack);
-        if (presence && result == ConnectionRegistry.Subscribed.ADDED) {
+        if (gate != null) {
+            if (recovery != null) {
+                for (Publication p : recovery.replay()) {
+                    deliver(c, encodeTopicMessage(p));
+                }
+            }
+            // Without a read (broker down) there is no seam: let everything through.
+            long seam = recovery != null ? recovery.position().offset() : -1;
+            String seamEpoch = recovery != null ? recovery.position().epoch() : null;
+            if (!gate.open(seam, seamEpoch, text -> deliver(c, text))) {
+                slowConsumer(c);
+                return;
+            }
+        }
+        if (hasPresence && result == ConnectionRegistry.Subscribed.ADDED) {
             presence(topic, "join", c);
         }
+    }
+
+    /** Users in a presence topic on every node (this node's connections count even before the store has them). */
+    private List<String> members(String topic) {
+        Set<String> users = new TreeSet<>(registry.usersIn(topic));
+        for (PresenceStore.Entry e : presence.topic(topic).entries()) {
+            users.add(e.userId());
+        }
+        return List.copyOf(users);
+    }
+
+    private static Map<String, Object> position(String epoch, long offset) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("epoch", epoch);
+        m.put("offset", offset);
+        return m;
+    }
+
+    private static Map<String, Object> describe(Recovery r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("recovered", r.recovered());
+        if (r.recovered()) {
+            m.put("replayed", r.replay().size());
+        } else {
+            m.put("reason", r.reason());
+            if (r.missedTo() > 0) {
+                Map<String, Object> missed = new LinkedHashMap<>();
+                missed.put("fromOffset", r.missedFrom());
+                missed.put("toOffset", r.missedTo());
+                m.put("missed", missed);
+            }
+        }
+        m.put("epoch", r.position().epoch());
+        m.put("offset", r.position().offset());
+        return m;
+    }
+
+    /** The broker could not be asked: no position, and a resume attempt is not recovered. */
+    private static Map<String, Object> unavailable(boolean resuming, String why) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (resuming) {
+            m.put("recovered", false);
+        }
+        m.put("reason", "unavailable");
+        m.put("message", "history is unavailable: " + why + "; live messages still arrive, subscribe again later to resume");
+        return m;
     }
 
     private void unsubscribe(Connection c, ClientFrame frame) {
@@ -198,11 +369,15 @@ public class Hub {
             return;
         }
         boolean was = registry.unsubscribe(c, topic);
+        c.seams.remove(topic);
         ServerFrame ack = ServerFrame.ack(frame.id(), ClientFrame.Type.UNSUBSCRIBE);
         ack.topic = topic;
         sendControl(c, ack);
-        if (was && rules.hasPresence(topic)) {
-            presence(topic, "leave", c);
+        if (was) {
+            presence.unsubscribed(c.id(), c.userId(), topic);
+            if (rules.hasPresence(topic)) {
+                presence(topic, "leave", c);
+            }
         }
     }
 
@@ -226,13 +401,28 @@ public class Hub {
         ack.topic = topic;
         ack.messageId = messageId;
         sendControl(c, ack);
-        fanOutTopic(messageId, topic, c.userId(), frame.data());
+        publishTopic(messageId, topic, c.userId(), frame.data(), new ClusterOutcome(broker.distributed()));
         stats.countPush();
     }
 
+    /** Sends a join/leave notice to this node's subscribers of the topic and to the other nodes. */
     private void presence(String topic, String event, Connection who) {
-        String text = Codec.encode(
-                ServerFrame.presence(topic, event, who.userId(), who.id(), System.currentTimeMillis()));
+        long now = System.currentTimeMillis();
+        localPresence(topic, event, who.userId(), who.id(), now);
+        if (broker.distributed()) {
+            try {
+                broker.publish(new Publication(nodeId, Publication.Kind.PRESENCE, List.of(topic), who.id(),
+                        who.userId(), now, Json.createValue(event), 0, null));
+            } catch (BrokerUnavailableException e) {
+                // Presence notices are best effort: the other nodes' members lists catch up from the presence store.
+                LOG.fine(() -> "presence " + event + " of " + who + " in " + topic + " not sent to the cluster: "
+                        + e.getMessage());
+            }
+        }
+    }
+
+    private void localPresence(String topic, String event, String userId, String connectionId, long time) {
+        String text = Codec.encode(ServerFrame.presence(topic, event, userId, connectionId, time));
         for (Connection c : registry.subscribers(topic)) {
             deliver(c, text);
         }
@@ -240,10 +430,36 @@ public class Hub {
 
     // ---------------------------------------------------------------- pushes
 
+    /** Whether the other nodes got a push; several topics in one push share it (the worst outcome wins). */
+    private static final class ClusterOutcome {
+        final boolean distributed;
+        String problem;
+
+        ClusterOutcome(boolean distributed) {
+            this.distributed = distributed;
+        }
+
+        void failed(String why) {
+            if (problem == null) {
+                problem = why;
+            }
+        }
+
+        PushResult result(String messageId, int reached) {
+            if (!distributed) {
+                return new PushResult(messageId, reached, null, null);
+            }
+            return problem == null
+                    ? new PushResult(messageId, reached, PushResult.PUBLISHED, null)
+                    : new PushResult(messageId, reached, PushResult.UNAVAILABLE, problem);
+        }
+    }
+
     /**
-     * Pushes {@code data} to a target now.
+     * Pushes {@code data} to a target now, on every node.
      *
-     * @return the message id and the number of connections whose queue accepted the message
+     * @return the message id, the number of connections on this node whose queue accepted the message, and whether
+     *     the other nodes were reached
      */
     public PushResult push(PushTarget target, JsonValue data) {
         return push(target, data, nextMessageId());
@@ -252,23 +468,108 @@ public class Hub {
     /** As {@link #push(PushTarget, JsonValue)}, with a message id chosen earlier (scheduled pushes). */
     public PushResult push(PushTarget target, JsonValue data, String messageId) {
         stats.countPush();
-        long now = System.currentTimeMillis();
+        ClusterOutcome cluster = new ClusterOutcome(broker.distributed());
         int reached = 0;
         if (target instanceof PushTarget.Topics topics) {
             for (String topic : topics.topics()) {
-                reached += fanOutTopic(messageId, topic, null, data);
+                reached += publishTopic(messageId, topic, null, data, cluster);
             }
-            return new PushResult(messageId, reached);
+            return cluster.result(messageId, reached);
         }
-        String text = Codec.encode(ServerFrame.message(messageId, target.scope(), null, null, now, data));
-        if (target instanceof PushTarget.Users users) {
-            for (String user : users.userIds()) {
+        long now = System.currentTimeMillis();
+        Publication p = new Publication(nodeId, kindOf(target), targetsOf(target), messageId, null, now, data, 0, null);
+        if (cluster.distributed) {
+            try {
+                broker.publish(p);
+            } catch (BrokerUnavailableException e) {
+                cluster.failed(e.getMessage());
+            }
+        }
+        return cluster.result(messageId, deliverLocally(p));
+    }
+
+    /**
+     * Pushes to this node's subscribers of a topic only, without history: for messages every node produces itself
+     * (the time ticker), which must not be multiplied by the number of nodes.
+     */
+    public int pushLocal(String topic, JsonValue data) {
+        stats.countPush();
+        return fanOutTopic(nextMessageId(), topic, null, data, System.currentTimeMillis(), 0, null);
+    }
+
+    /**
+     * Publishes to one topic: with history, the broker assigns the offset first (under the topic's lock, so this
+     * node's subscribers see its pushes in offset order); then this node's subscribers get it directly.
+     */
+    private int publishTopic(String messageId, String topic, String from, JsonValue data, ClusterOutcome cluster) {
+        long now = System.currentTimeMillis();
+        Publication p = new Publication(nodeId, Publication.Kind.TOPIC, List.of(topic), messageId, from, now, data, 0, null);
+        HistoryPolicy policy = history.policyFor(topic);
+        if (policy == null) {
+            if (cluster.distributed) {
+                try {
+                    broker.publish(p);
+                } catch (BrokerUnavailableException e) {
+                    cluster.failed(e.getMessage());
+                }
+            }
+            return fanOutTopic(messageId, topic, from, data, now, 0, null);
+        }
+        synchronized (topicLocks[Math.floorMod(topic.hashCode(), topicLocks.length)]) {
+            try {
+                p = broker.publishWithHistory(p, policy);
+            } catch (BrokerUnavailableException e) {
+                // Delivered here without an offset: it is in no history, and resuming clients will not see it again.
+                cluster.failed(e.getMessage());
+            }
+            return fanOutTopic(messageId, topic, from, data, now, p.offset(), p.epoch());
+        }
+    }
+
+    /** A publication of another node: deliver it to this node's recipients. Runs on the broker's thread. */
+    void fromCluster(Publication p) {
+        if (nodeId.equals(p.node())) {
+            return; // our own echo: delivered locally when it was pushed
+        }
+        if (p.kind() == Publication.Kind.PRESENCE) {
+            JsonValue event = p.data();
+            String name = event instanceof jakarta.json.JsonString s ? s.getString() : String.valueOf(event);
+            localPresence(p.topic(), name, p.from(), p.messageId(), p.time());
+            return;
+        }
+        deliverLocally(p);
+    }
+
+    /** A connection of a node that died: tell every node's subscribers of a presence topic that it left. */
+    private void departed(String topic, PresenceStore.Entry e) {
+        if (!rules.hasPresence(topic)) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        localPresence(topic, "leave", e.userId(), e.connectionId(), now);
+        try {
+            broker.publish(new Publication(nodeId, Publication.Kind.PRESENCE, List.of(topic), e.connectionId(),
+                    e.userId(), now, Json.createValue("leave"), 0, null));
+        } catch (BrokerUnavailableException ex) {
+            LOG.fine(() -> "leave of " + e + " in " + topic + " not sent to the cluster: " + ex.getMessage());
+        }
+    }
+
+    /** Delivers a publication to this node's connections among its recipients. */
+    private int deliverLocally(Publication p) {
+        if (p.kind() == Publication.Kind.TOPIC) {
+            return fanOutTopic(p.messageId(), p.topic(), p.from(), p.data(), p.time(), p.offset(), p.epoch());
+        }
+        String text = Codec.encode(ServerFrame.message(p.messageId(), p.kind().wire(), null, null, p.time(), p.data()));
+        int reached = 0;
+        if (p.kind() == Publication.Kind.USERS) {
+            for (String user : p.targets()) {
                 for (Connection c : registry.connectionsOf(user)) {
                     reached += deliver(c, text) ? 1 : 0;
                 }
             }
-        } else if (target instanceof PushTarget.Connections conns) {
-            for (String id : conns.connectionIds()) {
+        } else if (p.kind() == Publication.Kind.CONNECTIONS) {
+            for (String id : p.targets()) {
                 Connection c = registry.find(id);
                 if (c != null) {
                     reached += deliver(c, text) ? 1 : 0;
@@ -279,29 +580,68 @@ public class Hub {
                 reached += deliver(c, text) ? 1 : 0;
             }
         }
-        return new PushResult(messageId, reached);
+        return reached;
     }
 
-    /** The ids among {@code connectionIds} that name no open connection on this node. */
+    private static Publication.Kind kindOf(PushTarget target) {
+        if (target instanceof PushTarget.Users) {
+            return Publication.Kind.USERS;
+        }
+        if (target instanceof PushTarget.Connections) {
+            return Publication.Kind.CONNECTIONS;
+        }
+        return Publication.Kind.ALL;
+    }
+
+    private static List<String> targetsOf(PushTarget target) {
+        if (target instanceof PushTarget.Users u) {
+            return u.userIds();
+        }
+        if (target instanceof PushTarget.Connections c) {
+            return c.connectionIds();
+        }
+        return List.of();
+    }
+
+    /**
+     * The ids among {@code connectionIds} that name no open connection on any node. When the cluster cannot be asked,
+     * only ids that cannot be elsewhere count as unknown: none, so the push goes out and reports the cluster problem.
+     */
     public List<String> unknownConnections(List<String> connectionIds) {
-        List<String> unknown = new ArrayList<>();
+        List<String> notHere = new ArrayList<>();
         for (String id : connectionIds) {
             if (registry.find(id) == null) {
-                unknown.add(id);
+                notHere.add(id);
             }
         }
-        return unknown;
+        if (notHere.isEmpty() || !broker.distributed()) {
+            return notHere;
+        }
+        PresenceStore.Snapshot found = presence.connections(notHere);
+        if (!found.complete()) {
+            return List.of();
+        }
+        Set<String> elsewhere = new TreeSet<>();
+        found.entries().forEach(e -> elsewhere.add(e.connectionId()));
+        return notHere.stream().filter(id -> !elsewhere.contains(id)).toList();
     }
 
-    private int fanOutTopic(String messageId, String topic, String from, JsonValue data) {
+    private String encodeTopicMessage(Publication p) {
+        return Codec.encode(ServerFrame.message(p.messageId(), p.topic(), p.from(), p.time(), p.data(), p.offset(), p.epoch()));
+    }
+
+    private int fanOutTopic(String messageId, String topic, String from, JsonValue data, long time, long offset, String epoch) {
         List<Connection> subscribers = registry.subscribers(topic);
         if (subscribers.isEmpty()) {
             return 0;
         }
-        String text = Codec.encode(
-                ServerFrame.message(messageId, "topic", topic, from, System.currentTimeMillis(), data));
+        String text = Codec.encode(ServerFrame.message(messageId, topic, from, time, data, offset, epoch));
         int reached = 0;
         for (Connection c : subscribers) {
+            SeamGate gate = c.seams.get(topic);
+            if (gate != null && gate.hold(offset, epoch, text)) {
+                continue; // held back until this connection's replay is queued, or already replayed
+            }
             reached += deliver(c, text) ? 1 : 0;
         }
         return reached;

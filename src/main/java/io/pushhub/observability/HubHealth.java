@@ -1,6 +1,8 @@
 package io.pushhub.observability;
 
+import io.pushhub.broker.BrokerStatus;
 import io.pushhub.hub.ConnectionRegistry;
+import io.pushhub.hub.Hub;
 import io.pushhub.scheduling.TimeTicker;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
@@ -9,10 +11,19 @@ import java.time.Duration;
 import java.time.Instant;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Liveness;
 import org.eclipse.microprofile.health.Readiness;
 
-/** {@code /health/ready}: the hub accepts connections. {@code /health/live}: its timers still fire. */
+/**
+ * {@code /health/ready}: the hub accepts connections, and the state of its broker. {@code /health/live}: its timers
+ * still fire.
+ *
+ * <p>The broker check stays UP while Redis is unreachable, with {@code state: down} and the reason in its data: the
+ * node still serves its own clients (local pushes deliver), and if readiness went DOWN a load balancer would take every
+ * node of the cluster out of rotation at once when the shared Redis fails, turning a degraded cluster into an outage.
+ * Alert on {@code state} (or the {@code pushhub_broker_up} metric) instead. See docs/clustering.md.
+ */
 @ApplicationScoped
 public class HubHealth {
 
@@ -33,6 +44,27 @@ public class HubHealth {
                 .withData("connections", registry.size())
                 .withData("subscriptions", registry.subscriptionCount())
                 .build();
+    }
+
+    @Inject
+    Hub hub;
+
+    @Produces
+    @Readiness
+    HealthCheck brokerState() {
+        return () -> {
+            BrokerStatus b = hub.brokerStatus();
+            HealthCheckResponseBuilder r = HealthCheckResponse.named("pushhub-broker")
+                    .up()
+                    .withData("broker", b.name())
+                    .withData("node", hub.nodeId())
+                    .withData("state", b.up() ? "up" : "down")
+                    .withData("since", b.since().toString());
+            if (!b.up()) {
+                r.withData("reason", b.reason());
+            }
+            return r.build();
+        };
     }
 
     @Produces

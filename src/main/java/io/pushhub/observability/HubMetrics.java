@@ -32,6 +32,9 @@ public class HubMetrics {
     @Inject
     DeliveryEngine engine;
 
+    @Inject
+    io.pushhub.hub.Hub hub;
+
     void register(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
         gauge("pushhub_connections", "Open WebSocket connections on this node", registry, r -> r.size());
         gauge("pushhub_users", "Distinct users with at least one connection", registry, r -> r.userCount());
@@ -52,6 +55,8 @@ public class HubMetrics {
         gauge("pushhub_slow_consumer_disconnects_total", "Connections closed because their queue was full", stats,
                 s -> s.slowConsumerDisconnects());
         gauge("pushhub_send_failures_total", "Sends that failed (connection dropped)", stats, s -> s.sendFailures());
+        gauge("pushhub_broker_up", "1 while the broker (Redis) is reachable, 0 while it is not", hub,
+                h -> h.brokerStatus().up() ? 1 : 0);
         gauge("pushhub_handshakes_rejected_total", "WebSocket handshakes refused (origin, token)", stats,
                 s -> s.handshakesRejected());
     }

@@ -11,8 +11,12 @@ import jakarta.json.JsonValue;
  * @param topic the topic for subscribe/unsubscribe/publish; null otherwise
  * @param data the payload for publish/echo; null otherwise
  * @param problem why the frame was rejected; null for a valid frame
+ * @param since for subscribe: the last offset and epoch the client received on this topic, to resume from; else null
  */
-public record ClientFrame(Type type, String id, String topic, JsonValue data, Problem problem) {
+public record ClientFrame(Type type, String id, String topic, JsonValue data, Problem problem, Since since) {
+
+    /** A client's position in a topic's stream: the last offset it received and that offset's epoch. */
+    public record Since(long offset, String epoch) {}
 
     /** Client commands, as spelled on the wire. */
     public enum Type {
@@ -46,7 +50,7 @@ public record ClientFrame(Type type, String id, String topic, JsonValue data, Pr
     public record Problem(ErrorCode code, String message) {}
 
     public static ClientFrame invalid(String id, ErrorCode code, String message) {
-        return new ClientFrame(null, id, null, null, new Problem(code, message));
+        return new ClientFrame(null, id, null, null, new Problem(code, message), null);
     }
 
     public boolean isValid() {

@@ -82,7 +82,29 @@ public class ClientFrameDecoder implements Decoder.Text<ClientFrame> {
                 return ClientFrame.invalid(id, ErrorCode.MISSING_FIELD, "'" + typeName + "' needs a field 'data' (any JSON)");
             }
         }
-        return new ClientFrame(type, id, topic, data, null);
+        ClientFrame.Since since = null;
+        JsonValue sinceValue = obj.get("since");
+        if (type == ClientFrame.Type.SUBSCRIBE && sinceValue != null && sinceValue.getValueType() != JsonValue.ValueType.NULL) {
+            since = since(sinceValue);
+            if (since == null) {
+                return ClientFrame.invalid(id, ErrorCode.MISSING_FIELD,
+                        "'since' must be {\"offset\": <integer >= 0>, \"epoch\": \"<string>\"} as received in message frames");
+            }
+        }
+        return new ClientFrame(type, id, topic, data, null, since);
+    }
+
+    /** The {@code since} object, or null when it is malformed. */
+    private static ClientFrame.Since since(JsonValue v) {
+        if (v.getValueType() != JsonValue.ValueType.OBJECT) {
+            return null;
+        }
+        JsonObject o = v.asJsonObject();
+        if (!(o.get("offset") instanceof jakarta.json.JsonNumber n) || !n.isIntegral() || n.longValue() < 0
+                || !(o.get("epoch") instanceof JsonString e) || e.getString().isEmpty() || e.getString().length() > 64) {
+            return null;
+        }
+        return new ClientFrame.Since(n.longValue(), e.getString());
     }
 
     private static String typeName(JsonValue v) {

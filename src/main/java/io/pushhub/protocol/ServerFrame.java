@@ -13,7 +13,7 @@ import java.util.Map;
  */
 @JsonbPropertyOrder({
     "type", "id", "forType", "code", "message", "connectionId", "userId", "anonymous", "messageId", "scope", "topic",
-    "event", "from", "time", "members", "limits", "data"
+    "event", "from", "time", "offset", "epoch", "members", "recovery", "limits", "data"
 })
 public class ServerFrame {
 
@@ -34,7 +34,11 @@ public class ServerFrame {
     public String event;
     public String from;
     public Long time;
+    public Long offset;
+    public String epoch;
     public List<String> members;
+    /** On a subscribe ack for a topic with history: the resume outcome and the stream position (docs/protocol.md). */
+    public Map<String, Object> recovery;
     public Map<String, Object> limits;
     public JsonValue data;
 
@@ -83,6 +87,17 @@ public class ServerFrame {
         f.from = from;
         f.time = time;
         f.data = data;
+        return f;
+    }
+
+    /** A pushed topic message with its place in the topic's history. */
+    public static ServerFrame message(
+            String messageId, String topic, String from, long time, JsonValue data, long offset, String epoch) {
+        ServerFrame f = message(messageId, "topic", topic, from, time, data);
+        if (epoch != null) {
+            f.offset = offset;
+            f.epoch = epoch;
+        }
         return f;
     }
 

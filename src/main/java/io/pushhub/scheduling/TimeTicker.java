@@ -3,14 +3,12 @@ package io.pushhub.scheduling;
 import io.pushhub.config.HubConfig;
 import io.pushhub.hub.ConnectionRegistry;
 import io.pushhub.hub.Hub;
-import io.pushhub.hub.PushTarget;
 import jakarta.ejb.Schedule;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import java.time.Instant;
-import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -44,8 +42,9 @@ public class TimeTicker {
             return;
         }
         try {
-            hub.push(
-                    new PushTarget.Topics(List.of(TOPIC)),
+            // Every node ticks for its own subscribers: a cluster-wide push would multiply the ticks by the nodes.
+            hub.pushLocal(
+                    TOPIC,
                     Json.createObjectBuilder()
                             .add("now", now.toString())
                             .add("epochMillis", now.toEpochMilli())

@@ -1,0 +1,64 @@
+package io.pushhub.broker;
+
+import java.util.function.Consumer;
+
+/**
+ * How the nodes of a cluster exchange pushes, and where topic history lives. One node uses {@link MemoryBroker} (the
+ * default: no external service); several nodes share a {@link io.pushhub.broker.redis.RedisBroker}.
+ *
+ * <h2>Guarantees every implementation gives</h2>
+ *
+ * <ul>
+ *   <li><b>At-most-once live delivery.</b> {@link #publish} and {@link #publishWithHistory} hand a publication to the
+ *       other nodes' listeners at most once; a node that is disconnected from the broker when it is published never
+ *       sees it live. Topics with history make up for this: a client resumes from its last offset.
+ *   <li><b>Ordering per topic.</b> Publications of one topic reach each listener in the order the broker accepted
+ *       them, which for history topics is offset order. (The publishing node delivers to its own connections itself,
+ *       so it does not depend on the broker being up.)
+ *   <li><b>History append and publish are atomic per topic.</b> {@link #publishWithHistory} assigns the next offset
+ *       (1, 2, 3, ... per topic and epoch), appends to the history and publishes in one step: no listener sees a
+ *       publication that is not in the history, and offsets have no holes or duplicates.
+ *   <li><b>Epochs.</b> A topic's epoch changes whenever its offsets restart (history lost, e.g. Redis restarted
+ *       without persistence). An offset means something only together with its epoch.
+ *   <li><b>Own echoes.</b> The listener never receives the node's own publications.
+ * </ul>
+ *
+ * <p>Thread-safe. Methods never block longer than the broker's command time-out; when the broker is unreachable they
+ * throw {@link BrokerUnavailableException} at once instead of queueing. Returned values are immutable snapshots; no
+ * argument or result is null unless stated.
+ */
+public interface Broker {
+
+    /**
+     * Starts the broker and delivers every publication of other nodes to {@code listener}, on a broker thread, one at
+     * a time, in order. Calls to the listener are isolated: an exception it throws is logged and the next publication
+     * is delivered. Never throws because the broker is unreachable: it keeps trying in the background.
+     */
+    void start(String nodeId, Consumer<Publication> listener);
+
+    /** Stops delivering and releases connections and threads. Idempotent. */
+    void stop();
+
+    /** Hands a publication without history (broadcast, users, connections, presence, topics without history) to the other nodes. */
+    void publish(Publication publication) throws BrokerUnavailableException;
+
+    /**
+     * Appends a topic publication to the topic's history and publishes it, atomically.
+     *
+     * @param publication a {@link Publication.Kind#TOPIC} publication; its offset and epoch are ignored
+     * @return the publication with the offset and epoch it was given
+     */
+    Publication publishWithHistory(Publication publication, HistoryPolicy policy) throws BrokerUnavailableException;
+
+    /**
+     * Reads a topic's history after {@code sinceOffset}, oldest first, at most {@code limit} publications, together
+     * with the stream position at the time of the read (one consistent snapshot).
+     */
+    HistoryRead readHistory(String topic, long sinceOffset, int limit) throws BrokerUnavailableException;
+
+    /** Whether the broker is usable now, and why not. Never throws. */
+    BrokerStatus status();
+
+    /** True when other nodes can exist behind this broker (false for the single-node memory broker). */
+    boolean distributed();
+}

@@ -1,0 +1,129 @@
+package io.pushhub.broker;
+
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import java.io.StringReader;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One push as it travels between nodes and is kept in history. Encoded as a compact JSON object (see {@link
+ * #toJson()}) so that any broker can carry it as text.
+ *
+ * @param node id of the node that published it
+ * @param kind what {@code targets} names
+ * @param targets user ids, connection ids or one topic (empty for {@link Kind#ALL})
+ * @param messageId the id every recipient sees; for presence the connection id that joined or left
+ * @param from the publishing user for client publishes, the user who joined/left for presence; else null
+ * @param time server time of the push (epoch ms)
+ * @param data the payload (for presence: the event, {@code "join"} or {@code "leave"}, as a JSON string)
+ * @param offset the topic offset for history topics, else 0
+ * @param epoch the topic epoch for history topics, else null
+ */
+public record Publication(
+        String node,
+        Kind kind,
+        List<String> targets,
+        String messageId,
+        String from,
+        long time,
+        JsonValue data,
+        long offset,
+        String epoch) {
+
+    /** What a publication is addressed to. */
+    public enum Kind {
+        ALL("all"),
+        USERS("user"),
+        TOPIC("topic"),
+        CONNECTIONS("connection"),
+        PRESENCE("presence");
+
+        private final String wire;
+
+        Kind(String wire) {
+            this.wire = wire;
+        }
+
+        /** Spelling on the wire, equal to the message frame's {@code scope} for pushes. */
+        public String wire() {
+            return wire;
+        }
+
+        static Kind fromWire(String s) {
+            for (Kind k : values()) {
+                if (k.wire.equals(s)) {
+                    return k;
+                }
+            }
+            throw new IllegalArgumentException("unknown publication kind '" + s + "'");
+        }
+    }
+
+    public Publication {
+        targets = List.copyOf(targets);
+    }
+
+    /** The topic of a TOPIC or PRESENCE publication. */
+    public String topic() {
+        return targets.get(0);
+    }
+
+    public boolean hasOffset() {
+        return epoch != null;
+    }
+
+    public Publication at(long newOffset, String newEpoch) {
+        return new Publication(node, kind, targets, messageId, from, time, data, newOffset, newEpoch);
+    }
+
+    /**
+     * Compact JSON: {@code {"n":node,"k":kind,"t":[targets],"m":messageId,"f":from,"ts":time,"d":data}} plus
+     * {@code "o"} and {@code "e"} when it has an offset. The Redis script relies on this being a JSON object that
+     * starts with <code>{"n":</code>.
+     */
+    public String toJson() {
+        JsonObjectBuilder b = Json.createObjectBuilder();
+        if (hasOffset()) {
+            b.add("o", offset).add("e", epoch);
+        }
+        b.add("n", node).add("k", kind.wire());
+        JsonArrayBuilder t = Json.createArrayBuilder();
+        targets.forEach(t::add);
+        b.add("t", t).add("m", messageId);
+        if (from != null) {
+            b.add("f", from);
+        }
+        b.add("ts", time).add("d", data == null ? JsonValue.NULL : data);
+        return b.build().toString();
+    }
+
+    /** Parses {@link #toJson()}; the broker may have added {@code "o"} and {@code "e"}. */
+    public static Publication fromJson(String json) {
+        JsonObject o;
+        try (JsonReader r = Json.createReader(new StringReader(json))) {
+            o = r.readObject();
+        }
+        List<String> targets = new ArrayList<>();
+        for (JsonValue v : o.getJsonArray("t")) {
+            targets.add(((JsonString) v).getString());
+        }
+        JsonNumber offset = o.getJsonNumber("o");
+        return new Publication(
+                o.getString("n"),
+                Kind.fromWire(o.getString("k")),
+                targets,
+                o.getString("m"),
+                o.containsKey("f") ? o.getString("f") : null,
+                o.getJsonNumber("ts").longValue(),
+                o.get("d"),
+                offset == null ? 0 : offset.longValue(),
+                o.containsKey("e") ? o.getString("e") : null);
+    }
+}

@@ -1,0 +1,232 @@
+package io.pushhub.broker.redis;
+
+import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.pushhub.broker.Broker;
+import io.pushhub.broker.BrokerStatus;
+import io.pushhub.broker.BrokerUnavailableException;
+import io.pushhub.broker.Epochs;
+import io.pushhub.broker.HistoryPolicy;
+import io.pushhub.broker.HistoryRead;
+import io.pushhub.broker.Publication;
+import io.pushhub.broker.StreamPosition;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The cluster broker: Redis pub/sub for live traffic (one channel, {@code <prefix>:bus}, so every node sees every
+ * publication in one order), Redis Streams for history ({@code <prefix>:h:{topic}:s}, entry id {@code <offset>-0}),
+ * and a hash with each topic's epoch and last offset ({@code <prefix>:h:{topic}:m}). A Lua script assigns the offset,
+ * appends to the stream (trimmed to the topic's size, expiring after its TTL) and publishes, atomically.
+ *
+ * <p>Guarantees as in {@link Broker}. Live delivery is at most once: pub/sub drops what is published while a node is
+ * disconnected. A Redis restart without persistence loses streams and epochs, so every topic starts a new epoch.
+ */
+public final class RedisBroker implements Broker {
+
+    private static final Logger LOG = Logger.getLogger(RedisBroker.class.getName());
+
+    /** KEYS: meta, stream. ARGV: payload, size, ttl s, meta ttl s, channel, epoch if new. Returns {offset, epoch}. */
+    static final String APPEND = """
+            local epoch = redis.call('hget', KEYS[1], 'epoch')
+            if not epoch then
+              epoch = ARGV[6]
+              redis.call('hset', KEYS[1], 'epoch', epoch)
+              redis.call('del', KEYS[2])
+            end
+            local offset = redis.call('hincrby', KEYS[1], 'offset', 1)
+            redis.call('xadd', KEYS[2], 'MAXLEN', ARGV[2], offset .. '-0', 'd', ARGV[1])
+            redis.call('expire', KEYS[2], ARGV[3])
+            redis.call('expire', KEYS[1], ARGV[4])
+            redis.call('publish', ARGV[5], '{"o":' .. offset .. ',"e":"' .. epoch .. '",' .. string.sub(ARGV[1], 2))
+            return {offset, epoch}
+            """;
+
+    /**
+     * KEYS: meta, stream. ARGV: since offset, limit, epoch if new, meta ttl s. Returns {epoch, offset, kept, entries...}
+     * where entries are the stored payloads after since, oldest first. A topic read before its first publication gets
+     * its epoch now, so that a client subscribing early keeps a valid position.
+     */
+    static final String READ = """
+            local epoch = redis.call('hget', KEYS[1], 'epoch')
+            if not epoch then
+              epoch = ARGV[3]
+              redis.call('hset', KEYS[1], 'epoch', epoch)
+              redis.call('hset', KEYS[1], 'offset', 0)
+              redis.call('expire', KEYS[1], ARGV[4])
+            end
+            local offset = tonumber(redis.call('hget', KEYS[1], 'offset') or '0')
+            local kept = redis.call('exists', KEYS[2])
+            local out = {epoch, offset, kept}
+            local limit = tonumber(ARGV[2])
+            if limit > 0 and kept == 1 then
+              local since = tonumber(ARGV[1])
+              local entries = redis.call('xrange', KEYS[2], (since + 1) .. '-0', '+', 'COUNT', limit)
+              for _, e in ipairs(entries) do
+                local id = e[1]
+                table.insert(out, string.sub(id, 1, string.find(id, '-') - 1))
+                table.insert(out, e[2][2])
+              end
+            end
+            return out
+            """;
+
+    private final RedisLink link;
+    private final String prefix;
+    private final String channel;
+    private final ExecutorService listenerThread = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "pushhub-redis-listener");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile String appendSha;
+    private volatile String readSha;
+    private volatile String nodeId;
+    private volatile Consumer<Publication> listener;
+
+    public RedisBroker(RedisLink link, String prefix) {
+        this.link = link;
+        this.prefix = prefix;
+        this.channel = prefix + ":bus";
+    }
+
+    @Override
+    public void start(String nodeId, Consumer<Publication> listener) {
+        this.nodeId = nodeId;
+        this.listener = listener;
+        link.onPubSub(ps -> {
+            ps.addListener(new RedisPubSubAdapter<>() {
+                @Override
+                public void message(String ch, String message) {
+                    // Off the Redis I/O thread, one at a time (keeps the order): delivery must never stall Lettuce.
+                    listenerThread.execute(() -> receive(message));
+                }
+            });
+            ps.sync().subscribe(channel);
+        });
+    }
+
+    private void receive(String message) {
+        Consumer<Publication> l = listener;
+        if (l == null) {
+            return;
+        }
+        Publication p;
+        try {
+            p = Publication.fromJson(message);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "ignoring malformed publication on " + channel + ": "
+                    + message.substring(0, Math.min(200, message.length())), e);
+            return;
+        }
+        if (nodeId.equals(p.node())) {
+            return; // our own echo
+        }
+        try {
+            l.accept(p);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "delivering publication " + p.messageId() + " from node " + p.node() + " failed", e);
+        }
+    }
+
+    @Override
+    public void stop() {
+        listener = null;
+        listenerThread.shutdownNow();
+    }
+
+    @Override
+    public void publish(Publication publication) throws BrokerUnavailableException {
+        RedisCommands<String, String> redis = link.sync();
+        try {
+            redis.publish(channel, publication.toJson());
+        } catch (RedisException e) {
+            throw link.unavailable("publish", e);
+        }
+    }
+
+    @Override
+    public Publication publishWithHistory(Publication publication, HistoryPolicy policy)
+            throws BrokerUnavailableException {
+        String topic = publication.topic();
+        List<Object> r = script(APPEND, true, new String[] {meta(topic), stream(topic)},
+                publication.toJson(),
+                Integer.toString(policy.size()),
+                Long.toString(Math.max(1, policy.ttl().toSeconds())),
+                Long.toString(policy.metaTtl().toSeconds()),
+                channel,
+                Epochs.next());
+        return publication.at((Long) r.get(0), (String) r.get(1));
+    }
+
+    @Override
+    public HistoryRead readHistory(String topic, long sinceOffset, int limit) throws BrokerUnavailableException {
+        List<Object> r = script(READ, false, new String[] {meta(topic), stream(topic)},
+                Long.toString(Math.min(sinceOffset, Long.MAX_VALUE - 1)),
+                Integer.toString(Math.max(0, limit)),
+                Epochs.next(),
+                Long.toString(HistoryPolicy.META_TTL.toSeconds()));
+        String epoch = (String) r.get(0);
+        long offset = (Long) r.get(1);
+        boolean kept = ((Long) r.get(2)) == 1L || offset == 0;
+        List<Publication> out = new ArrayList<>();
+        for (int i = 3; i + 1 < r.size(); i += 2) {
+            long o = Long.parseLong((String) r.get(i));
+            out.add(Publication.fromJson((String) r.get(i + 1)).at(o, epoch));
+        }
+        return new HistoryRead(new StreamPosition(offset, epoch), out, kept);
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<Object> script(String body, boolean append, String[] keys, String... args)
+            throws BrokerUnavailableException {
+        RedisCommands<String, String> redis = link.sync();
+        try {
+            String sha = append ? appendSha : readSha;
+            if (sha != null) {
+                try {
+                    return (List<Object>) redis.evalsha(sha, ScriptOutputType.MULTI, keys, args);
+                } catch (RedisNoScriptException e) {
+                    // Redis restarted (or SCRIPT FLUSH): load it again below.
+                }
+            }
+            sha = redis.scriptLoad(body);
+            if (append) {
+                appendSha = sha;
+            } else {
+                readSha = sha;
+            }
+            return (List<Object>) redis.evalsha(sha, ScriptOutputType.MULTI, keys, args);
+        } catch (RedisException e) {
+            throw link.unavailable(append ? "append to history" : "read history", e);
+        }
+    }
+
+    // Hash tags ({topic}) keep a topic's keys in one slot, as the script needs on a Redis Cluster.
+    private String meta(String topic) {
+        return prefix + ":h:{" + topic + "}:m";
+    }
+
+    private String stream(String topic) {
+        return prefix + ":h:{" + topic + "}:s";
+    }
+
+
+    @Override
+    public BrokerStatus status() {
+        return link.status();
+    }
+
+    @Override
+    public boolean distributed() {
+        return true;
+    }
+}

@@ -1,0 +1,194 @@
+package io.pushhub.broker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.json.Json;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link Broker} must do, run against each implementation by a subclass that says how to make nodes of one
+ * cluster and how to let a topic's history expire.
+ */
+public abstract class BrokerContract {
+
+    protected static final HistoryPolicy SMALL = new HistoryPolicy(3, Duration.ofMinutes(5));
+    protected static final HistoryPolicy ROOMY = new HistoryPolicy(100, Duration.ofMinutes(5));
+    private final List<Broker> started = new ArrayList<>();
+
+    /** A new, not yet started node of the cluster every node made by this test instance shares. */
+    protected abstract Broker newNode();
+
+    /** After {@link Broker#start}: connects whatever the node needs (Redis: its link), and waits until it is usable. */
+    protected void afterStart(Broker node) throws Exception {}
+
+    /** Lets the history of {@code topic} (published with a 1-second TTL) expire, then returns. */
+    protected abstract void expire(Broker node, String topic) throws Exception;
+
+    protected Broker start(String nodeId, Consumer<Publication> listener) throws Exception {
+        Broker b = newNode();
+        b.start(nodeId, listener);
+        started.add(b);
+        afterStart(b);
+        return b;
+    }
+
+    @AfterEach
+    void stopNodes() {
+        started.forEach(Broker::stop);
+    }
+
+    protected static String topic() {
+        return "contract-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private static Publication topicPush(String node, String topic, String text) {
+        return new Publication(node, Publication.Kind.TOPIC, List.of(topic), "m-" + text, null, 1000L,
+                Json.createValue(text), 0, null);
+    }
+
+    @Test
+    void offsetsStartAtOneAndGrowByOnePerTopicWithinOneEpoch() throws Exception {
+        Broker a = start("a", p -> {});
+        String t1 = topic();
+        String t2 = topic();
+        Publication p1 = a.publishWithHistory(topicPush("a", t1, "x"), ROOMY);
+        Publication p2 = a.publishWithHistory(topicPush("a", t1, "y"), ROOMY);
+        Publication q1 = a.publishWithHistory(topicPush("a", t2, "z"), ROOMY);
+        assertEquals(1, p1.offset());
+        assertEquals(2, p2.offset());
+        assertEquals(1, q1.offset(), "offsets are per topic");
+        assertEquals(p1.epoch(), p2.epoch());
+        assertEquals(new StreamPosition(2, p1.epoch()), a.readHistory(t1, 0, 10).position());
+    }
+
+    @Test
+    void historyAfterAnOffsetComesBackInOrderWithEveryField() throws Exception {
+        Broker a = start("a", p -> {});
+        String t = topic();
+        for (int i = 1; i <= 5; i++) {
+            a.publishWithHistory(new Publication("a", Publication.Kind.TOPIC, List.of(t), "m-" + i, i % 2 == 0 ? "bob" : null,
+                    100L + i, Json.createObjectBuilder().add("n", i).build(), 0, null), ROOMY);
+        }
+        HistoryRead read = a.readHistory(t, 2, 10);
+        assertEquals(List.of(3L, 4L, 5L), read.publications().stream().map(Publication::offset).toList(), "read: " + read);
+        Publication four = read.publications().get(1);
+        assertEquals("m-4", four.messageId());
+        assertEquals("bob", four.from());
+        assertEquals(104L, four.time());
+        assertEquals(4, four.data().asJsonObject().getInt("n"));
+        assertEquals(read.position().epoch(), four.epoch());
+        assertEquals(List.of(3L, 4L), a.readHistory(t, 2, 2).publications().stream().map(Publication::offset).toList(),
+                "limit caps the read");
+    }
+
+    @Test
+    void aTopicReadBeforeItsFirstPublicationKeepsItsEpoch() throws Exception {
+        Broker a = start("a", p -> {});
+        String t = topic();
+        HistoryRead before = a.readHistory(t, 0, 10);
+        assertEquals(0, before.position().offset());
+        Publication first = a.publishWithHistory(topicPush("a", t, "x"), ROOMY);
+        assertEquals(before.position().epoch(), first.epoch(), "a client subscribed early must be able to resume");
+        assertEquals(1, first.offset());
+    }
+
+    @Test
+    void historyIsTrimmedToItsSizeButOffsetsGoOn() throws Exception {
+        Broker a = start("a", p -> {});
+        String t = topic();
+        for (int i = 1; i <= 5; i++) {
+            a.publishWithHistory(topicPush("a", t, "v" + i), SMALL);
+        }
+        HistoryRead read = a.readHistory(t, 0, 10);
+        assertEquals(List.of(3L, 4L, 5L), read.publications().stream().map(Publication::offset).toList(), "read: " + read);
+        assertEquals(5, read.position().offset());
+        assertTrue(read.streamKept(), "trimmed, not expired");
+    }
+
+    @Test
+    void expiredHistoryKeepsItsEpochAndLastOffset() throws Exception {
+        Broker a = start("a", p -> {});
+        String t = topic();
+        HistoryPolicy brief = new HistoryPolicy(10, Duration.ofSeconds(1));
+        Publication p1 = a.publishWithHistory(topicPush("a", t, "x"), brief);
+        a.publishWithHistory(topicPush("a", t, "y"), brief);
+        expire(a, t);
+        HistoryRead read = a.readHistory(t, 0, 10);
+        assertEquals(List.of(), read.publications(), "read: " + read);
+        assertFalse(read.streamKept(), "the history expired as a whole");
+        assertEquals(new StreamPosition(2, p1.epoch()), read.position(), "epoch and offset outlive the history");
+        Publication p3 = a.publishWithHistory(topicPush("a", t, "z"), brief);
+        assertEquals(3, p3.offset(), "offsets go on after expiry");
+        assertEquals(p1.epoch(), p3.epoch());
+    }
+
+    @Test
+    void otherNodesReceiveEveryPublicationInOrderAndNoNodeHearsItsOwn() throws Exception {
+        List<Publication> heardByA = new CopyOnWriteArrayList<>();
+        List<Publication> heardByB = new CopyOnWriteArrayList<>();
+        CountDownLatch bDone = new CountDownLatch(1);
+        CountDownLatch aDone = new CountDownLatch(1);
+        Broker a = start("a", p -> {
+            heardByA.add(p);
+            if (p.messageId().equals("m-marker")) {
+                aDone.countDown();
+            }
+        });
+        Broker b = start("b", p -> {
+            heardByB.add(p);
+            if (p.messageId().equals("m-last")) {
+                bDone.countDown();
+            }
+        });
+        String t = topic();
+        for (int i = 1; i <= 20; i++) {
+            a.publishWithHistory(topicPush("a", t, "n" + i), ROOMY);
+        }
+        a.publish(new Publication("a", Publication.Kind.USERS, List.of("alice"), "m-last", null, 1L, Json.createValue(1), 0, null));
+        assertTrue(bDone.await(10, TimeUnit.SECONDS), "b heard: " + heardByB);
+        List<Long> offsets = heardByB.stream().filter(Publication::hasOffset).map(Publication::offset).toList();
+        assertEquals(java.util.stream.LongStream.rangeClosed(1, 20).boxed().toList(), offsets, "b heard: " + heardByB);
+        assertEquals(List.of("alice"), heardByB.get(20).targets());
+        assertEquals(Publication.Kind.USERS, heardByB.get(20).kind());
+        // b publishes a marker after a's publications; a hears it, and nothing of its own before it.
+        b.publish(new Publication("b", Publication.Kind.ALL, List.of(), "m-marker", null, 1L, Json.createValue(2), 0, null));
+        assertTrue(aDone.await(10, TimeUnit.SECONDS), "a heard: " + heardByA);
+        assertEquals(List.of("m-marker"), heardByA.stream().map(Publication::messageId).toList(), "a must not hear itself");
+    }
+
+    @Test
+    void twoNodesShareOneSequenceOfOffsets() throws Exception {
+        Broker a = start("a", p -> {});
+        Broker b = start("b", p -> {});
+        String t = topic();
+        Publication p1 = a.publishWithHistory(topicPush("a", t, "x"), ROOMY);
+        Publication p2 = b.publishWithHistory(topicPush("b", t, "y"), ROOMY);
+        assertEquals(2, p2.offset());
+        assertEquals(p1.epoch(), p2.epoch());
+        assertEquals(List.of("m-x", "m-y"),
+                b.readHistory(t, 0, 10).publications().stream().map(Publication::messageId).toList());
+    }
+
+    @Test
+    void publicationJsonRoundTrips() {
+        Publication p = new Publication("n1", Publication.Kind.CONNECTIONS, List.of("c-1", "c-2"), "m-1", "ann", 42L,
+                Json.createObjectBuilder().add("k", "v \"quoted\" ü").build(), 7, "ep");
+        assertEquals(p, Publication.fromJson(p.toJson()));
+        Publication plain = p.at(0, null);
+        assertEquals(plain, Publication.fromJson(plain.toJson()));
+        assertNotEquals(p.toJson(), plain.toJson());
+        assertTrue(plain.toJson().startsWith("{\"n\":"), "the Redis script relies on this prefix: " + plain.toJson());
+    }
+}

@@ -1,0 +1,100 @@
+package io.pushhub.it.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pushhub.testsupport.Api;
+import io.pushhub.testsupport.Cluster;
+import io.pushhub.testsupport.LibertyNode;
+import io.pushhub.testsupport.RedisSupport;
+import io.pushhub.testsupport.WsClient;
+import jakarta.json.JsonObject;
+import java.time.Duration;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A node whose Redis is missing at start, then dies and comes back empty (a private redis-server without
+ * persistence): the node stays ready and serves its own clients throughout, reports the broker down with a reason,
+ * says so in push responses, reconnects by itself, and clients learn that the topic's epoch changed.
+ */
+class RedisOutageIT {
+
+    @BeforeAll
+    static void needRedisProfile() {
+        RedisSupport.requireSharedRedis(); // the profile that runs cluster tests; this test brings its own Redis
+    }
+
+    private static JsonObject brokerState(Api api) throws Exception {
+        return Cluster.broker(api);
+    }
+
+    @Test
+    void nodeSurvivesRedisOutagesAndClientsLearnTheEpochChanged() throws Exception {
+        int redisPort = RedisSupport.freePort();
+        String uri = "redis://127.0.0.1:" + redisPort;
+        java.util.Map<String, String> vars = Cluster.sameClusterAs(uri);
+        vars.put("pushhub.redis.prefix", "outage");
+        try (LibertyNode node = new LibertyNode("node-c-" + System.getProperty("it.http.port", "19080"), 2, vars)) {
+            // Redis missing at start: the node starts and is ready anyway.
+            node.start();
+            Api api = node.api();
+            RedisSupport.await("broker down, the reason naming the Redis that is missing", Duration.ofSeconds(30), () -> {
+                JsonObject down = brokerState(api);
+                return "down".equals(down.getString("state")) && down.getString("reason").contains("refused")
+                        && down.getString("reason").contains(String.valueOf(redisPort));
+            });
+
+            try (WsClient c = WsClient.connect(node.ws())) {
+                c.subscribe("outage-news");
+                Api.Reply local = api.push("{\"topic\":\"outage-news\",\"data\":\"local only\"}");
+                assertEquals(200, local.status(), "push: " + local);
+                assertEquals(1, local.json().getInt("reached"), "local delivery works without Redis: " + local);
+                assertEquals("unavailable", local.json().getString("cluster"), "push: " + local);
+                assertTrue(local.json().getString("clusterError").contains("not reached"), "push: " + local);
+                JsonObject m = c.awaitMessage("local message");
+                assertFalse(m.containsKey("offset"), "no offset without the broker: " + m);
+            }
+
+            try (RedisSupport.PrivateRedis redis = new RedisSupport.PrivateRedis(redisPort)) {
+                RedisSupport.await("broker up once Redis is there", Duration.ofSeconds(30),
+                        () -> "up".equals(brokerState(api).getString("state")));
+                String epoch;
+                try (WsClient c = WsClient.connect(node.ws())) {
+                    epoch = c.subscribe("outage-news").getJsonObject("recovery").getString("epoch");
+                    api.push("{\"topic\":\"outage-news\",\"data\":1}");
+                    assertEquals(1, c.awaitMessage("message 1").getJsonNumber("offset").longValue());
+
+                    redis.kill();
+                    RedisSupport.await("broker reported down", Duration.ofSeconds(30),
+                            () -> "down".equals(brokerState(api).getString("state")));
+                    assertEquals(200, node.readyStatus(), "still ready for local work");
+                    JsonObject state = brokerState(api);
+                    assertTrue(state.getString("reason").length() > 10, "a reason: " + state);
+                    Api.Reply during = api.push("{\"topic\":\"outage-news\",\"data\":\"during\"}");
+                    assertEquals("unavailable", during.json().getString("cluster"), "push: " + during);
+                    assertEquals(1, during.json().getInt("reached"), "push: " + during);
+                    assertEquals("during", c.awaitMessage("message during the outage").getString("data"));
+
+                    redis.start(); // empty: no persistence
+                    RedisSupport.await("broker up again by itself", Duration.ofSeconds(30),
+                            () -> "up".equals(brokerState(api).getString("state")));
+                    api.push("{\"topic\":\"outage-news\",\"data\":\"after\"}");
+                    JsonObject after = c.awaitMessage("message after the restart");
+                    assertEquals(1, after.getJsonNumber("offset").longValue(), "offsets restart: " + after);
+                    assertNotEquals(epoch, after.getString("epoch"), "a new epoch tells the client history was lost");
+                }
+                try (WsClient back = WsClient.connect(node.ws())) {
+                    JsonObject ack = back.request("subscribe",
+                            "\"topic\":\"outage-news\",\"since\":{\"offset\":1,\"epoch\":\"" + epoch + "\"}");
+                    JsonObject rec = ack.getJsonObject("recovery");
+                    assertFalse(rec.getBoolean("recovered"), "ack: " + ack);
+                    assertEquals("epoch_changed", rec.getString("reason"), "ack: " + ack);
+                    assertNotEquals(epoch, rec.getString("epoch"), "ack: " + ack);
+                }
+            }
+        }
+    }
+}
