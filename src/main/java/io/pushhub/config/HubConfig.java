@@ -126,6 +126,28 @@ public class HubConfig {
     @ConfigProperty(name = "pushhub.scheduled.max-delay", defaultValue = "P30D")
     Duration scheduledMaxDelay;
 
+    /**
+     * How often an idle SSE stream gets a comment line ({@code : hb}), so proxies with an idle timeout keep it open
+     * and a vanished client is noticed (ISO-8601 duration, 1 s – 5 min). Default {@code PT15S}.
+     */
+    @Inject
+    @ConfigProperty(name = "pushhub.sse.heartbeat", defaultValue = "PT15S")
+    Duration sseHeartbeat;
+
+    /**
+     * How long an SSE connection whose stream broke stays in the hub (subscriptions kept, frames buffered) so the
+     * client can resume it with {@code Last-Event-ID} (ISO-8601 duration, 0 – 10 min; 0 = no resume). Default
+     * {@code PT30S}.
+     */
+    @Inject
+    @ConfigProperty(name = "pushhub.sse.resume-window", defaultValue = "PT30S")
+    Duration sseResumeWindow;
+
+    /** Most recent frames kept per SSE connection for a {@code Last-Event-ID} resume (0 – 100000). Default 256. */
+    @Inject
+    @ConfigProperty(name = "pushhub.sse.replay-frames", defaultValue = "256")
+    int sseReplayFrames;
+
     public List<String> apiKeys() {
         return apiKeys.orElse(List.of()).stream().map(String::trim).filter(s -> !s.isEmpty()).toList();
     }
@@ -205,6 +227,22 @@ public class HubConfig {
 
     public Duration scheduledMaxDelay() {
         return scheduledMaxDelay;
+    }
+
+    public Duration sseHeartbeat() {
+        return clamp(sseHeartbeat, Duration.ofSeconds(1), Duration.ofMinutes(5));
+    }
+
+    public Duration sseResumeWindow() {
+        return clamp(sseResumeWindow, Duration.ZERO, Duration.ofMinutes(10));
+    }
+
+    public int sseReplayFrames() {
+        return clamp(sseReplayFrames, 0, 100_000);
+    }
+
+    private static Duration clamp(Duration value, Duration min, Duration max) {
+        return value.compareTo(min) < 0 ? min : value.compareTo(max) > 0 ? max : value;
     }
 
     private static int clamp(int value, int min, int max) {
