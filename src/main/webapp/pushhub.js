@@ -369,7 +369,9 @@
           if (sub) {
             const set = new Set(sub.members);
             if (f.event === 'join') set.add(f.userId);
-            else if (f.event === 'leave') set.delete(f.userId);
+            // While this connection is in the room its user is too, whatever another tab (or our own previous
+            // connection, after a transport switch) did.
+            else if (f.event === 'leave' && f.userId !== this.userId) set.delete(f.userId);
             sub.members = [...set].sort();
             sub._emit('presence', f);
           }

@@ -105,11 +105,12 @@ test('resumes each topic from its last offset after a drop and drops replayed du
   assert.equal(sub2.topic, 'news');
   ws2.deliver({ type: 'ack', id: sub2.id, for: 'subscribe', topic: 'news',
     recovery: { recovered: true, replayed: 3, epoch: 'e1', offset: 20 } });
-  ws2.deliver(msg('news', 17, 'a')); // a replay overlapping what we saw: must be dropped
+  // A replay overlapping what we saw must be dropped by (topic, offset), even under another message id.
+  ws2.deliver(Object.assign(msg('news', 17, 'a'), { messageId: 'm-replayed-17' }));
   ws2.deliver(msg('news', 18, 'b'));
   ws2.deliver(msg('news', 19, 'c'));
   ws2.deliver(msg('news', 20, 'd'));
-  ws2.deliver(msg('news', 19, 'c')); // defensively dropped: (topic, offset) already delivered
+  ws2.deliver(Object.assign(msg('news', 19, 'c'), { messageId: 'm-again-19' })); // (topic, offset) already delivered
   ws2.deliver(msg('news', 21, 'e'));
   await hub.until('five messages', () => got.length >= 5);
   assert.deepEqual(got, ['a', 'b', 'c', 'd', 'e'], 'once each, in order');
@@ -209,6 +210,39 @@ test('falls back to SSE when no WebSocket can be opened; commands go over REST; 
   const bye = await hub.until('DELETE on close', () => hub.commands.find((x) => x.method === 'DELETE'));
   assert.equal(bye.url, 'http://hub.test/api/events/c-sse');
   bye.reply(null);
+});
+
+test('on SSE it upgrades back to a WebSocket once one can be opened, make before break', async () => {
+  const hub = fakeHub({ wsWorks: false });
+  const c = client(hub, { upgradeAfter: 20 });
+  const upgrades = [];
+  c.on('upgrade', (u) => upgrades.push(u));
+  const got = [];
+  const room = c.subscribe('chat:lobby', (d) => got.push(d.text));
+  const es = await hub.until('event source', () => hub.streams[0]);
+  es.deliver(welcome('c-sse'));
+  const cmd = await hub.until('subscribe over REST', () => hub.commands.find((x) => x.frame && x.frame.type === 'subscribe'));
+  cmd.reply({ type: 'ack', id: cmd.frame.id, for: 'subscribe', topic: 'chat:lobby', members: ['u1'] });
+  es.deliver({ type: 'message', messageId: 'm-a', scope: 'topic', topic: 'chat:lobby', time: 1, data: { text: 'a' } });
+
+  hub.wsWorks = true; // the proxy lets WebSockets through again
+  const ws = await hub.until('upgrade socket', () => hub.sockets.find((s) => s.open));
+  ws.deliver(welcome('c-ws'));
+  const sub = await hub.until('resubscribe over the WebSocket', () => ws.sent.find((f) => f.type === 'subscribe'));
+  ws.deliver({ type: 'ack', id: sub.id, for: 'subscribe', topic: 'chat:lobby', members: ['u1'] });
+  await hub.until('upgraded', () => c.transport === 'websocket' && upgrades.length === 1);
+  assert.equal(es.closed, true, 'the SSE stream is closed after the switch');
+  const bye = await hub.until('DELETE of the SSE connection', () => hub.commands.find((x) => x.method === 'DELETE'));
+  assert.equal(bye.url, 'http://hub.test/api/events/c-sse');
+  bye.reply(null);
+  // The old connection's leave reaches the new one too: we are still in the room.
+  ws.deliver({ type: 'presence', topic: 'chat:lobby', event: 'leave', userId: 'u1', connectionId: 'c-sse', time: 1 });
+  ws.deliver({ type: 'message', messageId: 'm-a', scope: 'topic', topic: 'chat:lobby', time: 1, data: { text: 'a' } });
+  ws.deliver({ type: 'message', messageId: 'm-b', scope: 'topic', topic: 'chat:lobby', time: 1, data: { text: 'b' } });
+  await hub.until('b', () => got.length >= 2);
+  assert.deepEqual(got, ['a', 'b'], 'the push seen on both connections is delivered once');
+  assert.deepEqual(room.presence(), ['u1']);
+  c.close();
 });
 
 test('backoff grows exponentially, is bounded, and is jittered', () => {
