@@ -17,6 +17,7 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonValue;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -73,6 +74,9 @@ public class EventsResource {
     HttpServletRequest request;
 
     @Context
+    HttpServletResponse response;
+
+    @Context
     HttpHeaders headers;
 
     @Context
@@ -89,6 +93,9 @@ public class EventsResource {
         Identity identity = identify(true);
         // EventSource cannot set headers, so pushhub.js passes the resume point as a query parameter.
         String lastEventId = lastEventIdHeader != null ? lastEventIdHeader : lastEventIdParam;
+        // Never cached, and not buffered by proxies that honour it (nginx): events must flow one by one.
+        response.setHeader("Cache-Control", "no-store");
+        response.setHeader("X-Accel-Buffering", "no");
         transport.open(sink, sse, identity, lastEventId);
     }
 

@@ -140,11 +140,14 @@ final class SseChannel implements ClientChannel {
     }
 
     private OutboundSseEvent event(long n, String text) {
-        return sse.newEventBuilder()
+        OutboundSseEvent.Builder b = sse.newEventBuilder()
                 .id(connectionId + ":" + n)
                 .mediaType(MediaType.TEXT_PLAIN_TYPE)
-                .data(String.class, text)
-                .build();
+                .data(String.class, text);
+        if (n == 1) {
+            b.reconnectDelay(retryMillis); // with the welcome: how long EventSource waits before it reconnects
+        }
+        return b.build();
     }
 
     /** Writes one event to the attached stream; on failure detaches it. Caller holds the monitor. */

@@ -73,8 +73,8 @@ public class SseTransport {
             }
         }
         SseChannel channel = new SseChannel(sse, sink, writers, identity, config.sseReplayFrames(), retryMillis());
-        // The first event: how long EventSource should wait before reconnecting on its own.
-        sink.send(sse.newEventBuilder().comment("pushhub").reconnectDelay(retryMillis()).build());
+        // A first line at once, so proxies and clients see the stream start before the hub has anything to say.
+        sink.send(sse.newEventBuilder().comment("pushhub").build());
         Connection c = hub.open(identity, channel);
         channel.connection(c);
         channels.put(c.id(), channel);
