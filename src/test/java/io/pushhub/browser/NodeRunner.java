@@ -32,6 +32,8 @@ final class NodeRunner {
             + BASEDIR + ", then `mvn verify`. `-Dbrowser.tests=required` turns a missing prerequisite into a failure "
             + "(CI does that).";
 
+    private static volatile boolean toldWhySkipped;
+
     private NodeRunner() {}
 
     /** Skips (or fails, when required) unless node and, for browser tests, playwright-core and Chromium are there. */
@@ -53,7 +55,10 @@ final class NodeRunner {
         if ("required".equals(MODE)) {
             fail(message);
         }
-        System.out.println("[SKIPPED] " + message);
+        if (!toldWhySkipped) {
+            toldWhySkipped = true; // once per run, not once per test
+            System.out.println("[SKIPPED] " + message);
+        }
         Assumptions.abort(message);
     }
 
