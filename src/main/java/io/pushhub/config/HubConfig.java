@@ -3,6 +3,7 @@ package io.pushhub.config;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -22,7 +23,7 @@ public class HubConfig {
     /** Comma-separated API keys that may push. Empty (default): a random key is generated at start-up and logged. */
     @Inject
     @ConfigProperty(name = "pushhub.api-keys")
-    Optional<List<String>> apiKeys;
+    Optional<String> apiKeys;
 
     /** JWT group that may push ({@code groups} claim). Default {@code publisher}. */
     @Inject
@@ -41,7 +42,7 @@ public class HubConfig {
      */
     @Inject
     @ConfigProperty(name = "pushhub.ws.allowed-origins")
-    Optional<List<String>> allowedOrigins;
+    Optional<String> allowedOrigins;
 
     /** Largest inbound WebSocket frame in bytes; larger frames close the connection with 1009. Default 65536. */
     @Inject
@@ -149,7 +150,7 @@ public class HubConfig {
     int sseReplayFrames;
 
     public List<String> apiKeys() {
-        return apiKeys.orElse(List.of()).stream().map(String::trim).filter(s -> !s.isEmpty()).toList();
+        return commaList(apiKeys);
     }
 
     public String publisherGroup() {
@@ -161,7 +162,7 @@ public class HubConfig {
     }
 
     public List<String> allowedOrigins() {
-        return allowedOrigins.orElse(List.of()).stream().map(String::trim).filter(s -> !s.isEmpty()).toList();
+        return commaList(allowedOrigins);
     }
 
     public int maxFrameBytes() {
@@ -239,6 +240,15 @@ public class HubConfig {
 
     public int sseReplayFrames() {
         return clamp(sseReplayFrames, 0, 100_000);
+    }
+
+    /**
+     * Splits an optional comma-separated value. Injected as {@code Optional<String>} and split here because Payara 6's
+     * MicroProfile Config fails on {@code Optional<List<String>>} (ClassCastException at injection).
+     */
+    public static List<String> commaList(Optional<String> value) {
+        return value.map(v -> Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList())
+                .orElse(List.of());
     }
 
     private static Duration clamp(Duration value, Duration min, Duration max) {

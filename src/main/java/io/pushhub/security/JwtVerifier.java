@@ -87,7 +87,7 @@ public class JwtVerifier {
 
     @Inject
     @ConfigProperty(name = "mp.jwt.verify.audiences")
-    Optional<List<String>> audiences;
+    Optional<String> audiences; // split by HubConfig.commaList: Payara cannot inject Optional<List<String>>
 
     @Inject
     @ConfigProperty(name = "mp.jwt.verify.clock.skew", defaultValue = "60")
@@ -188,7 +188,7 @@ public class JwtVerifier {
         if (issuer.isPresent() && !issuer.get().isBlank() && !issuer.get().equals(claims.getString("iss", null))) {
             throw new InvalidTokenException("token issuer is not " + issuer.get());
         }
-        List<String> wantAud = audiences.orElse(List.of());
+        List<String> wantAud = io.pushhub.config.HubConfig.commaList(audiences);
         if (!wantAud.isEmpty() && wantAud.stream().noneMatch(stringOrList(claims.get("aud"))::contains)) {
             throw new InvalidTokenException("token audience is not one of " + wantAud);
         }
