@@ -461,11 +461,16 @@
         hooks.frame(f);
       };
       this.es.onerror = () => this._end({ transport: 'sse', code: 1006, reason: 'stream broke' });
+      // A WebSocket closes with its page; an SSE connection would linger in the hub (and its rooms) for the resume
+      // window. Say goodbye when the page goes away; if it comes back (back/forward cache) the client reconnects.
+      this._onPageHide = () => { this._goodbye(); this._end({ transport: 'sse', code: 1001, reason: 'page hidden' }); };
+      if (typeof addEventListener === 'function') addEventListener('pagehide', this._onPageHide);
     }
     _end(info) {
       if (this.closed) return;
       this.closed = true;
       this.es.close();
+      if (typeof removeEventListener === 'function') removeEventListener('pagehide', this._onPageHide);
       this.hooks.closed(info);
     }
     _commandUrl(suffix) {
@@ -499,11 +504,15 @@
       if (this.closed) return;
       this.closed = true;
       this.es.close();
-      // Tell the hub now (a WebSocket close frame does that); otherwise it waits out the resume window.
-      if (this.connectionId) {
-        this.fetch(this._commandUrl(''), { method: 'DELETE', credentials: 'include', headers: this._headers(), keepalive: true })
-          .catch(() => { /* the hub retires it later */ });
-      }
+      if (typeof removeEventListener === 'function') removeEventListener('pagehide', this._onPageHide);
+      this._goodbye();
+    }
+    /** Tells the hub the connection is over (what a WebSocket close frame does); else it waits out the resume window. */
+    _goodbye() {
+      if (!this.connectionId || this.saidGoodbye) return;
+      this.saidGoodbye = true;
+      this.fetch(this._commandUrl(''), { method: 'DELETE', credentials: 'include', headers: this._headers(), keepalive: true })
+        .catch(() => { /* the hub retires it later */ });
     }
   }
 

@@ -181,6 +181,33 @@ test('WebSocket blocked: the console falls back to SSE and works the same', () =
     await screenshot(user.page, '06-console-sse-chat-and-job');
   }));
 
+test('an SSE page that is closed leaves the chat room at once', async () => {
+  const ann = await browserUser('ann-ws');
+  const sam = await browserUser('sam-sse');
+  const room = unique('goodbye');
+  try {
+    await openConsole(ann);
+    await sam.context.addInitScript(blockWebSockets);
+    await openConsole(sam);
+    assert.equal(await sam.page.getAttribute('#transport', 'data-transport'), 'sse');
+    const samId = await sam.page.getAttribute('#identity', 'data-user-id');
+    for (const u of [ann, sam]) {
+      await u.page.fill('#room', room);
+      await u.page.click('#room-form button');
+      await waitForSubscribed(u, 'chat:' + room);
+    }
+    await waitForText(ann, 'sam (SSE) joins', 'chat-log', '* ' + samId + ' joined');
+    // Without a goodbye the hub would keep sam's connection for the resume window (30 s) after noticing the loss.
+    await sam.page.close({ runBeforeUnload: true });
+    await waitFor(ann, 'sam leaves within 10 s', (id) => document.getElementById('chat-log').innerText.includes('* ' + id + ' left'),
+      samId, 10000);
+    await screenshot(ann.page, '08-sse-page-closed-leaves');
+  } finally {
+    await ann.close();
+    await sam.close();
+  }
+});
+
 test('the dashboard asks for the key and draws charts with live data', async () => {
   const watcher = await browserUser('watcher'); // some traffic for the charts: a console ticking every second
   const admin = await browserUser('admin');

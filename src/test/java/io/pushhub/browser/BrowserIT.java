@@ -62,6 +62,11 @@ class BrowserIT extends HubIT {
     }
 
     @Test
+    void closedSsePageLeavesTheRoomAtOnce() throws Exception {
+        browser("^an SSE page that is closed");
+    }
+
+    @Test
     void dashboardDrawsChartsWithLiveData() throws Exception {
         browser("^the dashboard");
     }

@@ -171,6 +171,10 @@ class SseTransportIT extends HubIT {
             String comment = sse.awaitComment(Duration.ofSeconds(15));
             assertTrue(comment.contains("hb"), "comment: " + comment);
 
+            // The operator endpoints need publisher credentials like the push API.
+            assertEquals(401, api.get("/api/stats", null).status(), "stats without a key");
+            assertEquals(401, api.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(HTTP + "/api/connections/" + id))
+                    .DELETE().build()).status(), "close without a key");
             Api.Reply close = api.delete("/api/connections/" + id);
             assertEquals(204, close.status(), "close: " + close);
             SseClient.Event closed = sse.awaitType("closed");

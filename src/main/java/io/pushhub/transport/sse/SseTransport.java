@@ -11,8 +11,11 @@ import jakarta.inject.Inject;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -72,9 +75,21 @@ public class SseTransport {
                 return;
             }
         }
-        SseChannel channel = new SseChannel(sse, sink, writers, identity, config.sseReplayFrames(), retryMillis());
         // A first line at once, so proxies and clients see the stream start before the hub has anything to say.
-        sink.send(sse.newEventBuilder().comment("pushhub").build());
+        // Waited for here, before the channel exists, so it can never interleave with the channel's writes.
+        try {
+            sink.send(sse.newEventBuilder().comment("pushhub").build())
+                    .toCompletableFuture()
+                    .get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            sink.close();
+            return;
+        } catch (ExecutionException | TimeoutException e) {
+            sink.close(); // the client is gone already: no connection for it
+            return;
+        }
+        SseChannel channel = new SseChannel(sse, sink, writers, identity, config.sseReplayFrames(), retryMillis());
         Connection c = hub.open(identity, channel);
         channel.connection(c);
         channels.put(c.id(), channel);
