@@ -316,17 +316,24 @@
 
     _recovery(sub, r) {
       if (!r) return;
+      // Over SSE the ack comes back as an HTTP response and may be read after live messages from the stream:
+      // never move the position backwards within an epoch.
+      const track = () => {
+        if (r.epoch === undefined || r.offset === undefined) return;
+        const pos = sub.position;
+        if (!pos || pos.epoch !== r.epoch || r.offset > pos.offset) sub.position = { epoch: r.epoch, offset: r.offset };
+      };
       if (r.recovered === false) {
         // Could not resume: tell the app what it missed, then track from the hub's current position.
-        sub.position = r.epoch !== undefined && r.offset !== undefined ? { epoch: r.epoch, offset: r.offset } : null;
+        track();
         const info = { topic: sub.topic, reason: r.reason, missed: r.missed || null, epoch: r.epoch, offset: r.offset };
         sub._emit('recovery', info);
         this._emit('recovery', info);
       } else if (r.recovered === true) {
         // Replayed messages follow the ack and move the position themselves.
-        if (r.replayed === 0 && r.epoch !== undefined) sub.position = { epoch: r.epoch, offset: r.offset };
-      } else if (!sub.position && r.epoch !== undefined && r.offset !== undefined) {
-        sub.position = { epoch: r.epoch, offset: r.offset }; // first subscribe: start tracking
+        if (r.replayed === 0) track();
+      } else {
+        track(); // first subscribe: start tracking
       }
     }
 
