@@ -134,8 +134,11 @@
       return sub ? sub.presence() : [];
     }
 
-    /** Sends any command frame; resolves with the ack/pong, rejects with an Error carrying .frame on an error frame. */
-    request(frame) {
+    /**
+     * Sends any command frame; resolves with the ack/pong, rejects with an Error carrying .frame on an error frame.
+     * onReply (internal) sees the reply synchronously, before frames that follow it are handled.
+     */
+    request(frame, onReply) {
       if (this.state !== 'connected' || !this._conn) return Promise.reject(new Error('not connected (' + this.state + ')'));
       const id = String(++this._seq);
       const f = Object.assign({}, frame, { id });
@@ -144,7 +147,7 @@
           this._pending.delete(id);
           reject(new Error('no reply to ' + f.type + ' within ' + this.options.requestTimeout + ' ms'));
         }, this.options.requestTimeout);
-        this._pending.set(id, { resolve, reject, timer, frame: f });
+        this._pending.set(id, { resolve, reject, timer, frame: f, onReply });
         this._conn.send(f);
       });
     }
@@ -303,12 +306,13 @@
     _sendSubscribe(sub) {
       const frame = { type: 'subscribe', topic: sub.topic };
       if (sub.position) frame.since = { offset: sub.position.offset, epoch: sub.position.epoch };
-      this.request(frame).then((ack) => {
+      // Handled synchronously: presence notices and replayed messages right behind the ack must see its state.
+      this.request(frame, (ack) => {
         sub.subscribed = true;
         if (ack.members) sub.members = ack.members.slice().sort();
         this._recovery(sub, ack.recovery);
         sub._emit('subscribed', ack);
-      }, (err) => {
+      }).catch((err) => {
         if (err.frame) { this._subs.delete(sub.topic); sub._emit('error', err); this._emit('error', err); }
         // a lost connection: the next connection subscribes again
       });
@@ -360,7 +364,12 @@
               const e = new Error(f.code + ': ' + f.message);
               e.frame = f;
               p.reject(e);
-            } else p.resolve(f);
+            } else {
+              if (p.onReply) {
+                try { p.onReply(f); } catch (e) { if (typeof console !== 'undefined') console.error('pushhub: reply handler failed', e); }
+              }
+              p.resolve(f);
+            }
           } else if (f.type === 'error') {
             const e = new Error(f.code + ': ' + f.message);
             e.frame = f;

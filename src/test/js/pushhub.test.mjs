@@ -247,6 +247,20 @@ test('on SSE it upgrades back to a WebSocket once one can be opened, make before
   c.close();
 });
 
+test('a join right behind the subscribe ack is kept in the presence list', async () => {
+  const hub = fakeHub();
+  const c = client(hub);
+  const room = c.subscribe('chat:lobby');
+  const ws = await hub.until('socket', () => hub.sockets[0] && hub.sockets[0].open && hub.sockets[0]);
+  ws.deliver(welcome('c-1'));
+  const s1 = await hub.until('subscribe', () => ws.sent.find((f) => f.type === 'subscribe'));
+  ws.deliver({ type: 'ack', id: s1.id, for: 'subscribe', topic: 'chat:lobby', members: ['u1', 'u2'] });
+  ws.deliver({ type: 'presence', topic: 'chat:lobby', event: 'join', userId: 'u3', connectionId: 'c-3', time: 1 });
+  await hub.until('subscribed', () => room.subscribed);
+  assert.deepEqual(room.presence(), ['u1', 'u2', 'u3']);
+  c.close();
+});
+
 test('backoff grows exponentially, is bounded, and is jittered', () => {
   const r = { initialDelay: 500, maxDelay: 15000, factor: 2, jitter: 0.5 };
   assert.equal(PushHub.backoff(0, r, 0), 500);
