@@ -42,9 +42,9 @@ function fakeHub({ wsWorks = true } = {}) {
     const reply = await new Promise((resolve) => { hub.commands[hub.commands.length - 1].reply = resolve; });
     return { status: 200, json: async () => reply };
   };
-  /** Resolves once cond() holds (polled; the client reacts in promise callbacks), or fails after 2 s. */
+  /** Resolves once cond() holds (polled; the client reacts in promise callbacks), or fails after 5 s. */
   hub.until = (what, cond) => new Promise((resolve, reject) => {
-    const deadline = Date.now() + 2000;
+    const deadline = Date.now() + 5000;
     const check = () => {
       const v = cond();
       if (v) resolve(v);
