@@ -6,14 +6,19 @@ import {
   BASE, KEY, api, blockWebSockets, browserUser, push, screenshot, unique, waitFor, waitForState,
 } from './harness.mjs';
 
-/** Runs fn with a fresh browser user and always closes it. */
-async function withUser(name, fn) {
-  const user = await browserUser(name);
+/** Runs fn with fresh browser users (one Chromium profile each) and always closes them. */
+async function withUsers(names, fn) {
+  const users = [];
   try {
-    return await fn(user);
+    for (const name of names) users.push(await browserUser(name));
+    return await fn(...users);
   } finally {
-    await user.close();
+    for (const u of users) await u.close();
   }
+}
+
+function withUser(name, fn) {
+  return withUsers([name], fn);
 }
 
 /** Waits until the console lists the topic as acknowledged (not "pending"). */
@@ -70,11 +75,9 @@ test('console connects, shows the welcome, gets time ticks and a REST push (WebS
     await ticksAndPush(user, '01-console-websocket');
   }));
 
-test('two browsers chat in one room and see each other join and leave', async () => {
-  const ann = await browserUser('ann');
-  const ben = await browserUser('ben');
-  const room = unique('room');
-  try {
+test('two browsers chat in one room and see each other join and leave', () =>
+  withUsers(['ann', 'ben'], async (ann, ben) => {
+    const room = unique('room');
     await openConsole(ann);
     await openConsole(ben);
     const annId = await ann.page.getAttribute('#identity', 'data-user-id');
@@ -105,11 +108,7 @@ test('two browsers chat in one room and see each other join and leave', async ()
     await waitForText(ann, 'ben leaves (chat log)', 'chat-log', '* ' + benId + ' left');
     await waitFor(ann, 'ben gone from the member list', (id) => !document.getElementById('members').innerText.includes(id), benId);
     await screenshot(ann.page, '02-chat-ann');
-  } finally {
-    await ann.close();
-    await ben.close();
-  }
-});
+  }));
 
 test('the demo job progress bar reaches 100%', () =>
   withUser('job', async (user) => {
@@ -179,11 +178,9 @@ test('WebSocket blocked: the console falls back to SSE and works the same', () =
     await screenshot(user.page, '06-console-sse-chat-and-job');
   }));
 
-test('an SSE page that is closed leaves the chat room at once', async () => {
-  const ann = await browserUser('ann-ws');
-  const sam = await browserUser('sam-sse');
-  const room = unique('goodbye');
-  try {
+test('an SSE page that is closed leaves the chat room at once', () =>
+  withUsers(['ann-ws', 'sam-sse'], async (ann, sam) => {
+    const room = unique('goodbye');
     await openConsole(ann);
     await sam.context.addInitScript(blockWebSockets);
     await openConsole(sam);
@@ -200,16 +197,11 @@ test('an SSE page that is closed leaves the chat room at once', async () => {
     await waitFor(ann, 'sam leaves within 10 s', (id) => document.getElementById('chat-log').innerText.includes('* ' + id + ' left'),
       samId, 10000);
     await screenshot(ann.page, '08-sse-page-closed-leaves');
-  } finally {
-    await ann.close();
-    await sam.close();
-  }
-});
+  }));
 
-test('the dashboard asks for the key and draws charts with live data', async () => {
-  const watcher = await browserUser('watcher'); // some traffic for the charts: a console ticking every second
-  const admin = await browserUser('admin');
-  try {
+test('the dashboard asks for the key and draws charts with live data', () =>
+  withUsers(['watcher', 'admin'], async (watcher, admin) => {
+    // Some traffic for the charts: a console ticking every second.
     await openConsole(watcher);
     await watcher.page.check('#time-toggle');
     await admin.page.goto(BASE + '/dashboard');
@@ -239,8 +231,4 @@ test('the dashboard asks for the key and draws charts with live data', async () 
     }));
     for (const n of inked) assert.ok(n > 500, 'a chart is (nearly) empty: inked pixels ' + inked);
     await screenshot(admin.page, '07-dashboard');
-  } finally {
-    await admin.close();
-    await watcher.close();
-  }
-});
+  }));
