@@ -1,13 +1,11 @@
-// The pushhub console: a plain page that speaks the wire protocol (docs/protocol.md) directly.
+// The pushhub console, built on pushhub.js (the same client an app would use).
 (function () {
   'use strict';
   const $ = (id) => document.getElementById(id);
-  let ws = null;
-  let me = null;
-  let seq = 0;
-  const topics = new Set();
+  const params = new URLSearchParams(location.search);
+  let hub = null;
   let room = null;
-  const members = new Set();
+  const subs = new Map();
 
   function log(text, cls) {
     const li = document.createElement('li');
@@ -17,70 +15,101 @@
     while ($('log').children.length > 200) $('log').lastChild.remove();
   }
 
-  function setState(text, cls) {
-    $('state').textContent = text;
-    $('state').className = 'state ' + cls;
+  function setState(state, detail) {
+    const el = $('state');
+    let text = state;
+    if (state === 'reconnecting' && detail && detail.delay !== undefined) text += ' (attempt ' + detail.attempt + ')';
+    el.textContent = text;
+    el.dataset.state = state;
+    el.className = 'state ' + ({ connected: 'on', connecting: 'wait', reconnecting: 'wait' }[state] || 'off');
+    $('transport').textContent = hub && hub.transport ? 'via ' + hub.transport : '';
+    $('transport').dataset.transport = hub && hub.transport ? hub.transport : '';
   }
 
-  function send(frame) {
-    if (!ws || ws.readyState !== WebSocket.OPEN) { log('not connected', 'error'); return; }
-    frame.id = frame.id || String(++seq);
-    const text = JSON.stringify(frame);
-    ws.send(text);
-    log('> ' + text, 'out');
+  function notice(text) {
+    $('notice').textContent = text;
+    $('notice').hidden = !text;
+  }
+
+  function addMessage(topic, data, f) {
+    const li = document.createElement('li');
+    li.textContent = (topic ? topic : f.scope) + '  ' + JSON.stringify(data);
+    li.dataset.topic = topic || '';
+    if (typeof f.offset === 'number') li.dataset.offset = f.offset;
+    $('messages').prepend(li);
+    while ($('messages').children.length > 200) $('messages').lastChild.remove();
+  }
+
+  function subscribe(topic) {
+    if (!topic || subs.has(topic)) return;
+    const sub = hub.subscribe(topic, {
+      message: (data, f) => {
+        if (topic === 'time') $('clock').textContent = new Date(data.epochMillis).toLocaleTimeString();
+        else if (topic === room) chatLine(f.from + ': ' + (data && data.text));
+        else addMessage(topic, data, f);
+      },
+      presence: (f) => {
+        if (topic === room) {
+          chatLine('* ' + f.userId + (f.event === 'join' ? ' joined' : ' left'));
+          renderMembers(sub.presence());
+        }
+      },
+      subscribed: () => { renderTopics(); if (topic === room) renderMembers(sub.presence()); },
+      recovery: (r) => {
+        const m = r.missed ? ' (offsets ' + r.missed.fromOffset + '–' + r.missed.toOffset + ')' : '';
+        notice('Could not recover ' + r.topic + ': ' + r.reason + '; you missed some messages' + m + '.');
+      },
+      error: (e) => { log(topic + ': ' + e.message, 'error'); subs.delete(topic); renderTopics(); },
+    });
+    subs.set(topic, sub);
+    renderTopics();
+  }
+
+  function unsubscribe(topic) {
+    const sub = subs.get(topic);
+    if (!sub) return;
+    subs.delete(topic);
+    sub.unsubscribe();
+    renderTopics();
   }
 
   function connect() {
-    const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+    if (hub) return;
     const token = $('token').value.trim();
-    const url = scheme + '//' + location.host + '/ws' + (token ? '?access_token=' + encodeURIComponent(token) : '');
-    setState('connecting', 'wait');
-    ws = new WebSocket(url, ['pushhub.v1']);
-    ws.onmessage = (e) => {
-      log('< ' + e.data, e.data.includes('"type":"error"') ? 'error' : '');
-      const f = JSON.parse(e.data);
-      // Several queued frames may arrive as one batch (docs/protocol.md): handle each in order.
-      (f.type === 'batch' ? f.messages : [f]).forEach(handle);
-    };
-    ws.onclose = (e) => {
-      setState('disconnected', 'off');
-      log('closed: ' + e.code + ' ' + e.reason, e.code === 1000 ? '' : 'error');
-      $('connect').disabled = false; $('disconnect').disabled = true;
-      topics.clear(); renderTopics(); room = null; members.clear(); renderMembers();
-    };
+    hub = PushHub.connect({
+      token: () => token || null,
+      // For the browser tests: ?transports=sse forces SSE; the defaults are what an app gets.
+      transports: params.get('transports') ? params.get('transports').split(',') : undefined,
+      reconnect: params.get('maxDelay') ? { maxDelay: Number(params.get('maxDelay')) } : undefined,
+    });
+    hub.on('state', (s, d) => { setState(s, d); renderTopics(); log('state: ' + s + ' ' + JSON.stringify(d), s === 'reconnecting' ? 'error' : ''); });
+    hub.on('welcome', (w) => {
+      $('identity').textContent = 'user ' + w.userId + (w.anonymous ? ' (anonymous)' : '') + ' · connection ' + w.connectionId;
+      $('identity').dataset.connectionId = w.connectionId;
+      $('identity').dataset.userId = w.userId;
+    });
+    hub.on('fallback', (f) => log('fallback: ' + f.from + ' → ' + f.to + ' (' + f.reason + ')', 'error'));
+    hub.on('upgrade', (f) => log('upgrade: ' + f.from + ' → ' + f.to));
+    hub.on('frame', (f) => log('< ' + JSON.stringify(f), f.type === 'error' ? 'error' : ''));
+    hub.on('message', (data, f) => {
+      if (f.topic) return; // topic messages are shown by their subscription
+      if (data && data.job) {
+        $('job-progress').value = data.percent;
+        $('job-text').textContent = data.done ? 'done' : data.step + ' / ' + data.steps;
+      } else addMessage(null, data, f);
+    });
+    hub.on('error', (e) => log('error: ' + e.message, 'error'));
+    window.pushhubConsole.hub = hub;
     $('connect').disabled = true; $('disconnect').disabled = false;
+    for (const t of ['news']) subscribe(t);
   }
 
-  function handle(f) {
-    switch (f.type) {
-      case 'welcome':
-        me = f;
-        setState('connected', 'on');
-        $('identity').textContent = 'user ' + f.userId + (f.anonymous ? ' (anonymous)' : '') + ' · connection ' + f.connectionId;
-        break;
-      case 'ack':
-        if (f.for === 'subscribe') {
-          topics.add(f.topic); renderTopics();
-          if (f.members && f.topic === room) { members.clear(); f.members.forEach((m) => members.add(m)); renderMembers(); }
-        } else if (f.for === 'unsubscribe') { topics.delete(f.topic); renderTopics(); }
-        break;
-      case 'presence':
-        if (f.topic === room) {
-          chatLine('* ' + f.userId + (f.event === 'join' ? ' joined' : ' left'));
-          if (f.event === 'join') members.add(f.userId);
-          else members.delete(f.userId);
-          renderMembers();
-        }
-        break;
-      case 'message':
-        if (f.topic === 'time') { $('clock').textContent = new Date(f.data.epochMillis).toLocaleTimeString(); }
-        else if (f.topic && f.topic === room) { chatLine(f.from + ': ' + (f.data && f.data.text)); }
-        else if (f.data && f.data.job) {
-          $('job-progress').value = f.data.percent;
-          $('job-text').textContent = f.data.done ? 'done' : f.data.step + ' / ' + f.data.steps;
-        }
-        break;
-    }
+  function disconnect() {
+    if (!hub) return;
+    hub.close();
+    hub = null;
+    subs.clear(); renderTopics(); room = null; renderMembers([]);
+    $('connect').disabled = false; $('disconnect').disabled = true;
   }
 
   function chatLine(text) {
@@ -91,44 +120,47 @@
   }
 
   function renderTopics() {
-    $('topics').replaceChildren(...[...topics].sort().map((t) => {
+    $('topics').replaceChildren(...[...subs.keys()].sort().map((t) => {
       const li = document.createElement('li');
       const b = document.createElement('button');
       b.textContent = 'unsubscribe';
-      b.onclick = () => send({ type: 'unsubscribe', topic: t });
-      li.append(t + ' ', b);
+      b.onclick = () => unsubscribe(t);
+      li.append(t + (subs.get(t).subscribed ? '' : ' (pending)') + ' ', b);
+      li.dataset.topic = t;
       return li;
     }));
-    $('time-toggle').checked = topics.has('time');
+    $('time-toggle').checked = subs.has('time');
   }
 
-  function renderMembers() {
-    $('members').replaceChildren(...[...members].sort().map((m) => {
+  function renderMembers(list) {
+    $('members').replaceChildren(...list.map((m) => {
       const li = document.createElement('li'); li.textContent = m; return li;
     }));
   }
 
+  window.pushhubConsole = { hub: null };
   $('connect').onclick = connect;
-  $('disconnect').onclick = () => ws && ws.close(1000, 'bye');
-  $('subscribe-form').onsubmit = (e) => { e.preventDefault(); send({ type: 'subscribe', topic: $('topic').value.trim() }); };
-  $('time-toggle').onchange = (e) => send({ type: e.target.checked ? 'subscribe' : 'unsubscribe', topic: 'time' });
+  $('disconnect').onclick = disconnect;
+  $('subscribe-form').onsubmit = (e) => { e.preventDefault(); if (hub) subscribe($('topic').value.trim()); };
+  $('time-toggle').onchange = (e) => { if (!hub) return; if (e.target.checked) subscribe('time'); else unsubscribe('time'); };
   $('room-form').onsubmit = (e) => {
     e.preventDefault();
-    if (room) send({ type: 'unsubscribe', topic: room });
+    if (!hub) return;
+    if (room) unsubscribe(room);
     room = 'chat:' + $('room').value.trim();
-    members.clear(); renderMembers(); $('chat-log').replaceChildren();
-    send({ type: 'subscribe', topic: room });
+    renderMembers([]); $('chat-log').replaceChildren();
+    subscribe(room);
   };
   $('chat-form').onsubmit = (e) => {
     e.preventDefault();
-    if (!room) { log('join a room first', 'error'); return; }
-    send({ type: 'publish', topic: room, data: { text: $('chat-text').value } });
+    if (!room || !hub) { log('join a room first', 'error'); return; }
+    hub.publish(room, { text: $('chat-text').value }).catch((err) => log('publish: ' + err.message, 'error'));
     $('chat-text').value = '';
   };
   $('job').onclick = async () => {
     $('job-progress').value = 0; $('job-text').textContent = 'starting';
-    const body = me ? JSON.stringify({ connectionId: me.connectionId }) : '';
-    const r = await fetch('/api/demo/jobs', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
+    const body = hub && hub.connectionId ? JSON.stringify({ connectionId: hub.connectionId }) : '';
+    const r = await fetch('api/demo/jobs', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
     const j = await r.json();
     log('job: ' + r.status + ' ' + JSON.stringify(j), r.ok ? '' : 'error');
   };
@@ -136,7 +168,7 @@
     e.preventDefault();
     let data;
     try { data = JSON.parse($('push-data').value); } catch (err) { $('push-result').textContent = 'data is not JSON: ' + err.message; return; }
-    const r = await fetch('/api/push', {
+    const r = await fetch('api/push', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Authorization: 'Bearer ' + $('push-key').value.trim() },
       body: JSON.stringify({ topic: $('push-topic').value.trim(), data }),

@@ -1,26 +1,32 @@
 package io.pushhub.api;
 
 import io.pushhub.broker.BrokerUnavailableException;
+import io.pushhub.delivery.DeliveryEngine;
 import io.pushhub.broker.HistoryRead;
 import io.pushhub.broker.Publication;
 import io.pushhub.broker.StreamPosition;
+import io.pushhub.hub.Connection;
 import io.pushhub.hub.ConnectionRegistry;
 import io.pushhub.hub.Hub;
+import io.pushhub.hub.HubStats;
 import io.pushhub.hub.Recovery;
 import io.pushhub.hub.TopicRules;
 import io.pushhub.presence.PresenceStore;
 import io.pushhub.security.Publisher;
+import io.pushhub.transport.sse.SseTransport;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObjectBuilder;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -31,7 +37,8 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 
 /**
  * Who is connected and which topics have subscribers: {@code /api/connections} and {@code /api/topics} for this node,
- * {@code /api/topics/{topic}/presence} and {@code /api/users/{id}} for the whole cluster, and topic history.
+ * {@code /api/topics/{topic}/presence} and {@code /api/users/{id}} for the whole cluster, topic history, the counters
+ * the dashboard draws ({@code /api/stats}), and the operator's way to drop a connection.
  */
 @Path("")
 @Publisher
@@ -41,6 +48,9 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 @SecurityRequirement(name = "apiKey")
 public class StatusResource {
 
+    /** WebSocket close code 1012 "service restart": the client should reconnect (pushhub.js does). */
+    static final int CLOSE_BY_OPERATOR = 1012;
+
     @Inject
     ConnectionRegistry registry;
 
@@ -48,6 +58,60 @@ public class StatusResource {
     Hub hub;
 
     static final int MAX_HISTORY_LIMIT = 1000;
+
+    @Inject
+    HubStats stats;
+
+    @Inject
+    DeliveryEngine engine;
+
+    @Inject
+    SseTransport sse;
+
+    @DELETE
+    @Path("connections/{id}")
+    @Operation(summary = "Close one connection now (close code 1012); the client is expected to reconnect")
+    @APIResponse(responseCode = "204", description = "Closed")
+    @APIResponse(responseCode = "404", description = "No open connection with this id")
+    public Response close(@PathParam("id") String id) {
+        Connection c = registry.find(id);
+        if (c == null) {
+            throw ApiProblem.unknownConnections(List.of(id));
+        }
+        hub.disconnect(c, CLOSE_BY_OPERATOR, "closed by an operator");
+        return Response.noContent().build();
+    }
+
+    @GET
+    @Path("stats")
+    @Operation(summary = "Gauges and counters since start, for the dashboard (rates are computed by the reader)")
+    public String stats() {
+        JsonArrayBuilder topics = topicCounts();
+        int total = registry.size();
+        int overSse = sse.size();
+        return Json.createObjectBuilder()
+                .add("time", System.currentTimeMillis())
+                .add("connections", total)
+                .add("transports", Json.createObjectBuilder()
+                        .add("websocket", Math.max(0, total - overSse))
+                        .add("sse", overSse))
+                .add("users", registry.userCount())
+                .add("subscriptions", registry.subscriptionCount())
+                .add("topics", topics)
+                .add("totals", Json.createObjectBuilder()
+                        .add("connectionsOpened", stats.connectionsOpened())
+                        .add("pushes", stats.pushes())
+                        .add("enqueued", stats.enqueued())
+                        .add("delivered", engine.sentMessages())
+                        .add("frames", engine.sentFrames())
+                        .add("dropped", engine.droppedMessages())
+                        .add("slowConsumerDisconnects", stats.slowConsumerDisconnects())
+                        .add("sendFailures", stats.sendFailures())
+                        .add("handshakesRejected", stats.handshakesRejected())
+                        .add("errors", stats.errorTotal()))
+                .build()
+                .toString();
+    }
 
     @GET
     @Path("connections")
@@ -74,9 +138,7 @@ public class StatusResource {
     @Path("topics")
     @Operation(summary = "Topics with at least one subscriber, and how many")
     public String topics() {
-        JsonArrayBuilder topics = Json.createArrayBuilder();
-        registry.topicCounts().forEach((topic, n) ->
-                topics.add(Json.createObjectBuilder().add("topic", topic).add("subscribers", n)));
+        JsonArrayBuilder topics = topicCounts();
         return Json.createObjectBuilder()
                 .add("subscriptions", registry.subscriptionCount())
                 .add("topics", topics)
@@ -228,5 +290,13 @@ public class StatusResource {
         } catch (NumberFormatException e) {
             throw ApiProblem.badRequest("'" + name + "' must be an integer, got '" + text + "'");
         }
+    }
+
+    /** {@code [{"topic":..., "subscribers":n}, ...]}, sorted by topic. */
+    private JsonArrayBuilder topicCounts() {
+        JsonArrayBuilder topics = Json.createArrayBuilder();
+        registry.topicCounts().forEach((topic, n) ->
+                topics.add(Json.createObjectBuilder().add("topic", topic).add("subscribers", n)));
+        return topics;
     }
 }

@@ -4,6 +4,7 @@ import io.pushhub.delivery.DeliveryPolicy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -215,6 +216,28 @@ public class HubConfig {
     @ConfigProperty(name = "pushhub.presence.ttl", defaultValue = "PT15S")
     Duration presenceTtl;
 
+    /**
+     * How often an idle SSE stream gets a comment line ({@code : hb}), so proxies with an idle timeout keep it open
+     * and a vanished client is noticed (ISO-8601 duration, 1 s – 5 min). Default {@code PT15S}.
+     */
+    @Inject
+    @ConfigProperty(name = "pushhub.sse.heartbeat", defaultValue = "PT15S")
+    Duration sseHeartbeat;
+
+    /**
+     * How long an SSE connection whose stream broke stays in the hub (subscriptions kept, frames buffered) so the
+     * client can resume it with {@code Last-Event-ID} (ISO-8601 duration, 0 – 10 min; 0 = no resume). Default
+     * {@code PT30S}.
+     */
+    @Inject
+    @ConfigProperty(name = "pushhub.sse.resume-window", defaultValue = "PT30S")
+    Duration sseResumeWindow;
+
+    /** Most recent frames kept per SSE connection for a {@code Last-Event-ID} resume (0 – 100000). Default 256. */
+    @Inject
+    @ConfigProperty(name = "pushhub.sse.replay-frames", defaultValue = "256")
+    int sseReplayFrames;
+
     public List<String> apiKeys() {
         return split(apiKeys.orElse(""));
     }
@@ -358,6 +381,26 @@ public class HubConfig {
 
     public Duration presenceTtl() {
         return clamp(presenceTtl, Duration.ofSeconds(2), Duration.ofMinutes(10));
+    }
+
+    public Duration sseHeartbeat() {
+        return clamp(sseHeartbeat, Duration.ofSeconds(1), Duration.ofMinutes(5));
+    }
+
+    public Duration sseResumeWindow() {
+        return clamp(sseResumeWindow, Duration.ZERO, Duration.ofMinutes(10));
+    }
+
+    public int sseReplayFrames() {
+        return clamp(sseReplayFrames, 0, 100_000);
+    }
+
+    /**
+     * Splits an optional comma-separated value. Injected as {@code Optional<String>} and split here because Payara 6's
+     * MicroProfile Config fails on {@code Optional<List<String>>} (ClassCastException at injection).
+     */
+    public static List<String> commaList(Optional<String> value) {
+        return split(value.orElse(""));
     }
 
     private static Duration clamp(Duration value, Duration min, Duration max) {

@@ -166,7 +166,8 @@ public final class Outbox {
         synchronized (this) { // against a concurrent drop-oldest (uncontended otherwise)
             gap = pendingGap.getAndSet(0);
             Item item;
-            while (batch.size() < batchMax && (item = queue.poll()) != null) {
+            int max = transport.batches() ? batchMax : 1;
+            while (batch.size() < max && (item = queue.poll()) != null) {
                 release(item.bytes);
                 batch.add(item.frame);
             }

@@ -14,6 +14,14 @@ public interface Transport {
     /** Starts writing the frame; {@code done} gets null on success or the failure. Called once at a time. */
     void sendAsync(Object frame, Consumer<Throwable> done);
 
+    /**
+     * Whether several frames may be coalesced into one {@code batch} frame for this transport (default yes). A
+     * transport that must see every frame on its own (e.g. to match replies) says no.
+     */
+    default boolean batches() {
+        return true;
+    }
+
     /** Closes the client's transport with a WebSocket close code and reason. May block; never called on a pusher's thread. */
     void close(int code, String reason);
 }

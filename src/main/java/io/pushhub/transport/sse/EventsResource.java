@@ -1,0 +1,216 @@
+package io.pushhub.transport.sse;
+
+import io.pushhub.api.ApiProblem;
+import io.pushhub.config.HubConfig;
+import io.pushhub.hub.Hub;
+import io.pushhub.protocol.ClientFrame;
+import io.pushhub.protocol.ClientFrameDecoder;
+import io.pushhub.protocol.Codec;
+import io.pushhub.protocol.ServerFrame;
+import io.pushhub.security.AuthenticationException;
+import io.pushhub.security.HandshakeAuthenticator;
+import io.pushhub.security.Identity;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonValue;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import jakarta.ws.rs.sse.Sse;
+import jakarta.ws.rs.sse.SseEventSink;
+import java.io.StringReader;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+/**
+ * The Server-Sent Events transport, for clients that cannot open a WebSocket (e.g. a proxy refuses the upgrade).
+ * {@code GET /api/events} is the downstream half: the same frames as {@code /ws}, one per event. Commands go upstream
+ * as small REST calls: {@code POST /api/events/{connectionId}/commands} with the same JSON command frame, answered
+ * with the reply frame. Identity and origin rules are those of the WebSocket handshake. Thin: frames go to the
+ * {@link Hub} unchanged.
+ */
+@Path("events")
+@RequestScoped
+public class EventsResource {
+
+    /** How long a command waits for its reply frame. */
+    private static final long REPLY_TIMEOUT_SECONDS = 10;
+    private static final AtomicLong COMMANDS = new AtomicLong();
+
+    @Inject
+    SseTransport transport;
+
+    @Inject
+    Hub hub;
+
+    @Inject
+    HandshakeAuthenticator authenticator;
+
+    @Inject
+    HubConfig config;
+
+    @Context
+    HttpServletRequest request;
+
+    @Context
+    HttpServletResponse response;
+
+    @Context
+    HttpHeaders headers;
+
+    @Context
+    UriInfo uri;
+
+    @GET
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @Operation(summary = "Stream of hub frames (SSE); resume with Last-Event-ID or ?lastEventId=")
+    public void events(
+            @Context SseEventSink sink,
+            @Context Sse sse,
+            @HeaderParam("Last-Event-ID") String lastEventIdHeader,
+            @QueryParam("lastEventId") String lastEventIdParam) {
+        Identity identity = identify(true);
+        // EventSource cannot set headers, so pushhub.js passes the resume point as a query parameter.
+        String lastEventId = lastEventIdHeader != null ? lastEventIdHeader : lastEventIdParam;
+        // Never cached, and not buffered by proxies that honour it (nginx): events must flow one by one.
+        response.setHeader("Cache-Control", "no-store");
+        response.setHeader("X-Accel-Buffering", "no");
+        transport.open(sink, sse, identity, lastEventId);
+    }
+
+    @POST
+    @Path("{connectionId}/commands")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Send a command frame (subscribe, unsubscribe, publish, echo, ping) for an SSE connection")
+    public Response command(@PathParam("connectionId") String connectionId, String body) {
+        SseChannel ch = owned(connectionId);
+        if (body != null && body.length() > config.maxFrameBytes()) {
+            throw ApiProblem.of(413, "too_big", "command larger than pushhub.ws.max-frame-bytes ("
+                    + config.maxFrameBytes() + " bytes)");
+        }
+        JsonObject command = commandObject(body);
+        if (command == null) {
+            // Not a JSON object: the decoder names the problem exactly as it would for a WebSocket frame.
+            ClientFrame invalid = ClientFrameDecoder.parse(body == null ? "" : body);
+            return reply(ServerFrame.error(null, invalid.problem().code(), invalid.problem().message()));
+        }
+        // Give the command an id of our own so its reply can be told apart from the stream; restore the client's.
+        String internalId = "sse-" + COMMANDS.incrementAndGet();
+        JsonValue clientId = command.get("id");
+        ClientFrame frame = ClientFrameDecoder.parse(Json.createObjectBuilder(command).add("id", internalId).build().toString());
+        CompletableFuture<ServerFrame> pending = ch.expectReply(internalId);
+        hub.handle(ch.connection(), frame);
+        ServerFrame answer;
+        try {
+            answer = pending.get(REPLY_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            ch.forgetReply(internalId);
+            throw ApiProblem.of(504, "no_reply", "the hub did not answer within " + REPLY_TIMEOUT_SECONDS
+                    + " s (commands beyond the rate limit are dropped without a reply)");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ApiProblem.of(503, "interrupted", "interrupted while waiting for the reply");
+        } catch (ExecutionException e) {
+            throw ApiProblem.of(410, "connection_closed", "connection " + connectionId + " closed before it answered");
+        }
+        answer.id = clientIdText(clientId);
+        return reply(answer);
+    }
+
+    @DELETE
+    @Path("{connectionId}")
+    @Operation(summary = "Close an SSE connection now (what a WebSocket close frame does)")
+    public Response close(@PathParam("connectionId") String connectionId) {
+        transport.disconnect(owned(connectionId), 1000, "closed by the client");
+        return Response.noContent().build();
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    /** The caller's identity by the handshake rules (origin, JWT or HTTP session), or a 401/403 problem. */
+    private Identity identify(boolean createSession) {
+        String origin = request.getHeader("Origin");
+        if (!authenticator.originPolicy().allows(origin, request.getHeader("Host"))) {
+            throw ApiProblem.of(403, "origin_not_allowed",
+                    "origin " + origin + " may not connect; add it to pushhub.ws.allowed-origins");
+        }
+        String token = HandshakeAuthenticator.findToken(uri.getQueryParameters(), headers.getRequestHeaders());
+        // An anonymous SSE client without a session gets one, so its later commands (with the cookie) prove it is
+        // the same user. A JWT client needs none.
+        HttpSession session = request.getSession(token == null && createSession);
+        try {
+            return authenticator.authenticate(token, session == null ? null : session.getId());
+        } catch (AuthenticationException e) {
+            throw ApiProblem.of(e.status(), e.code(), e.getMessage());
+        }
+    }
+
+    /** The SSE connection, if the caller is the user who owns it; 404 or 403 otherwise. */
+    private SseChannel owned(String connectionId) {
+        SseChannel ch = transport.find(connectionId);
+        if (ch == null) {
+            throw ApiProblem.of(404, "unknown_connection", "no open SSE connection with id " + connectionId);
+        }
+        Identity caller = identify(false);
+        if (!caller.userId().equals(ch.identity.userId())) {
+            throw ApiProblem.of(403, "not_owner", "connection " + connectionId + " belongs to another user; "
+                    + "send the same JWT (or session cookie) that opened the stream");
+        }
+        return ch;
+    }
+
+    private static JsonObject commandObject(String body) {
+        if (body == null || body.isBlank()) {
+            return null;
+        }
+        try (JsonReader r = Json.createReader(new StringReader(body))) {
+            JsonValue v = r.readValue();
+            return v instanceof JsonObject o ? o : null;
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static String clientIdText(JsonValue id) {
+        if (id == null || id.getValueType() == JsonValue.ValueType.NULL) {
+            return null;
+        }
+        String s = id instanceof jakarta.json.JsonString js ? js.getString() : id.toString();
+        return s.length() <= 64 ? s : s.substring(0, 64);
+    }
+
+    /** 200 with an ack or pong; 400 with an error frame (429 when rate limited, 500 for internal errors). */
+    private static Response reply(ServerFrame frame) {
+        int status = 200;
+        if ("error".equals(frame.type)) {
+            status = switch (frame.code) {
+                case "rate_limited" -> 429;
+                case "internal" -> 500;
+                default -> 400;
+            };
+        }
+        return Response.status(status).type(MediaType.APPLICATION_JSON).entity(Codec.encode(frame)).build();
+    }
+}

@@ -1,0 +1,548 @@
+/*
+ * pushhub.js: the browser client of pushhub. No build step, no dependencies: load it with
+ *   <script src="/pushhub.js"></script>            (defines window.PushHub)
+ * or require() it in Node (module.exports). Types: /pushhub.d.ts. Guide: docs/js-client.md.
+ *
+ * What it does for the app: one logical connection that survives drops. It reconnects by itself (exponential backoff
+ * with jitter, bounded), asks the token provider again on every attempt, resubscribes every topic, resumes each topic
+ * from the last offset it saw (where the hub keeps history) and drops duplicates, falls back to Server-Sent Events
+ * when a WebSocket cannot be opened and upgrades back later. Callbacks never see which transport is in use.
+ */
+(function (root, factory) {
+  'use strict';
+  const api = factory();
+  if (typeof module === 'object' && module.exports) module.exports = api;
+  else root.PushHub = api;
+})(typeof self !== 'undefined' ? self : this, function () {
+  'use strict';
+
+  const DEFAULTS = {
+    url: null, // base URL of the hub, e.g. 'https://push.example.com/'; default: the page's origin
+    token: null, // () => string | null | Promise<string | null>; called before every (re)connect
+    transports: ['websocket', 'sse'], // tried in this order on every attempt
+    reconnect: { initialDelay: 500, maxDelay: 15000, factor: 2, jitter: 0.5 },
+    upgradeAfter: 30000, // while on SSE, try a WebSocket again this often (ms); 0 = never
+    openTimeout: 10000, // a transport that has not delivered its first frame by then counts as failed (ms)
+    requestTimeout: 10000, // a command without a reply by then is rejected (ms)
+    dedupeWindow: 1000, // message ids remembered to drop a message that arrives twice
+    WebSocket: null, // defaults to the global WebSocket (tests may inject one)
+    EventSource: null, // defaults to the global EventSource
+    fetch: null, // defaults to the global fetch
+  };
+
+  /** Delay before reconnect attempt n (0-based): min(maxDelay, initialDelay * factor^n), minus up to jitter of it. */
+  function backoff(n, r, random) {
+    const base = Math.min(r.maxDelay, r.initialDelay * Math.pow(r.factor, n));
+    return Math.round(base * (1 - r.jitter * (random === undefined ? Math.random() : random)));
+  }
+
+  class Emitter {
+    constructor() { this._handlers = {}; }
+    on(event, fn) {
+      (this._handlers[event] = this._handlers[event] || []).push(fn);
+      return () => this.off(event, fn);
+    }
+    off(event, fn) {
+      const list = this._handlers[event];
+      if (list) this._handlers[event] = list.filter((f) => f !== fn);
+    }
+    _emit(event, ...args) {
+      for (const fn of this._handlers[event] || []) {
+        // One failing app callback must not break the client or the other callbacks.
+        try { fn(...args); } catch (e) { if (typeof console !== 'undefined') console.error('pushhub: ' + event + ' callback failed', e); }
+      }
+    }
+  }
+
+  /** One topic the app subscribed to; lives across reconnects until unsubscribe(). */
+  class Subscription extends Emitter {
+    constructor(client, topic) {
+      super();
+      this.client = client;
+      this.topic = topic;
+      this.subscribed = false; // true once the current connection acknowledged it
+      this.members = []; // presence topics: users in the room
+      this.position = null; // {epoch, offset} of the last message seen, when the hub keeps history for the topic
+    }
+    unsubscribe() { return this.client._unsubscribe(this); }
+    presence() { return this.members.slice(); }
+    publish(data) { return this.client.publish(this.topic, data); }
+  }
+
+  class Client extends Emitter {
+    constructor(options) {
+      super();
+      // Options left undefined keep their defaults.
+      const defined = (obj) => Object.fromEntries(Object.entries(obj || {}).filter(([, v]) => v !== undefined));
+      const o = Object.assign({}, DEFAULTS, defined(options));
+      o.reconnect = Object.assign({}, DEFAULTS.reconnect, defined((options || {}).reconnect));
+      this.options = o;
+      const loc = typeof location !== 'undefined' ? location : null;
+      this.baseUrl = new URL(o.url || (loc ? loc.origin + '/' : 'http://localhost/'), loc ? loc.href : undefined);
+      if (!this.baseUrl.pathname.endsWith('/')) this.baseUrl.pathname += '/';
+      this.state = 'idle'; // idle, connecting, connected, reconnecting, disconnected
+      this.transport = null; // 'websocket' | 'sse' while connected
+      this.connectionId = null;
+      this.userId = null;
+      this.anonymous = null;
+      this._subs = new Map();
+      this._pending = new Map();
+      this._seq = 0;
+      this._attempt = 0;
+      this._conn = null; // the current transport connection
+      this._timer = null;
+      this._upgradeTimer = null;
+      this._seenIds = new Set();
+      this._seenOrder = [];
+      this._closed = false;
+      this._sseMode = false; // true after a fallback: start with SSE until an upgrade works
+    }
+
+    // ------------------------------------------------------------------ public API
+
+    /** Starts connecting (called by PushHub.connect). */
+    open() {
+      if (this._conn || this._timer) return this;
+      this._closed = false;
+      this._setState('connecting', { attempt: 0 });
+      this._connect();
+      return this;
+    }
+
+    /** Subscribes to a topic. handlers: {message, presence, subscribed, recovery, error}. Returns a Subscription. */
+    subscribe(topic, handlers) {
+      if (typeof topic !== 'string' || !topic) throw new TypeError('topic must be a non-empty string');
+      let sub = this._subs.get(topic);
+      if (!sub) {
+        sub = new Subscription(this, topic);
+        this._subs.set(topic, sub);
+        if (this.state === 'connected') this._sendSubscribe(sub);
+      }
+      const h = typeof handlers === 'function' ? { message: handlers } : handlers || {};
+      for (const k of ['message', 'presence', 'subscribed', 'recovery', 'error']) if (h[k]) sub.on(k, h[k]);
+      return sub;
+    }
+
+    /** Publishes to a topic clients may publish to (e.g. chat:*). Resolves with the ack, rejects with the error. */
+    publish(topic, data) {
+      return this.request({ type: 'publish', topic, data });
+    }
+
+    /** Users in a presence topic (from the subscribe ack and join/leave notices). */
+    presence(topic) {
+      const sub = this._subs.get(topic);
+      return sub ? sub.presence() : [];
+    }
+
+    /**
+     * Sends any command frame; resolves with the ack/pong, rejects with an Error carrying .frame on an error frame.
+     * onReply (internal) sees the reply synchronously, before frames that follow it are handled.
+     */
+    request(frame, onReply) {
+      if (this.state !== 'connected' || !this._conn) return Promise.reject(new Error('not connected (' + this.state + ')'));
+      const id = String(++this._seq);
+      const f = Object.assign({}, frame, { id });
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          this._pending.delete(id);
+          reject(new Error('no reply to ' + f.type + ' within ' + this.options.requestTimeout + ' ms'));
+        }, this.options.requestTimeout);
+        this._pending.set(id, { resolve, reject, timer, frame: f, onReply });
+        this._conn.send(f);
+      });
+    }
+
+    /** Closes for good: no reconnect. */
+    close() {
+      this._closed = true;
+      clearTimeout(this._timer);
+      clearTimeout(this._upgradeTimer);
+      this._timer = null;
+      const conn = this._conn;
+      this._conn = null;
+      if (conn) conn.close();
+      this._failPending('client closed');
+      this._setState('disconnected', { reason: 'closed by the app' });
+    }
+
+    // ------------------------------------------------------------------ connecting
+
+    async _token() {
+      if (!this.options.token) return null;
+      try {
+        const t = await this.options.token();
+        return t || null;
+      } catch (e) {
+        this._emit('error', new Error('token provider failed: ' + (e && e.message)));
+        return null;
+      }
+    }
+
+    async _connect() {
+      this._timer = null;
+      const token = await this._token();
+      if (this._closed) return;
+      // After a fallback, SSE first (the WebSocket is probably still blocked); the upgrade timer tries WebSocket.
+      const preferred = this._sseMode ? ['sse', 'websocket'] : ['websocket', 'sse'];
+      const order = preferred.filter((k) => this.options.transports.includes(k));
+      for (const kind of order) {
+        const result = await this._try(kind, token);
+        if (this._closed) { if (result.conn) result.conn.close(); return; }
+        if (result.conn) {
+          if (kind === 'sse' && !this._sseMode && order.includes('websocket')) {
+            this._sseMode = true;
+            this._emit('fallback', { from: 'websocket', to: 'sse', reason: 'a WebSocket could not be opened' });
+          } else if (kind === 'websocket') {
+            this._sseMode = false;
+          }
+          this._adopt(result.conn, result.welcome);
+          return;
+        }
+      }
+      this._retryLater();
+    }
+
+    /** Opens one transport and waits for its welcome; resolves {conn, welcome} or {} on failure. */
+    _try(kind, token) {
+      return new Promise((resolve) => {
+        let conn;
+        let done = false;
+        const finish = (ok, welcome) => {
+          if (done) return;
+          done = true;
+          clearTimeout(timer);
+          if (ok) resolve({ conn, welcome });
+          else { try { conn && conn.close(); } catch (e) { /* already closed */ } resolve({}); }
+        };
+        const timer = setTimeout(() => finish(false), this.options.openTimeout);
+        const hooks = {
+          frame: (f) => {
+            if (!done) { if (f.type === 'welcome') finish(true, f); return; }
+            if (this._conn === conn) this._onFrame(f);
+          },
+          closed: (info) => {
+            if (!done) { finish(false); return; }
+            if (this._conn === conn) this._lost(info);
+          },
+          resumed: (f) => { if (this._conn === conn) this._emit('resumed', f); },
+        };
+        try {
+          conn = kind === 'websocket' ? new WsTransport(this, token, hooks) : new SseTransport(this, token, hooks);
+        } catch (e) {
+          finish(false);
+        }
+      });
+    }
+
+    _adopt(conn, welcome) {
+      this._conn = conn;
+      this.transport = conn.kind;
+      this.connectionId = welcome.connectionId;
+      this.userId = welcome.userId;
+      this.anonymous = welcome.anonymous;
+      this._attempt = 0;
+      this._emit('welcome', welcome);
+      this._setState('connected', { transport: conn.kind, connectionId: welcome.connectionId });
+      for (const sub of this._subs.values()) this._sendSubscribe(sub);
+      if (conn.kind === 'sse') this._scheduleUpgrade();
+    }
+
+    _lost(info) {
+      this._conn = null;
+      this.transport = null;
+      for (const sub of this._subs.values()) sub.subscribed = false;
+      this._failPending('connection lost');
+      clearTimeout(this._upgradeTimer);
+      if (this._closed) return;
+      this._emit('disconnect', info || {});
+      this._retryLater(info);
+    }
+
+    _retryLater(info) {
+      const delay = backoff(this._attempt, this.options.reconnect);
+      this._attempt++;
+      this._setState('reconnecting', Object.assign({ attempt: this._attempt, delay }, info || {}));
+      this._timer = setTimeout(() => this._connect(), delay);
+    }
+
+    /** While on SSE: every upgradeAfter ms, open a WebSocket beside it; switch only once it works (make before break). */
+    _scheduleUpgrade() {
+      clearTimeout(this._upgradeTimer);
+      if (!this.options.upgradeAfter || !this.options.transports.includes('websocket')) return;
+      this._upgradeTimer = setTimeout(async () => {
+        if (this._closed || !this._conn || this._conn.kind !== 'sse') return;
+        const token = await this._token();
+        const result = await this._try('websocket', token);
+        if (!result.conn) { this._scheduleUpgrade(); return; }
+        if (this._closed || !this._conn) { result.conn.close(); return; }
+        const old = this._conn;
+        this._conn = null; // frames still arriving on the old stream are ignored from here on
+        this._sseMode = false;
+        this._emit('upgrade', { from: 'sse', to: 'websocket' });
+        for (const sub of this._subs.values()) sub.subscribed = false;
+        this._failPending('transport switched');
+        this._adopt(result.conn, result.welcome);
+        old.close();
+      }, this.options.upgradeAfter);
+    }
+
+    _setState(state, detail) {
+      if (this.state === state && state !== 'reconnecting') return;
+      this.state = state;
+      this._emit('state', state, detail || {});
+      this._emit(state, detail || {});
+    }
+
+    _failPending(why) {
+      for (const [id, p] of this._pending) {
+        clearTimeout(p.timer);
+        p.reject(new Error(p.frame.type + ' not answered: ' + why));
+        this._pending.delete(id);
+      }
+    }
+
+    // ------------------------------------------------------------------ subscriptions and frames
+
+    _sendSubscribe(sub) {
+      const frame = { type: 'subscribe', topic: sub.topic };
+      if (sub.position) frame.since = { offset: sub.position.offset, epoch: sub.position.epoch };
+      // Handled synchronously: presence notices and replayed messages right behind the ack must see its state.
+      this.request(frame, (ack) => {
+        sub.subscribed = true;
+        if (ack.members) sub.members = ack.members.slice().sort();
+        this._recovery(sub, ack.recovery);
+        sub._emit('subscribed', ack);
+      }).catch((err) => {
+        if (err.frame) { this._subs.delete(sub.topic); sub._emit('error', err); this._emit('error', err); }
+        // a lost connection: the next connection subscribes again
+      });
+    }
+
+    _recovery(sub, r) {
+      if (!r) return;
+      // Over SSE the ack comes back as an HTTP response and may be read after live messages from the stream:
+      // never move the position backwards within an epoch.
+      const track = () => {
+        if (r.epoch === undefined || r.offset === undefined) return;
+        const pos = sub.position;
+        if (!pos || pos.epoch !== r.epoch || r.offset > pos.offset) sub.position = { epoch: r.epoch, offset: r.offset };
+      };
+      if (r.recovered === false) {
+        // Could not resume: tell the app what it missed, then track from the hub's current position.
+        track();
+        const info = { topic: sub.topic, reason: r.reason, missed: r.missed || null, epoch: r.epoch, offset: r.offset };
+        sub._emit('recovery', info);
+        this._emit('recovery', info);
+      } else if (r.recovered === true) {
+        // Replayed messages follow the ack and move the position themselves.
+        if (r.replayed === 0) track();
+      } else {
+        track(); // first subscribe: start tracking
+      }
+    }
+
+    async _unsubscribe(sub) {
+      if (this._subs.get(sub.topic) !== sub) return;
+      this._subs.delete(sub.topic);
+      if (this.state === 'connected') {
+        try { await this.request({ type: 'unsubscribe', topic: sub.topic }); } catch (e) { /* gone with the connection */ }
+      }
+    }
+
+    /** Every frame from the current transport (and REST replies of the SSE transport). */
+    _onFrame(f) {
+      this._emit('frame', f);
+      switch (f.type) {
+        case 'ack':
+        case 'pong':
+        case 'error': {
+          const p = f.id !== undefined && f.id !== null ? this._pending.get(String(f.id)) : null;
+          if (p) {
+            this._pending.delete(String(f.id));
+            clearTimeout(p.timer);
+            if (f.type === 'error') {
+              const e = new Error(f.code + ': ' + f.message);
+              e.frame = f;
+              p.reject(e);
+            } else {
+              if (p.onReply) {
+                try { p.onReply(f); } catch (e) { if (typeof console !== 'undefined') console.error('pushhub: reply handler failed', e); }
+              }
+              p.resolve(f);
+            }
+          } else if (f.type === 'error') {
+            const e = new Error(f.code + ': ' + f.message);
+            e.frame = f;
+            this._emit('error', e);
+          }
+          break;
+        }
+        case 'message':
+          this._message(f);
+          break;
+        case 'gap':
+          // The server dropped f.missed messages for this connection (slow consumer, policy drop-oldest).
+          this._emit('gap', f);
+          break;
+        case 'presence': {
+          const sub = this._subs.get(f.topic);
+          if (sub) {
+            const set = new Set(sub.members);
+            if (f.event === 'join') set.add(f.userId);
+            // While this connection is in the room its user is too, whatever another tab (or our own previous
+            // connection, after a transport switch) did.
+            else if (f.event === 'leave' && f.userId !== this.userId) set.delete(f.userId);
+            sub.members = [...set].sort();
+            sub._emit('presence', f);
+          }
+          this._emit('presence', f);
+          break;
+        }
+        default:
+          break;
+      }
+    }
+
+    _message(f) {
+      // The same push reaching us twice (two connections overlapping during a switch) has one messageId.
+      if (f.messageId) {
+        if (this._seenIds.has(f.messageId)) return;
+        this._seenIds.add(f.messageId);
+        this._seenOrder.push(f.messageId);
+        if (this._seenOrder.length > this.options.dedupeWindow) this._seenIds.delete(this._seenOrder.shift());
+      }
+      const sub = f.topic !== undefined ? this._subs.get(f.topic) : null;
+      if (sub && typeof f.offset === 'number') {
+        const pos = sub.position;
+        if (pos && pos.epoch === f.epoch && f.offset <= pos.offset) return; // replayed twice: already delivered
+        sub.position = { epoch: f.epoch, offset: f.offset };
+      }
+      if (sub) sub._emit('message', f.data, f);
+      this._emit('message', f.data, f);
+    }
+  }
+
+  // -------------------------------------------------------------------- transports
+
+  /** The WebSocket transport: token as sub-protocol bearer.<jwt>, so it stays out of URLs and logs. */
+  class WsTransport {
+    constructor(client, token, hooks) {
+      this.kind = 'websocket';
+      const WS = client.options.WebSocket || (typeof WebSocket !== 'undefined' ? WebSocket : null);
+      if (!WS) throw new Error('no WebSocket in this environment');
+      const url = new URL('ws', client.baseUrl);
+      url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+      const protocols = ['pushhub.v1'];
+      if (token) protocols.push('bearer.' + token);
+      this.ws = new WS(url.toString(), protocols);
+      this.closedByUs = false;
+      this.ws.onmessage = (e) => {
+        let f;
+        try { f = JSON.parse(e.data); } catch (err) { return; }
+        // Queued frames may arrive as one batch frame (docs/protocol.md): each is handled as if it came alone.
+        if (f.type === 'batch' && Array.isArray(f.messages)) f.messages.forEach((m) => hooks.frame(m));
+        else hooks.frame(f);
+      };
+      this.ws.onclose = (e) => {
+        if (!this.closedByUs) hooks.closed({ transport: 'websocket', code: e.code, reason: e.reason });
+      };
+      this.ws.onerror = () => { /* followed by close */ };
+    }
+    send(frame) { this.ws.send(JSON.stringify(frame)); }
+    close() {
+      this.closedByUs = true;
+      try { this.ws.close(1000, 'bye'); } catch (e) { /* already closed */ }
+    }
+  }
+
+  /**
+   * The SSE transport: GET api/events for frames, POST api/events/{id}/commands for commands (the reply comes back
+   * as the HTTP response and is handled like a frame). EventSource's own reconnect is not used: a broken stream is
+   * reported like a closed WebSocket, and the client reconnects with a fresh token and its own backoff.
+   */
+  class SseTransport {
+    constructor(client, token, hooks) {
+      this.kind = 'sse';
+      this.client = client;
+      this.token = token;
+      this.hooks = hooks;
+      const ES = client.options.EventSource || (typeof EventSource !== 'undefined' ? EventSource : null);
+      this.fetch = client.options.fetch || (typeof fetch !== 'undefined' ? fetch.bind(globalThis) : null);
+      if (!ES || !this.fetch) throw new Error('no EventSource/fetch in this environment');
+      const url = new URL('api/events', client.baseUrl);
+      if (token) url.searchParams.set('access_token', token);
+      this.es = new ES(url.toString(), { withCredentials: true });
+      this.connectionId = null;
+      this.closed = false;
+      this.es.onmessage = (e) => {
+        let f;
+        try { f = JSON.parse(e.data); } catch (err) { return; }
+        if (f.type === 'welcome') this.connectionId = f.connectionId;
+        if (f.type === 'closed') { this._end({ transport: 'sse', code: f.code, reason: f.reason }); return; }
+        if (f.type === 'resumed') { hooks.resumed(f); return; }
+        hooks.frame(f);
+      };
+      this.es.onerror = () => this._end({ transport: 'sse', code: 1006, reason: 'stream broke' });
+      // A WebSocket closes with its page; an SSE connection would linger in the hub (and its rooms) for the resume
+      // window. Say goodbye when the page goes away; if it comes back (back/forward cache) the client reconnects.
+      this._onPageHide = () => { this._goodbye(); this._end({ transport: 'sse', code: 1001, reason: 'page hidden' }); };
+      if (typeof addEventListener === 'function') addEventListener('pagehide', this._onPageHide);
+    }
+    _end(info) {
+      if (this.closed) return;
+      this.closed = true;
+      this.es.close();
+      if (typeof removeEventListener === 'function') removeEventListener('pagehide', this._onPageHide);
+      this.hooks.closed(info);
+    }
+    _commandUrl(suffix) {
+      return new URL('api/events/' + encodeURIComponent(this.connectionId) + suffix, this.client.baseUrl).toString();
+    }
+    _headers() {
+      const h = { 'Content-Type': 'application/json' };
+      if (this.token) h.Authorization = 'Bearer ' + this.token;
+      return h;
+    }
+    send(frame) {
+      this.fetch(this._commandUrl('/commands'), {
+        method: 'POST',
+        credentials: 'include',
+        headers: this._headers(),
+        body: JSON.stringify(frame),
+      }).then(async (r) => {
+        let reply = null;
+        try { reply = await r.json(); } catch (e) { /* not JSON */ }
+        if (reply && reply.type) this.hooks.frame(reply);
+        else {
+          // A REST-level refusal (404 connection gone, 403 not owner, 504 no reply): answer the request with it.
+          this.hooks.frame({ type: 'error', id: frame.id, code: (reply && reply.error) || 'http_' + r.status,
+            message: (reply && reply.message) || 'HTTP ' + r.status });
+        }
+      }, (err) => {
+        this.hooks.frame({ type: 'error', id: frame.id, code: 'network', message: String(err && err.message) });
+      });
+    }
+    close() {
+      if (this.closed) return;
+      this.closed = true;
+      this.es.close();
+      if (typeof removeEventListener === 'function') removeEventListener('pagehide', this._onPageHide);
+      this._goodbye();
+    }
+    /** Tells the hub the connection is over (what a WebSocket close frame does); else it waits out the resume window. */
+    _goodbye() {
+      if (!this.connectionId || this.saidGoodbye) return;
+      this.saidGoodbye = true;
+      this.fetch(this._commandUrl(''), { method: 'DELETE', credentials: 'include', headers: this._headers(), keepalive: true })
+        .catch(() => { /* the hub retires it later */ });
+    }
+  }
+
+  return {
+    /** Creates a client and starts connecting. See docs/js-client.md. */
+    connect(options) { return new Client(options).open(); },
+    Client,
+    backoff,
+    version: '0.1.0',
+  };
+});

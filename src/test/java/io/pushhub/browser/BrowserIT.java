@@ -1,0 +1,71 @@
+package io.pushhub.browser;
+
+import io.pushhub.testsupport.Api;
+import io.pushhub.testsupport.HubIT;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The browser tests (src/test/browser, playwright-core driving Debian's Chromium) against the hub Arquillian deployed.
+ * A JUnit IT shelling out to {@code node} is the simplest way to have the Arquillian-managed Liberty up exactly while
+ * the browser runs: the server's lifecycle stays where every other IT has it. One JUnit test per browser case, so
+ * the report names the case that failed. Screenshots land in {@code target/browser-screenshots/}.
+ */
+class BrowserIT extends HubIT {
+
+    private static final String FILE = "src/test/browser/console.test.mjs";
+
+    @BeforeEach
+    void prerequisites() {
+        NodeRunner.requirePrerequisites(true);
+    }
+
+    private static void browser(String namePattern) throws Exception {
+        NodeRunner.run(FILE, namePattern, 1, Map.of(
+                "PUSHHUB_URL", HTTP,
+                "PUSHHUB_KEY", Api.KEY,
+                "SCREENSHOT_DIR", NodeRunner.BASEDIR.resolve("target/browser-screenshots").toString(),
+                "CHROMIUM", NodeRunner.CHROMIUM));
+    }
+
+    @Test
+    void consoleConnectsTicksAndReceivesAPush() throws Exception {
+        browser("^console connects");
+    }
+
+    @Test
+    void twoBrowsersChatAndSeeJoinAndLeave() throws Exception {
+        browser("^two browsers chat");
+    }
+
+    @Test
+    void demoJobProgressReaches100() throws Exception {
+        browser("^the demo job");
+    }
+
+    @Test
+    void serverDropShowsReconnectingThenResubscribes() throws Exception {
+        browser("^the server drops the connection");
+    }
+
+    @Test
+    void messagesPushedWhileDisconnectedArriveOnceInOrder() throws Exception {
+        browser("^messages pushed while disconnected");
+    }
+
+    @Test
+    void blockedWebSocketFallsBackToSse() throws Exception {
+        browser("^WebSocket blocked");
+    }
+
+    @Test
+    void closedSsePageLeavesTheRoomAtOnce() throws Exception {
+        browser("^an SSE page that is closed");
+    }
+
+    @Test
+    void dashboardDrawsChartsWithLiveData() throws Exception {
+        browser("^the dashboard");
+    }
+}

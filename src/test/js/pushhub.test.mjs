@@ -1,0 +1,298 @@
+// Unit tests of pushhub.js's reconnect, resume and fallback logic, with in-memory fakes of WebSocket, EventSource and
+// fetch that speak the hub's wire protocol (docs/protocol.md), including the history contract (offset/epoch/since).
+// Run by JsClientTest during `mvn test`; by hand: node --test src/test/js/
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const PushHub = require('../../main/webapp/pushhub.js');
+
+/** A fake hub: hands out fake sockets and lets the test script what the server says. */
+function fakeHub({ wsWorks = true } = {}) {
+  const hub = { sockets: [], streams: [], commands: [], wsWorks, waiters: [] };
+  const notify = () => { const w = hub.waiters; hub.waiters = []; w.forEach((f) => f()); };
+  hub.WebSocket = class {
+    constructor(url, protocols) {
+      this.url = url;
+      this.protocols = protocols;
+      this.sent = [];
+      hub.sockets.push(this);
+      setTimeout(() => {
+        if (!hub.wsWorks) { this.onclose && this.onclose({ code: 1006, reason: '' }); return; }
+        this.open = true;
+        notify();
+      }, 1);
+    }
+    send(text) { this.sent.push(JSON.parse(text)); notify(); }
+    close() { this.open = false; }
+    // test side
+    deliver(frame) { this.onmessage({ data: JSON.stringify(frame) }); }
+    drop(code = 1012) { this.open = false; this.onclose({ code, reason: 'dropped' }); }
+  };
+  hub.EventSource = class {
+    constructor(url) { this.url = url; hub.streams.push(this); setTimeout(notify, 1); }
+    close() { this.closed = true; }
+    deliver(frame) { this.onmessage({ data: JSON.stringify(frame) }); }
+  };
+  hub.fetch = async (url, init) => {
+    const frame = init.body ? JSON.parse(init.body) : null;
+    hub.commands.push({ url, method: init.method, frame, headers: init.headers });
+    notify();
+    const reply = await new Promise((resolve) => { hub.commands[hub.commands.length - 1].reply = resolve; });
+    return { status: 200, json: async () => reply };
+  };
+  /** Resolves once cond() holds (polled; the client reacts in promise callbacks), or fails after 5 s. */
+  hub.until = (what, cond) => new Promise((resolve, reject) => {
+    const deadline = Date.now() + 5000;
+    const check = () => {
+      const v = cond();
+      if (v) resolve(v);
+      else if (Date.now() > deadline) reject(new Error('timed out waiting for ' + what));
+      else setTimeout(check, 2);
+    };
+    check();
+  });
+  return hub;
+}
+
+function welcome(id) {
+  return { type: 'welcome', connectionId: id, userId: 'u1', anonymous: true, limits: {} };
+}
+
+function msg(topic, offset, text, epoch = 'e1') {
+  const f = { type: 'message', messageId: 'm-' + epoch + '-' + offset, scope: 'topic', topic, time: 1, data: { text } };
+  if (offset !== null) { f.offset = offset; f.epoch = epoch; }
+  return f;
+}
+
+function client(hub, extra = {}) {
+  return PushHub.connect(Object.assign({
+    url: 'http://hub.test/',
+    WebSocket: hub.WebSocket,
+    EventSource: hub.EventSource,
+    fetch: hub.fetch,
+    reconnect: { initialDelay: 5, maxDelay: 20 },
+    upgradeAfter: 0,
+  }, extra));
+}
+
+test('resumes each topic from its last offset after a drop and drops replayed duplicates', async () => {
+  const hub = fakeHub();
+  let tokens = 0;
+  const c = client(hub, { token: async () => 'jwt-' + (++tokens) });
+  const got = [];
+  c.subscribe('news', (data) => got.push(data.text));
+
+  const ws1 = await hub.until('first socket open', () => hub.sockets[0] && hub.sockets[0].open && hub.sockets[0]);
+  assert.deepEqual(ws1.protocols, ['pushhub.v1', 'bearer.jwt-1'], 'token as sub-protocol');
+  ws1.deliver(welcome('c-1'));
+  const sub1 = await hub.until('subscribe', () => ws1.sent.find((f) => f.type === 'subscribe'));
+  assert.equal(sub1.since, undefined, 'nothing to resume from yet');
+  ws1.deliver({ type: 'ack', id: sub1.id, for: 'subscribe', topic: 'news', recovery: { epoch: 'e1', offset: 16 } });
+  ws1.deliver(msg('news', 17, 'a'));
+  await hub.until('connected', () => c.state === 'connected' && got.length === 1);
+
+  const states = [];
+  c.on('state', (s) => states.push(s));
+  ws1.drop();
+  assert.equal(c.state, 'reconnecting', 'the drop is reported at once');
+  const ws2 = await hub.until('second socket open', () => hub.sockets[1] && hub.sockets[1].open && hub.sockets[1]);
+  assert.deepEqual(ws2.protocols, ['pushhub.v1', 'bearer.jwt-2'], 'the token provider is asked again on reconnect');
+  ws2.deliver(welcome('c-2'));
+  const sub2 = await hub.until('resubscribe', () => ws2.sent.find((f) => f.type === 'subscribe'));
+  assert.deepEqual(sub2.since, { offset: 17, epoch: 'e1' }, 'resume from the last offset seen');
+  assert.equal(sub2.topic, 'news');
+  ws2.deliver({ type: 'ack', id: sub2.id, for: 'subscribe', topic: 'news',
+    recovery: { recovered: true, replayed: 3, epoch: 'e1', offset: 20 } });
+  // A replay overlapping what we saw must be dropped by (topic, offset), even under another message id.
+  ws2.deliver(Object.assign(msg('news', 17, 'a'), { messageId: 'm-replayed-17' }));
+  ws2.deliver(msg('news', 18, 'b'));
+  ws2.deliver(msg('news', 19, 'c'));
+  ws2.deliver(msg('news', 20, 'd'));
+  ws2.deliver(Object.assign(msg('news', 19, 'c'), { messageId: 'm-again-19' })); // (topic, offset) already delivered
+  ws2.deliver(msg('news', 21, 'e'));
+  await hub.until('five messages', () => got.length >= 5);
+  assert.deepEqual(got, ['a', 'b', 'c', 'd', 'e'], 'once each, in order');
+  assert.deepEqual(states, ['reconnecting', 'connected']);
+  c.close();
+  assert.equal(c.state, 'disconnected');
+});
+
+test('a topic that cannot be recovered is surfaced to the app with what was missed', async () => {
+  const hub = fakeHub();
+  const c = client(hub);
+  const failures = [];
+  const got = [];
+  c.subscribe('news', { message: (d) => got.push(d.text), recovery: (r) => failures.push(r) });
+  const ws1 = await hub.until('socket', () => hub.sockets[0] && hub.sockets[0].open && hub.sockets[0]);
+  ws1.deliver(welcome('c-1'));
+  const s1 = await hub.until('subscribe', () => ws1.sent.find((f) => f.type === 'subscribe'));
+  ws1.deliver({ type: 'ack', id: s1.id, for: 'subscribe', topic: 'news', recovery: { epoch: 'e1', offset: 17 } });
+  ws1.drop();
+  const ws2 = await hub.until('socket 2', () => hub.sockets[1] && hub.sockets[1].open && hub.sockets[1]);
+  ws2.deliver(welcome('c-2'));
+  const s2 = await hub.until('resubscribe', () => ws2.sent.find((f) => f.type === 'subscribe'));
+  assert.deepEqual(s2.since, { offset: 17, epoch: 'e1' });
+  // A live message read before the ack (as over SSE, where the ack is an HTTP response): the ack must not move
+  // the position back behind it.
+  ws2.deliver(msg('news', 26, 'live'));
+  await hub.until('live message', () => got.length === 1);
+  ws2.deliver({ type: 'ack', id: s2.id, for: 'subscribe', topic: 'news', recovery: {
+    recovered: false, reason: 'trimmed', missed: { fromOffset: 18, toOffset: 25 }, epoch: 'e1', offset: 25 } });
+  await hub.until('the recovery failure', () => failures.length === 1);
+  assert.equal(failures[0].reason, 'trimmed');
+  assert.deepEqual(failures[0].missed, { fromOffset: 18, toOffset: 25 });
+  assert.deepEqual(got, ['live'], 'live messages after the gap still arrive');
+  // The next resume starts from where the hub said it is now.
+  ws2.drop();
+  const ws3 = await hub.until('socket 3', () => hub.sockets[2] && hub.sockets[2].open && hub.sockets[2]);
+  ws3.deliver(welcome('c-3'));
+  const s3 = await hub.until('resubscribe 3', () => ws3.sent.find((f) => f.type === 'subscribe'));
+  assert.deepEqual(s3.since, { offset: 26, epoch: 'e1' });
+  c.close();
+});
+
+test('without offsets from the hub it plainly resubscribes and drops a message that arrives twice', async () => {
+  const hub = fakeHub();
+  const c = client(hub);
+  const got = [];
+  c.subscribe('news', (d) => got.push(d.text));
+  const ws1 = await hub.until('socket', () => hub.sockets[0] && hub.sockets[0].open && hub.sockets[0]);
+  ws1.deliver(welcome('c-1'));
+  const s1 = await hub.until('subscribe', () => ws1.sent.find((f) => f.type === 'subscribe'));
+  ws1.deliver({ type: 'ack', id: s1.id, for: 'subscribe', topic: 'news' });
+  ws1.deliver(msg('news', null, 'x'));
+  ws1.drop(1006);
+  const ws2 = await hub.until('socket 2', () => hub.sockets[1] && hub.sockets[1].open && hub.sockets[1]);
+  ws2.deliver(welcome('c-2'));
+  const s2 = await hub.until('resubscribe', () => ws2.sent.find((f) => f.type === 'subscribe'));
+  assert.equal(s2.since, undefined, 'no since without offsets');
+  ws2.deliver({ type: 'ack', id: s2.id, for: 'subscribe', topic: 'news' });
+  ws2.deliver(msg('news', null, 'x')); // same messageId
+  ws2.deliver(msg('news', null, 'y', 'e2'));
+  await hub.until('two messages', () => got.length >= 2);
+  assert.deepEqual(got, ['x', 'y']);
+  c.close();
+});
+
+test('falls back to SSE when no WebSocket can be opened; commands go over REST; callbacks see no difference', async () => {
+  const hub = fakeHub({ wsWorks: false });
+  const c = client(hub, { token: () => 'tok' });
+  const events = [];
+  c.on('fallback', (f) => events.push(f));
+  const got = [];
+  c.subscribe('chat:lobby', { message: (d) => got.push(d.text) });
+  const es = await hub.until('event source', () => hub.streams[0]);
+  assert.equal(es.url, 'http://hub.test/api/events?access_token=tok');
+  es.deliver(welcome('c-sse'));
+  await hub.until('connected over SSE', () => c.state === 'connected');
+  assert.equal(c.transport, 'sse');
+  assert.equal(events.length, 1);
+  const cmd = await hub.until('subscribe command', () => hub.commands.find((x) => x.frame && x.frame.type === 'subscribe'));
+  assert.equal(cmd.url, 'http://hub.test/api/events/c-sse/commands');
+  assert.equal(cmd.headers.Authorization, 'Bearer tok');
+  cmd.reply({ type: 'ack', id: cmd.frame.id, for: 'subscribe', topic: 'chat:lobby', members: ['u1'] });
+  await hub.until('subscribed', () => c.presence('chat:lobby').length === 1);
+  es.deliver({ type: 'presence', topic: 'chat:lobby', event: 'join', userId: 'u2', connectionId: 'c-x', time: 1 });
+  assert.deepEqual(c.presence('chat:lobby'), ['u1', 'u2']);
+  const published = c.publish('chat:lobby', { text: 'hi' });
+  const pub = await hub.until('publish command', () => hub.commands.find((x) => x.frame && x.frame.type === 'publish'));
+  pub.reply({ type: 'ack', id: pub.frame.id, for: 'publish', topic: 'chat:lobby', messageId: 'm-1' });
+  assert.equal((await published).messageId, 'm-1');
+  es.deliver({ type: 'message', messageId: 'm-1', scope: 'topic', topic: 'chat:lobby', from: 'u1', time: 1, data: { text: 'hi' } });
+  assert.deepEqual(got, ['hi']);
+
+  const refused = c.publish('chat:lobby', { text: 'again' });
+  const pub2 = await hub.until('second publish', () => hub.commands.filter((x) => x.frame && x.frame.type === 'publish')[1]);
+  pub2.reply({ type: 'error', id: pub2.frame.id, code: 'rate_limited', message: 'slow down' });
+  await assert.rejects(refused, (e) => e.frame.code === 'rate_limited');
+
+  c.close();
+  const bye = await hub.until('DELETE on close', () => hub.commands.find((x) => x.method === 'DELETE'));
+  assert.equal(bye.url, 'http://hub.test/api/events/c-sse');
+  bye.reply(null);
+});
+
+test('on SSE it upgrades back to a WebSocket once one can be opened, make before break', async () => {
+  const hub = fakeHub({ wsWorks: false });
+  const c = client(hub, { upgradeAfter: 20 });
+  const upgrades = [];
+  c.on('upgrade', (u) => upgrades.push(u));
+  const got = [];
+  const room = c.subscribe('chat:lobby', (d) => got.push(d.text));
+  const es = await hub.until('event source', () => hub.streams[0]);
+  es.deliver(welcome('c-sse'));
+  const cmd = await hub.until('subscribe over REST', () => hub.commands.find((x) => x.frame && x.frame.type === 'subscribe'));
+  cmd.reply({ type: 'ack', id: cmd.frame.id, for: 'subscribe', topic: 'chat:lobby', members: ['u1'] });
+  es.deliver({ type: 'message', messageId: 'm-a', scope: 'topic', topic: 'chat:lobby', time: 1, data: { text: 'a' } });
+
+  hub.wsWorks = true; // the proxy lets WebSockets through again
+  const ws = await hub.until('upgrade socket', () => hub.sockets.find((s) => s.open));
+  ws.deliver(welcome('c-ws'));
+  const sub = await hub.until('resubscribe over the WebSocket', () => ws.sent.find((f) => f.type === 'subscribe'));
+  ws.deliver({ type: 'ack', id: sub.id, for: 'subscribe', topic: 'chat:lobby', members: ['u1'] });
+  await hub.until('upgraded', () => c.transport === 'websocket' && upgrades.length === 1);
+  assert.equal(es.closed, true, 'the SSE stream is closed after the switch');
+  const bye = await hub.until('DELETE of the SSE connection', () => hub.commands.find((x) => x.method === 'DELETE'));
+  assert.equal(bye.url, 'http://hub.test/api/events/c-sse');
+  bye.reply(null);
+  // The old connection's leave reaches the new one too: we are still in the room.
+  ws.deliver({ type: 'presence', topic: 'chat:lobby', event: 'leave', userId: 'u1', connectionId: 'c-sse', time: 1 });
+  ws.deliver({ type: 'message', messageId: 'm-a', scope: 'topic', topic: 'chat:lobby', time: 1, data: { text: 'a' } });
+  ws.deliver({ type: 'message', messageId: 'm-b', scope: 'topic', topic: 'chat:lobby', time: 1, data: { text: 'b' } });
+  await hub.until('b', () => got.length >= 2);
+  assert.deepEqual(got, ['a', 'b'], 'the push seen on both connections is delivered once');
+  assert.deepEqual(room.presence(), ['u1']);
+  c.close();
+});
+
+test('a join right behind the subscribe ack is kept in the presence list', async () => {
+  const hub = fakeHub();
+  const c = client(hub);
+  const room = c.subscribe('chat:lobby');
+  const ws = await hub.until('socket', () => hub.sockets[0] && hub.sockets[0].open && hub.sockets[0]);
+  ws.deliver(welcome('c-1'));
+  const s1 = await hub.until('subscribe', () => ws.sent.find((f) => f.type === 'subscribe'));
+  ws.deliver({ type: 'ack', id: s1.id, for: 'subscribe', topic: 'chat:lobby', members: ['u1', 'u2'] });
+  ws.deliver({ type: 'presence', topic: 'chat:lobby', event: 'join', userId: 'u3', connectionId: 'c-3', time: 1 });
+  await hub.until('subscribed', () => room.subscribed);
+  assert.deepEqual(room.presence(), ['u1', 'u2', 'u3']);
+  c.close();
+});
+
+test('backoff grows exponentially, is bounded, and is jittered', () => {
+  const r = { initialDelay: 500, maxDelay: 15000, factor: 2, jitter: 0.5 };
+  assert.equal(PushHub.backoff(0, r, 0), 500);
+  assert.equal(PushHub.backoff(3, r, 0), 4000);
+  assert.equal(PushHub.backoff(10, r, 0), 15000, 'bounded by maxDelay');
+  assert.equal(PushHub.backoff(10, r, 0.9), 8250, 'jitter takes off up to half');
+  for (let n = 0; n < 50; n++) {
+    const d = PushHub.backoff(n, r);
+    assert.ok(d >= 250 && d <= 15000, 'delay ' + d);
+  }
+});
+
+test('a batch frame is handled as its frames in order, and a gap is reported to the app', async () => {
+  const hub = fakeHub();
+  const c = client(hub);
+  const got = [];
+  const gaps = [];
+  c.subscribe('ticks', (data) => got.push(data.text));
+  c.on('gap', (f) => gaps.push(f.missed));
+  const ws = await hub.until('socket open', () => hub.sockets[0] && hub.sockets[0].open && hub.sockets[0]);
+  ws.deliver(welcome('c-1'));
+  const sub = await hub.until('subscribe', () => ws.sent.find((f) => f.type === 'subscribe'));
+  // The ack and the first messages queued behind it arrive as one batch frame.
+  ws.deliver({ type: 'batch', messages: [
+    { type: 'ack', id: sub.id, for: 'subscribe', topic: 'ticks' },
+    Object.assign(msg('ticks', null, 'one'), { messageId: 'm-b1' }),
+    Object.assign(msg('ticks', null, 'two'), { messageId: 'm-b2' }),
+  ] });
+  ws.deliver({ type: 'batch', messages: [{ type: 'gap', missed: 7 }, Object.assign(msg('ticks', null, 'ten'), { messageId: 'm-b10' })] });
+  await hub.until('three messages', () => got.length >= 3);
+  assert.deepEqual(got, ['one', 'two', 'ten']);
+  assert.deepEqual(gaps, [7]);
+  assert.equal(c.state, 'connected', 'the ack inside the batch completed the subscribe');
+  c.close();
+});
