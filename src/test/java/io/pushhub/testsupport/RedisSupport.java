@@ -18,8 +18,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * Redis for the cluster tests. The Maven profile {@code redis} sets {@code it.redis.uri} (CI: the Redis at
- * 127.0.0.1:6379) and a key prefix for this run; without the profile the Redis tests are skipped with a message that
+ * Redis for the cluster tests. The Maven profile {@code redis} sets {@code it.redis.enabled}; {@code it.redis.uri}
+ * (default the Redis at 127.0.0.1:6379) and a key prefix for this run come from the pom; without the profile the Redis tests are skipped with a message that
  * says how to run them, and with it an unreachable Redis fails them loudly.
  */
 public final class RedisSupport {
@@ -52,9 +52,9 @@ public final class RedisSupport {
         fail("timed out after " + timeout.toMillis() + " ms waiting for " + what + (last != null ? "; last error: " + last : ""));
     }
 
+    /** True with {@code -Predis} (the profile sets {@code it.redis.enabled}). */
     public static boolean enabled() {
-        String uri = System.getProperty("it.redis.uri", "");
-        return !uri.isBlank() && !uri.startsWith("$");
+        return Boolean.getBoolean("it.redis.enabled");
     }
 
     public static String sharedUri() {
