@@ -97,4 +97,66 @@ class RedisOutageIT {
             }
         }
     }
+
+    @Test
+    void withAPersistentRedisHistorySurvivesAndConnectionsClosedDuringTheOutageLeavePresence() throws Exception {
+        int redisPort = RedisSupport.freePort();
+        java.util.Map<String, String> vars = Cluster.sameClusterAs("redis://127.0.0.1:" + redisPort);
+        vars.put("pushhub.redis.prefix", "aof");
+        try (RedisSupport.PrivateRedis redis = new RedisSupport.PrivateRedis(redisPort, true);
+                LibertyNode node = new LibertyNode("node-e-" + System.getProperty("it.http.port", "19080"), 4, vars)) {
+            io.lettuce.core.RedisClient direct = io.lettuce.core.RedisClient.create(redis.uri());
+            try {
+                checkPresenceAndHistoryAcrossARestart(redis, node, direct);
+            } finally {
+                direct.shutdown();
+            }
+        }
+    }
+
+    private void checkPresenceAndHistoryAcrossARestart(RedisSupport.PrivateRedis redis, LibertyNode node,
+            io.lettuce.core.RedisClient direct)
+            throws Exception {
+        node.start();
+        Api api = node.api();
+        RedisSupport.await("broker up", Duration.ofSeconds(30), () -> "up".equals(brokerState(api).getString("state")));
+        var redisCmd = direct.connect().sync();
+        String epoch;
+        String ghostId;
+        try (WsClient c = WsClient.connect(node.ws())) {
+            epoch = c.subscribe("aof-news").getJsonObject("recovery").getString("epoch");
+            api.push("{\"topic\":\"aof-news\",\"data\":1}");
+            assertEquals(1, c.awaitMessage("message 1").getJsonNumber("offset").longValue());
+            WsClient ghost = WsClient.connect(node.ws());
+            ghostId = ghost.connectionId();
+            RedisSupport.await("the ghost's presence written", Duration.ofSeconds(10),
+                    () -> redisCmd.hexists("aof:conn", ghostId));
+
+            redis.kill();
+            RedisSupport.await("broker down", Duration.ofSeconds(30),
+                    () -> "down".equals(brokerState(api).getString("state")));
+            ghost.close(); // its removal cannot reach Redis now
+            api.push("{\"topic\":\"aof-news\",\"data\":\"lost for history\"}");
+            redis.start(); // with its data
+            RedisSupport.await("broker up again", Duration.ofSeconds(30),
+                    () -> "up".equals(brokerState(api).getString("state")));
+            RedisSupport.await("the ghost is gone from Redis after the resync", Duration.ofSeconds(15),
+                    () -> !redisCmd.hexists("aof:conn", ghostId));
+            RedisSupport.await("the live connection listed again", Duration.ofSeconds(15),
+                    () -> redisCmd.hexists("aof:conn", c.connectionId()));
+            api.push("{\"topic\":\"aof-news\",\"data\":2}");
+            JsonObject two = c.await("message 2", f -> "message".equals(f.getString("type", ""))
+                    && f.containsKey("offset"), Duration.ofSeconds(10));
+            assertEquals(2, two.getJsonNumber("offset").longValue(), "same epoch, offsets go on: " + two);
+            assertEquals(epoch, two.getString("epoch"));
+        }
+        try (WsClient back = WsClient.connect(node.ws())) {
+            JsonObject ack = back.request("subscribe",
+                    "\"topic\":\"aof-news\",\"since\":{\"offset\":1,\"epoch\":\"" + epoch + "\"}");
+            assertTrue(ack.getJsonObject("recovery").getBoolean("recovered"), "ack: " + ack);
+            back.barrier();
+            assertEquals(java.util.List.of(2), back.messages().stream().map(m -> m.getInt("data")).toList(),
+                    "the message pushed during the outage is in no history; the one after is");
+        }
+    }
 }
