@@ -36,6 +36,13 @@ public interface Broker {
      */
     void start(String nodeId, Consumer<Publication> listener);
 
+    /**
+     * Registers {@code callback} to run on the listener's thread (before any later publication is delivered) each time
+     * the live feed was interrupted and is flowing again: publications made in between were not delivered, and the
+     * node can read them from the history. A broker whose feed cannot be interrupted never calls it.
+     */
+    default void onFeedResumed(Runnable callback) {}
+
     /** Stops delivering and releases connections and threads. Idempotent. */
     void stop();
 

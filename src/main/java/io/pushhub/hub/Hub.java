@@ -78,6 +78,11 @@ public class Hub {
     private Backplane backplane;
     private Broker broker;
     private PresenceStore presence;
+    /** Latest offset delivered here per history topic, to catch up from after the broker's live feed was cut. */
+    private final java.util.concurrent.ConcurrentHashMap<String, io.pushhub.broker.StreamPosition> lastSeen =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    /** After a catch-up (listener thread only): live copies at or below these offsets were already delivered. */
+    private final Map<String, io.pushhub.broker.StreamPosition> caughtUpTo = new java.util.HashMap<>();
     /** Pushes to one history topic from this node take the same lock, so local delivery follows offset order. */
     private final Object[] topicLocks = new Object[64];
     private final SecureRandom random = new SecureRandom();
@@ -94,6 +99,7 @@ public class Hub {
         backplane = Backplane.create(config, registry, nodeId);
         broker = backplane.broker();
         presence = backplane.presence();
+        broker.onFeedResumed(this::catchUp);
         broker.start(nodeId, this::fromCluster);
         backplane.start(this::departed);
         LOG.info(() -> "pushhub hub node " + nodeId + " ready: broker " + broker.status().name() + ", history on "
@@ -531,6 +537,15 @@ public class Hub {
         if (nodeId.equals(p.node())) {
             return; // our own echo: delivered locally when it was pushed
         }
+        if (p.hasOffset() && !caughtUpTo.isEmpty()) {
+            io.pushhub.broker.StreamPosition upTo = caughtUpTo.get(p.topic());
+            if (upTo != null && upTo.epoch().equals(p.epoch())) {
+                if (p.offset() <= upTo.offset()) {
+                    return; // delivered by the catch-up already
+                }
+                caughtUpTo.remove(p.topic());
+            }
+        }
         if (p.kind() == Publication.Kind.PRESENCE) {
             JsonValue event = p.data();
             String name = event instanceof jakarta.json.JsonString s ? s.getString() : String.valueOf(event);
@@ -538,6 +553,44 @@ public class Hub {
             return;
         }
         deliverLocally(p);
+    }
+
+    /**
+     * The broker's live feed was cut and is back (listener thread): deliver, from the history, what this node's
+     * subscribers missed meanwhile on every history topic they follow, in offset order. When the topic's epoch changed
+     * (Redis restarted empty) nothing can be delivered; clients see the new epoch on the next message.
+     */
+    private void catchUp() {
+        int delivered = 0;
+        for (Map.Entry<String, io.pushhub.broker.StreamPosition> e : lastSeen.entrySet()) {
+            String topic = e.getKey();
+            HistoryPolicy policy = history.policyFor(topic);
+            if (policy == null || !registry.hasSubscribers(topic)) {
+                lastSeen.remove(topic, e.getValue());
+                continue;
+            }
+            io.pushhub.broker.StreamPosition seen = e.getValue();
+            try {
+                HistoryRead read = broker.readHistory(topic, seen.offset(), policy.size());
+                if (!read.position().epoch().equals(seen.epoch())) {
+                    LOG.info(() -> "topic " + topic + " changed epoch while the feed was down (" + seen.epoch() + " -> "
+                            + read.position().epoch() + "): nothing to catch up");
+                    continue;
+                }
+                for (Publication p : read.publications()) {
+                    fanOutTopic(p.messageId(), topic, p.from(), p.data(), p.time(), p.offset(), p.epoch());
+                    delivered++;
+                }
+                if (!read.publications().isEmpty()) {
+                    Publication last = read.publications().get(read.publications().size() - 1);
+                    caughtUpTo.put(topic, new io.pushhub.broker.StreamPosition(last.offset(), last.epoch()));
+                }
+            } catch (BrokerUnavailableException ex) {
+                LOG.warning(() -> "cannot catch up topic " + topic + " after the feed was restored: " + ex.getMessage());
+            }
+        }
+        int count = delivered;
+        LOG.info(() -> "caught up " + count + " message(s) missed while the live feed was down");
     }
 
     /** A connection of a node that died: tell every node's subscribers of a presence topic that it left. */
@@ -633,9 +686,14 @@ public class Hub {
     private int fanOutTopic(String messageId, String topic, String from, JsonValue data, long time, long offset, String epoch) {
         List<Connection> subscribers = registry.subscribers(topic);
         if (subscribers.isEmpty()) {
+            lastSeen.remove(topic); // nobody here to catch up for
             return 0;
         }
         String text = Codec.encode(ServerFrame.message(messageId, topic, from, time, data, offset, epoch));
+        if (epoch != null) {
+            io.pushhub.broker.StreamPosition at = new io.pushhub.broker.StreamPosition(offset, epoch);
+            lastSeen.merge(topic, at, (old, now) -> old.epoch().equals(now.epoch()) && old.offset() >= now.offset() ? old : now);
+        }
         int reached = 0;
         for (Connection c : subscribers) {
             SeamGate gate = c.seams.get(topic);

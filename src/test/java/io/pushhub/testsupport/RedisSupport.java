@@ -18,8 +18,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * Redis for the cluster tests. The Maven profile {@code redis} sets {@code it.redis.uri} (CI: the Redis at
- * 127.0.0.1:6379) and a key prefix for this run; without the profile the Redis tests are skipped with a message that
+ * Redis for the cluster tests. The Maven profile {@code redis} sets {@code it.redis.enabled}; {@code it.redis.uri}
+ * (default the Redis at 127.0.0.1:6379) and a key prefix for this run come from the pom; without the profile the Redis tests are skipped with a message that
  * says how to run them, and with it an unreachable Redis fails them loudly.
  */
 public final class RedisSupport {
@@ -52,9 +52,9 @@ public final class RedisSupport {
         fail("timed out after " + timeout.toMillis() + " ms waiting for " + what + (last != null ? "; last error: " + last : ""));
     }
 
+    /** True with {@code -Predis} (the profile sets {@code it.redis.enabled}). */
     public static boolean enabled() {
-        String uri = System.getProperty("it.redis.uri", "");
-        return !uri.isBlank() && !uri.startsWith("$");
+        return Boolean.getBoolean("it.redis.enabled");
     }
 
     public static String sharedUri() {
@@ -106,6 +106,7 @@ public final class RedisSupport {
     public static final class PrivateRedis implements AutoCloseable {
         private final int port;
         private final Path dir;
+        private final boolean persistent;
         private Process process;
 
         public PrivateRedis() throws Exception {
@@ -114,7 +115,13 @@ public final class RedisSupport {
 
         /** On a given port (chosen earlier, e.g. for a node configured before Redis is up). */
         public PrivateRedis(int port) throws Exception {
+            this(port, false);
+        }
+
+        /** @param persistent keep data across a kill and restart (append-only file, fsync on every write) */
+        public PrivateRedis(int port, boolean persistent) throws Exception {
             this.port = port;
+            this.persistent = persistent;
             this.dir = Files.createTempDirectory("pushhub-redis-");
             start();
         }
@@ -130,7 +137,8 @@ public final class RedisSupport {
         /** Starts redis-server (again) on the same port and waits until it answers PING. */
         public void start() throws Exception {
             process = new ProcessBuilder(List.of("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                            "--save", "", "--appendonly", "no", "--dir", dir.toString()))
+                            "--save", "", "--appendonly", persistent ? "yes" : "no", "--appendfsync", "always",
+                            "--dir", dir.toString()))
                     .redirectErrorStream(true)
                     .redirectOutput(dir.resolve("redis.log").toFile())
                     .start();

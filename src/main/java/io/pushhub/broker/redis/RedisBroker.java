@@ -91,6 +91,8 @@ public final class RedisBroker implements Broker {
     private volatile String readSha;
     private volatile String nodeId;
     private volatile Consumer<Publication> listener;
+    private volatile Runnable feedResumed = () -> {};
+    private final java.util.concurrent.atomic.AtomicInteger subscriptions = new java.util.concurrent.atomic.AtomicInteger();
 
     public RedisBroker(RedisLink link, String prefix) {
         this.link = link;
@@ -108,6 +110,22 @@ public final class RedisBroker implements Broker {
                 public void message(String ch, String message) {
                     // Off the Redis I/O thread, one at a time (keeps the order): delivery must never stall Lettuce.
                     listenerThread.execute(() -> receive(message));
+                }
+
+                @Override
+                public void subscribed(String ch, long count) {
+                    // Lettuce subscribes again after a reconnection: from now on publications flow, and what was
+                    // published while the feed was down can be read from the history.
+                    if (subscriptions.incrementAndGet() > 1) {
+                        LOG.info(() -> "live feed on " + channel + " restored; catching up from history");
+                        listenerThread.execute(() -> {
+                            try {
+                                feedResumed.run();
+                            } catch (RuntimeException e) {
+                                LOG.log(Level.WARNING, "catching up after the feed was restored failed", e);
+                            }
+                        });
+                    }
                 }
             });
             ps.sync().subscribe(channel);
@@ -135,6 +153,11 @@ public final class RedisBroker implements Broker {
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "delivering publication " + p.messageId() + " from node " + p.node() + " failed", e);
         }
+    }
+
+    @Override
+    public void onFeedResumed(Runnable callback) {
+        this.feedResumed = callback;
     }
 
     @Override

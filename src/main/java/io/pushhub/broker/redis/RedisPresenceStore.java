@@ -64,7 +64,7 @@ public final class RedisPresenceStore implements PresenceStore {
     /** Starts renewing this node's lease; {@code departed} hears of every subscription of a node found dead. */
     public void start(BiConsumer<String, Entry> departed) {
         this.departed = departed;
-        link.onConnect(this::renew);
+        link.onConnect(this::resync);
         long period = Math.max(500, ttlMillis / 3);
         link.scheduler().scheduleWithFixedDelay(this::renewSafely, period, period, TimeUnit.MILLISECONDS);
     }
@@ -177,6 +177,26 @@ public final class RedisPresenceStore implements PresenceStore {
         } catch (RedisException e) {
             LOG.fine(() -> "presence lease renewal failed: " + e);
         }
+    }
+
+    /**
+     * After every (re)connection: replaces this node's entries with the registry's truth. Writes made while Redis was
+     * unreachable were refused, so without this a connection that closed meanwhile would stay listed (and one that
+     * opened would be missing) for as long as this node lives.
+     */
+    private void resync() {
+        if (stopped) {
+            return;
+        }
+        try {
+            RedisCommands<String, String> redis = link.sync();
+            withdraw(redis, node, false);
+            redis.zadd(nodes(), (double) (System.currentTimeMillis() + ttlMillis), node);
+            reannounce();
+        } catch (BrokerUnavailableException | RedisException e) {
+            LOG.fine(() -> "presence resync failed (the next connection retries): " + e);
+        }
+        renew();
     }
 
     /** Writes every local connection and subscription (after the lease was lost, e.g. Redis restarted). */
