@@ -216,7 +216,7 @@ public class StatusResource {
             @QueryParam("epoch") String epoch,
             @QueryParam("limit") String limitText) {
         checkTopic(topic);
-        if (!hub.history().hasHistory(topic)) {
+        if (hub.historyPolicy(topic) == null) {
             throw ApiProblem.of(404, "no_history", "topic " + topic + " keeps no history; see pushhub.history.topics");
         }
         long since = number(sinceText, "since", 0, 0, Long.MAX_VALUE - 1);

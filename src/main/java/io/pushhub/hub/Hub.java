@@ -78,6 +78,8 @@ public class Hub {
     private Backplane backplane;
     private Broker broker;
     private PresenceStore presence;
+    /** Topics that only {@link #pushLocal} feeds: every node produces them itself, so they keep no history. */
+    private final Set<String> localTopics = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** Latest offset delivered here per history topic, to catch up from after the broker's live feed was cut. */
     private final java.util.concurrent.ConcurrentHashMap<String, io.pushhub.broker.StreamPosition> lastSeen =
             new java.util.concurrent.ConcurrentHashMap<>();
@@ -125,8 +127,17 @@ public class Hub {
         return rules;
     }
 
-    public HistoryRules history() {
-        return history;
+    /** The topic's history policy, or null when it keeps none (not configured, or a node-local topic). */
+    public HistoryPolicy historyPolicy(String topic) {
+        return localTopics.contains(topic) ? null : history.policyFor(topic);
+    }
+
+    /**
+     * Declares a topic that each node feeds for its own subscribers with {@link #pushLocal} (the time ticker): it keeps
+     * no history, so its subscribe acks carry no position and its messages no offsets.
+     */
+    public void declareLocalTopic(String topic) {
+        localTopics.add(topic);
     }
 
     public String nodeId() {
@@ -255,7 +266,7 @@ public class Hub {
             error(c, frame.id(), ErrorCode.FORBIDDEN_TOPIC, denied);
             return;
         }
-        HistoryPolicy policy = history.policyFor(topic);
+        HistoryPolicy policy = historyPolicy(topic);
         ClientFrame.Since since = frame.since();
         // Resuming: hold live messages from the moment of subscription until the replay is queued.
         SeamGate gate = null;
@@ -510,7 +521,7 @@ public class Hub {
     private int publishTopic(String messageId, String topic, String from, JsonValue data, ClusterOutcome cluster) {
         long now = System.currentTimeMillis();
         Publication p = new Publication(nodeId, Publication.Kind.TOPIC, List.of(topic), messageId, from, now, data, 0, null);
-        HistoryPolicy policy = history.policyFor(topic);
+        HistoryPolicy policy = historyPolicy(topic);
         if (policy == null) {
             if (cluster.distributed) {
                 try {
@@ -564,7 +575,7 @@ public class Hub {
         int delivered = 0;
         for (Map.Entry<String, io.pushhub.broker.StreamPosition> e : lastSeen.entrySet()) {
             String topic = e.getKey();
-            HistoryPolicy policy = history.policyFor(topic);
+            HistoryPolicy policy = historyPolicy(topic);
             if (policy == null || !registry.hasSubscribers(topic)) {
                 lastSeen.remove(topic, e.getValue());
                 continue;

@@ -3,6 +3,7 @@ package io.pushhub.scheduling;
 import io.pushhub.config.HubConfig;
 import io.pushhub.hub.ConnectionRegistry;
 import io.pushhub.hub.Hub;
+import jakarta.annotation.PostConstruct;
 import jakarta.ejb.Schedule;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
@@ -33,6 +34,11 @@ public class TimeTicker {
     HubConfig config;
 
     private volatile Instant lastTick = Instant.now();
+
+    @PostConstruct
+    void declareTopic() {
+        hub.declareLocalTopic(TOPIC); // ticks are per node: no history, no offsets
+    }
 
     @Schedule(second = "*", minute = "*", hour = "*", persistent = false, info = "pushhub time ticker")
     void tick() {

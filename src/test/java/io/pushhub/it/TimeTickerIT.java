@@ -18,11 +18,13 @@ class TimeTickerIT extends HubIT {
     @Test
     void ticksArriveAboutOnceASecondOnlyWhileSubscribed() throws Exception {
         try (WsClient c = WsClient.connect(WS)) {
-            c.subscribe("time");
+            JsonObject ack = c.subscribe("time");
+            assertTrue(!ack.containsKey("recovery"), "each node ticks for itself: no history, no position: " + ack);
             List<Long> stamps = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
                 JsonObject m = c.await("tick " + i, f -> "message".equals(f.getString("type")), Duration.ofSeconds(5));
                 assertEquals("time", m.getString("topic"), "frame: " + m);
+                assertTrue(!m.containsKey("offset") && !m.containsKey("epoch"), "ticks carry no offset: " + m);
                 stamps.add(m.getJsonObject("data").getJsonNumber("epochMillis").longValue());
             }
             for (int i = 1; i < stamps.size(); i++) {
