@@ -10,8 +10,6 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** Health, metrics, OpenAPI and the console page with its anonymous session. */
@@ -31,27 +29,21 @@ class OperationsIT extends HubIT {
     void metricsCountConnectionsAndDeliveries() throws Exception {
         try (WsClient c = WsClient.connect(WS)) {
             c.subscribe("metered");
-            double deliveredBefore = metric("pushhub_messages_delivered_total");
+            double deliveredBefore = api.metric("pushhub_messages_delivered_total");
             api.push("{\"topic\":\"metered\",\"data\":1}");
             c.awaitMessage("metered message");
             c.barrier();
             // A frame counts as delivered when its send completes; the outbox starts the next send only after that,
             // so once the second pong is here the message and the first pong are counted.
             c.barrier();
-            assertTrue(metric("pushhub_connections") >= 1, "connections gauge");
-            assertTrue(metric("pushhub_subscriptions") >= 1, "subscriptions gauge");
-            double deliveredAfter = metric("pushhub_messages_delivered_total");
+            assertTrue(api.metric("pushhub_connections") >= 1, "connections gauge");
+            assertTrue(api.metric("pushhub_subscriptions") >= 1, "subscriptions gauge");
+            double deliveredAfter = api.metric("pushhub_messages_delivered_total");
             assertTrue(deliveredAfter >= deliveredBefore + 2,
                     "the message and the first pong must be counted: before " + deliveredBefore + ", after " + deliveredAfter);
         }
     }
 
-    private double metric(String name) throws Exception {
-        String body = api.get("/metrics", null).body();
-        Matcher m = Pattern.compile("(?m)^" + name + "(?:\\{[^}]*\\})?\\s+([0-9.eE+-]+)").matcher(body);
-        assertTrue(m.find(), name + " not in /metrics:\n" + body.lines().filter(l -> l.contains("pushhub")).toList());
-        return Double.parseDouble(m.group(1));
-    }
 
     @Test
     void openApiDescribesThePushApi() throws Exception {

@@ -15,8 +15,6 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,7 +32,7 @@ class SlowConsumerIT extends HubIT {
             healthy.subscribe("firehose");
             stalled.sendText("{\"type\":\"subscribe\",\"topic\":\"firehose\",\"id\":\"s1\"}");
             stalled.readUntil("\"id\":\"s1\""); // its ack; from here on it never reads again
-            double slowBefore = metric("pushhub_slow_consumer_disconnects_total");
+            double slowBefore = api.metric("pushhub_slow_consumer_disconnects_total");
 
             String big = "x".repeat(32 * 1024);
             int pushes = 300;
@@ -59,7 +57,7 @@ class SlowConsumerIT extends HubIT {
                 healthy.barrier(); // a round trip instead of a sleep
             }
             assertEquals(1, subscribers, "the stalled client should have been disconnected");
-            assertTrue(metric("pushhub_slow_consumer_disconnects_total") >= slowBefore + 1, "counted in /metrics");
+            assertTrue(api.metric("pushhub_slow_consumer_disconnects_total") >= slowBefore + 1, "counted in /metrics");
             healthy.barrier();
             assertTrue(healthy.isOpen(), "the healthy client is untouched");
         }
@@ -119,10 +117,4 @@ class SlowConsumerIT extends HubIT {
                 .orElse(0);
     }
 
-    private double metric(String name) throws Exception {
-        String body = api.get("/metrics", null).body();
-        Matcher m = Pattern.compile("(?m)^" + name + "(?:\\{[^}]*\\})?\\s+([0-9.eE+-]+)").matcher(body);
-        assertTrue(m.find(), name + " not in /metrics");
-        return Double.parseDouble(m.group(1));
-    }
 }

@@ -58,6 +58,19 @@ public final class Api {
         return send(b.build());
     }
 
+    /** One value of the hub's Prometheus /metrics output (the first series of that name); fails if it is missing. */
+    public double metric(String name) throws Exception {
+        String body = get("/metrics", null).body();
+        java.util.regex.Matcher m = java.util.regex.Pattern
+                .compile("(?m)^" + name + "(?:\\{[^}]*\\})?\\s+([0-9.eE+-]+)")
+                .matcher(body);
+        if (!m.find()) {
+            throw new AssertionError(name + " not in /metrics:\n"
+                    + body.lines().filter(l -> l.contains("pushhub")).toList());
+        }
+        return Double.parseDouble(m.group(1));
+    }
+
     public Reply delete(String path) throws Exception {
         return send(HttpRequest.newBuilder(URI.create(base + path))
                 .timeout(Duration.ofSeconds(15))
