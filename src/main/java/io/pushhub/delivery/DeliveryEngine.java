@@ -172,6 +172,15 @@ public class DeliveryEngine {
         return settings.stallThreshold().toNanos() / 4;
     }
 
+    /**
+     * Workers still blocked in a write the watchdog gave up on. Liberty's blocking send has no timeout and a session
+     * close does not wake it, so each client that stopped reading holds one such thread until the server restarts
+     * (at most {@value #MAX_REPLACEMENT_WORKERS}; see docs/performance.md).
+     */
+    public long blockedWorkers() {
+        return workers.stream().filter(w -> w.retiring).count();
+    }
+
     public int readyConnections() {
         return readyQueue.size();
     }

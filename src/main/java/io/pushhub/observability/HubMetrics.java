@@ -49,6 +49,8 @@ public class HubMetrics {
                 e -> e.droppedMessages());
         gauge("pushhub_delivery_stalls_total", "Connections whose blocking write stalled (moved to async sends)", engine,
                 e -> e.stalledConnections());
+        gauge("pushhub_delivery_blocked_workers", "Delivery threads stuck in a write to a client that stopped reading",
+                engine, e -> e.blockedWorkers());
         gauge("pushhub_delivery_ready_connections", "Connections waiting for a delivery worker", engine,
                 e -> e.readyConnections());
         gauge("pushhub_errors_total", "Error frames sent to clients", stats, s -> s.errorTotal());

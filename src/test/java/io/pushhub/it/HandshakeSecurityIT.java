@@ -70,6 +70,15 @@ class HandshakeSecurityIT extends HubIT {
     }
 
     @Test
+    void aHandshakeWithoutSessionCookieCreatesNoHttpSession() throws Exception {
+        // Otherwise every connection would leave an HTTP session behind for the session timeout (30 minutes).
+        RawHandshake.Answer a = handshake("", Map.of());
+        assertEquals(101, a.status(), a.text());
+        String head = a.text().substring(0, a.text().indexOf("\r\n\r\n")).toLowerCase(java.util.Locale.ROOT);
+        assertFalse(head.contains("set-cookie: jsessionid"), "the handshake created an HTTP session:\n" + head);
+    }
+
+    @Test
     void anonymousClientsWithoutSessionGetDistinctIds() throws Exception {
         try (WsClient a = WsClient.connect(WS);
                 WsClient b = WsClient.connect(WS)) {

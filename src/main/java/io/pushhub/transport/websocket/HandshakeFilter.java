@@ -57,7 +57,34 @@ public class HandshakeFilter extends HttpFilter {
             refuse(res, e.status(), e.code(), e.getMessage(), req);
             return;
         }
-        chain.doFilter(req, res);
+        // Liberty's WebSocket handshake calls request.getSession() and so creates an HTTP session for every
+        // connection, kept for the session timeout after the socket is gone. A client without a session cookie gets
+        // none: the handshake sees getSession() as getSession(false). With a cookie the session is looked up as usual.
+        chain.doFilter(hasSessionCookie(req) ? req : new NoNewSession(req), res);
+    }
+
+    private static boolean hasSessionCookie(HttpServletRequest req) {
+        jakarta.servlet.http.Cookie[] cookies = req.getCookies();
+        if (cookies != null) {
+            for (jakarta.servlet.http.Cookie c : cookies) {
+                if ("JSESSIONID".equalsIgnoreCase(c.getName())) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** A handshake request on which {@code getSession()} does not create a session. */
+    private static final class NoNewSession extends jakarta.servlet.http.HttpServletRequestWrapper {
+        NoNewSession(HttpServletRequest req) {
+            super(req);
+        }
+
+        @Override
+        public HttpSession getSession() {
+            return super.getSession(false);
+        }
     }
 
     private void refuse(HttpServletResponse res, int status, String code, String message, HttpServletRequest req)
