@@ -345,7 +345,7 @@ public class HubConfig {
         if (value == null) {
             return List.of();
         }
-        return java.util.Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        return Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
     }
 
     /** {@code memory} or {@code redis}, lower case; anything else is refused at start-up by the broker factory. */
@@ -395,13 +395,6 @@ public class HubConfig {
         return clamp(sseReplayFrames, 0, 100_000);
     }
 
-    /**
-     * Splits an optional comma-separated value. Injected as {@code Optional<String>} and split here because Payara 6's
-     * MicroProfile Config fails on {@code Optional<List<String>>} (ClassCastException at injection).
-     */
-    public static List<String> commaList(Optional<String> value) {
-        return split(value.orElse(""));
-    }
 
     private static Duration clamp(Duration value, Duration min, Duration max) {
         return value.compareTo(min) < 0 ? min : value.compareTo(max) > 0 ? max : value;
