@@ -72,7 +72,8 @@ public class ApiKeys {
         return generated;
     }
 
-    private static byte[] sha256(String s) {
+    /** SHA-256 of a string's UTF-8 bytes (API keys are compared by digest; anonymous ids derive from one). */
+    static byte[] sha256(String s) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
         } catch (NoSuchAlgorithmException e) {

@@ -3,9 +3,6 @@ package io.pushhub.security;
 import io.pushhub.config.HubConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.List;
@@ -63,7 +60,7 @@ public class HandshakeAuthenticator {
                     "anonymous connections are disabled: pass a JWT as ?" + QUERY_PARAM + "=...");
         }
         if (httpSessionId != null) {
-            return Identity.anonymous("anon-" + HexFormat.of().formatHex(sha256(httpSessionId), 0, 8));
+            return Identity.anonymous("anon-" + HexFormat.of().formatHex(ApiKeys.sha256(httpSessionId), 0, 8));
         }
         byte[] b = new byte[8];
         random.nextBytes(b);
@@ -100,11 +97,4 @@ public class HandshakeAuthenticator {
         return null;
     }
 
-    private static byte[] sha256(String s) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }
