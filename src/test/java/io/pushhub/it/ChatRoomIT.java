@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pushhub.testsupport.HubIT;
-import io.pushhub.testsupport.Jwts;
 import io.pushhub.testsupport.WsClient;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
@@ -15,9 +14,6 @@ import org.junit.jupiter.api.Test;
 /** chat:<room> topics: clients publish, everyone in the room receives, join/leave presence notices. */
 class ChatRoomIT extends HubIT {
 
-    private static WsClient asUser(String user) throws Exception {
-        return WsClient.connect(WS + "?access_token=" + Jwts.token(user, List.of()));
-    }
 
     private static boolean presence(JsonObject f, String event, String user) {
         return "presence".equals(f.getString("type", "")) && event.equals(f.getString("event"))

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pushhub.testsupport.Api;
 import io.pushhub.testsupport.HubIT;
-import io.pushhub.testsupport.Jwts;
 import io.pushhub.testsupport.WsClient;
 import jakarta.json.JsonObject;
 import java.util.List;
@@ -14,9 +13,6 @@ import org.junit.jupiter.api.Test;
 /** POST /api/push to everyone, users, topics and single connections, observed by real WebSocket clients. */
 class PushTargetsIT extends HubIT {
 
-    private static WsClient asUser(String user) throws Exception {
-        return WsClient.connect(WS + "?access_token=" + Jwts.token(user, List.of()));
-    }
 
     @Test
     void broadcastReachesEveryConnection() throws Exception {

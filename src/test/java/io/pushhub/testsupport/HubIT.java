@@ -18,6 +18,11 @@ public abstract class HubIT {
     protected static final String WS = HTTP.replace("http:", "ws:") + "/ws";
     protected final Api api = new Api(HTTP);
 
+    /** A WebSocket client authenticated as {@code user} with a test JWT. */
+    protected static WsClient asUser(String user) throws Exception {
+        return WsClient.connect(WS + "?access_token=" + Jwts.token(user, java.util.List.of()));
+    }
+
     @Deployment(testable = false)
     public static WebArchive deployment() {
         File war = new File(System.getProperty("pushhub.war", "target/pushhub.war"));
