@@ -70,7 +70,10 @@ public class HubConfig {
     @ConfigProperty(name = "pushhub.outbox.max-messages", defaultValue = "1024")
     int outboxMaxMessages;
 
-    /** Outbound bytes (UTF-16 chars x2, approximated) queued per connection before the policy applies. Default 4 MiB. */
+    /**
+     * Outbound bytes queued per connection before the policy applies; every queued frame, replies included, is
+     * charged its real size (two bytes a character, plus the frame object for replies). Default 4 MiB.
+     */
     @Inject
     @ConfigProperty(name = "pushhub.outbox.max-bytes", defaultValue = "4194304")
     long outboxMaxBytes;
@@ -83,7 +86,15 @@ public class HubConfig {
     @ConfigProperty(name = "pushhub.outbox.policy", defaultValue = "disconnect")
     String outboxPolicy;
 
-    /** Delivery worker threads (1..256). Default 0 = two per available processor, at least 2. */
+    /**
+     * Bytes queued for all anonymous connections together; an anonymous connection whose frame would pass it is
+     * treated as a slow consumer. Default 256 MiB.
+     */
+    @Inject
+    @ConfigProperty(name = "pushhub.outbox.anonymous-max-bytes", defaultValue = "268435456")
+    long outboxAnonymousMaxBytes;
+
+    /** Delivery worker threads (1..256); they never wait for a client. Default 0 = one per available processor. */
     @Inject
     @ConfigProperty(name = "pushhub.delivery.threads", defaultValue = "0")
     int deliveryThreads;
@@ -93,13 +104,34 @@ public class HubConfig {
     @ConfigProperty(name = "pushhub.delivery.batch-max", defaultValue = "64")
     int deliveryBatchMax;
 
+    /** Bytes one batch frame grows to at most (a single larger message still goes alone). Default 65536. */
+    @Inject
+    @ConfigProperty(name = "pushhub.delivery.batch-max-bytes", defaultValue = "65536")
+    int deliveryBatchMaxBytes;
+
     /**
-     * How long one blocking write may take before its connection is moved to asynchronous sends and its worker
-     * replaced (ISO-8601 duration, at least PT0.01S). Default {@code PT0.2S}.
+     * How long one write to a client may take before the client counts as gone and is disconnected (ISO-8601
+     * duration, PT0.1S..PT10M). Default {@code PT5S}.
      */
     @Inject
-    @ConfigProperty(name = "pushhub.delivery.stall-threshold", defaultValue = "PT0.2S")
-    Duration deliveryStallThreshold;
+    @ConfigProperty(name = "pushhub.delivery.write-timeout", defaultValue = "PT5S")
+    Duration deliveryWriteTimeout;
+
+    /**
+     * {@code /health/live} reports DOWN when queued deliveries made no progress for this long (ISO-8601 duration).
+     * Default {@code PT30S}.
+     */
+    @Inject
+    @ConfigProperty(name = "pushhub.delivery.liveness-timeout", defaultValue = "PT30S")
+    Duration deliveryLivenessTimeout;
+
+    /**
+     * At shutdown, how long queued messages may still be flushed before every connection is closed with 1001
+     * (ISO-8601 duration, at most PT10S). Default {@code PT1S}.
+     */
+    @Inject
+    @ConfigProperty(name = "pushhub.shutdown.flush-timeout", defaultValue = "PT1S")
+    Duration shutdownFlushTimeout;
 
     /** Topic patterns (glob, {@code *} = any run of characters) clients may publish to. Default {@code chat:*}. */
     @Inject
@@ -282,18 +314,37 @@ public class HubConfig {
         return DeliveryPolicy.parse(outboxPolicy);
     }
 
+    public long outboxAnonymousMaxBytes() {
+        return Math.max(1024, outboxAnonymousMaxBytes);
+    }
+
     public int deliveryThreads() {
-        int n = deliveryThreads <= 0 ? 2 * Runtime.getRuntime().availableProcessors() : deliveryThreads;
-        return clamp(n, 2, 256);
+        int n = deliveryThreads <= 0 ? Runtime.getRuntime().availableProcessors() : deliveryThreads;
+        return clamp(n, 1, 256);
     }
 
     public int deliveryBatchMax() {
         return clamp(deliveryBatchMax, 1, 10_000);
     }
 
-    public Duration deliveryStallThreshold() {
-        Duration min = Duration.ofMillis(10);
-        return deliveryStallThreshold.compareTo(min) < 0 ? min : deliveryStallThreshold;
+    public int deliveryBatchMaxBytes() {
+        return clamp(deliveryBatchMaxBytes, 1024, 16 * 1024 * 1024);
+    }
+
+    public Duration deliveryWriteTimeout() {
+        return clampDuration(deliveryWriteTimeout, Duration.ofMillis(100), Duration.ofMinutes(10));
+    }
+
+    public Duration deliveryLivenessTimeout() {
+        return clampDuration(deliveryLivenessTimeout, Duration.ofSeconds(1), Duration.ofHours(1));
+    }
+
+    public Duration shutdownFlushTimeout() {
+        return clampDuration(shutdownFlushTimeout, Duration.ZERO, Duration.ofSeconds(10));
+    }
+
+    private static Duration clampDuration(Duration d, Duration min, Duration max) {
+        return d.compareTo(min) < 0 ? min : d.compareTo(max) > 0 ? max : d;
     }
 
     public List<String> clientPublishTopics() {

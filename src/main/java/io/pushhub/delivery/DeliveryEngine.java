@@ -9,37 +9,47 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Writes every connection's {@link Outbox} to the network.
+ * Writes every connection's {@link Outbox} to the network, without ever waiting for a client.
  *
- * <p>A fixed pool of worker threads takes connections with queued frames from one ready queue and writes with the
- * container's <em>blocking</em> send, coalescing what is queued into one frame. Blocking sends on a thread of our own
- * avoid the two thread switches per frame of Liberty's async path, and a worker is the connection's only writer, so a
- * blocked write can only ever stall that worker, never a pusher.
+ * <p>A few worker threads take connections with queued frames from one ready queue, coalesce what is queued into one
+ * frame and <em>start</em> an asynchronous send (at most one in flight per connection); the send's completion puts the
+ * connection back in the queue if more is waiting. A worker never blocks on the network, so a client that stops
+ * reading holds no thread: its queue fills and the slow-consumer policy applies, or its send in flight times out.
  *
- * <p>A watchdog protects the pool from stalled clients: when one write has been blocked longer than {@code
- * pushhub.delivery.stall-threshold}, that connection switches to asynchronous sends, and a fresh worker replaces the
- * blocked one (which retires when its write returns). The connection returns to blocking sends once an async send
- * completes quickly with nothing else queued (the stall may have been the server's own pause). So a client that stops reading costs one thread
- * for a while, never the delivery to others; its queue then fills and the slow-consumer policy applies.
+ * <p>Two time bounds make that true on every container (ADR 0005):
+ * <ul>
+ *   <li>The transport gives its container the write time-out ({@code pushhub.delivery.write-timeout}); a send the
+ *       client does not take in that time fails.
+ *   <li>The engine's watchdog fails a send still in flight a grace period after that, whatever the container does.
+ * </ul>
+ * A failed send closes the connection; a close is issued only once no send is in flight, on closer threads that the
+ * container may hold at most for its own close time-out. Liveness: {@link #stuckFor} says how long queued work has
+ * made no progress.
  */
 @ApplicationScoped
 public class DeliveryEngine {
 
     private static final Logger LOG = Logger.getLogger(DeliveryEngine.class.getName());
-    /** Extra workers that may exist at once to replace stalled ones. */
-    static final int MAX_REPLACEMENT_WORKERS = 64;
+    /** Closer threads at most; they end after a short idle time. */
+    static final int MAX_CLOSERS = 64;
+    /** The watchdog fails a send this long after the write time-out, if the container has not. */
+    static final long WATCHDOG_GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     /** Told, at most once per outbox, that a send failed (the connection is then unusable). */
     @FunctionalInterface
@@ -48,8 +58,27 @@ public class DeliveryEngine {
     }
 
     /** The engine's settings, from {@link HubConfig}. */
-    public record Settings(int threads, int batchMax, Duration stallThreshold, int maxMessages, long maxBytes,
-            DeliveryPolicy policy) {}
+    public record Settings(int threads, int batchMax, int batchMaxBytes, Duration writeTimeout, int maxMessages,
+            long maxBytes, DeliveryPolicy policy, long anonymousMaxBytes) {
+
+        /** Defaults for tests and tools: 2 workers, batches of 64 / 64 KiB, 5 s write time-out, 4 MiB per connection. */
+        public static Settings defaults(DeliveryPolicy policy) {
+            return new Settings(2, 64, 65536, Duration.ofSeconds(5), 1024, 4L << 20, policy, 256L << 20);
+        }
+
+        public Settings withWriteTimeout(Duration d) {
+            return new Settings(threads, batchMax, batchMaxBytes, d, maxMessages, maxBytes, policy, anonymousMaxBytes);
+        }
+
+        public Settings withQueue(int messages, long bytes) {
+            return new Settings(threads, batchMax, batchMaxBytes, writeTimeout, messages, bytes, policy,
+                    anonymousMaxBytes);
+        }
+
+        public Settings withAnonymousMaxBytes(long bytes) {
+            return new Settings(threads, batchMax, batchMaxBytes, writeTimeout, maxMessages, maxBytes, policy, bytes);
+        }
+    }
 
     @Inject
     HubConfig config;
@@ -58,38 +87,54 @@ public class DeliveryEngine {
     ManagedThreadFactory managedThreadFactory;
 
     private Settings settings;
-    private ThreadFactory threadFactory;
     private final LinkedBlockingQueue<Outbox> readyQueue = new LinkedBlockingQueue<>();
-    private final List<Worker> workers = new CopyOnWriteArrayList<>();
-    private final AtomicInteger workerIds = new AtomicInteger();
+    private final List<Thread> workers = new CopyOnWriteArrayList<>();
+    private final Set<Outbox> inFlight = ConcurrentHashMap.newKeySet();
+    private final AtomicLong anonymousBytes = new AtomicLong();
     private final LongAdder sent = new LongAdder();
     private final LongAdder frames = new LongAdder();
     private final LongAdder dropped = new LongAdder();
-    private final LongAdder stalls = new LongAdder();
-    private ExecutorService closer;
+    private final LongAdder timedOut = new LongAdder();
+    private final AtomicInteger closesInProgress = new AtomicInteger();
+    private volatile long lastProgressNanos = System.nanoTime();
+    private ThreadPoolExecutor closer;
     private Thread watchdog;
     private volatile boolean running;
 
     @PostConstruct
     void init() {
         ThreadFactory tf = managedThreadFactory != null ? managedThreadFactory : Executors.defaultThreadFactory();
-        start(new Settings(config.deliveryThreads(), config.deliveryBatchMax(), config.deliveryStallThreshold(),
-                config.outboxMaxMessages(), config.outboxMaxBytes(), config.outboxPolicy()), tf);
-        LOG.info(() -> "pushhub delivery: " + settings.threads() + " workers, batches of up to " + settings.batchMax()
-                + ", stall threshold " + settings.stallThreshold().toMillis() + " ms, policy "
+        start(new Settings(config.deliveryThreads(), config.deliveryBatchMax(), config.deliveryBatchMaxBytes(),
+                config.deliveryWriteTimeout(), config.outboxMaxMessages(), config.outboxMaxBytes(),
+                config.outboxPolicy(), config.outboxAnonymousMaxBytes()), tf);
+        LOG.info(() -> "pushhub delivery: " + settings.threads() + " workers, asynchronous sends, batches of up to "
+                + settings.batchMax() + " messages / " + settings.batchMaxBytes() + " B, write time-out "
+                + settings.writeTimeout().toMillis() + " ms, policy "
                 + settings.policy().name().toLowerCase(java.util.Locale.ROOT));
     }
 
     /** Starts the workers; also the entry point for tests outside a container. */
     void start(Settings s, ThreadFactory tf) {
         this.settings = s;
-        this.threadFactory = tf;
         running = true;
         for (int i = 0; i < s.threads(); i++) {
-            startWorker();
+            Thread t = named(tf.newThread(this::work), "pushhub-delivery-" + (i + 1));
+            t.setDaemon(true);
+            workers.add(t);
+            t.start();
         }
-        closer = Executors.newFixedThreadPool(2, r -> named(tf.newThread(r), "pushhub-closer"));
+        // Closes may block for the container's close time-out (a close frame to a client that stopped reading): many
+        // at once must not queue behind each other, and idle closers go away. Plain daemon threads, not managed ones:
+        // a close still running must never hold up the server's stop.
+        AtomicInteger n = new AtomicInteger();
+        closer = new ThreadPoolExecutor(MAX_CLOSERS, MAX_CLOSERS, 2, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, "pushhub-closer-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        closer.allowCoreThreadTimeOut(true);
         watchdog = named(tf.newThread(this::watch), "pushhub-delivery-watchdog");
+        watchdog.setDaemon(true);
         watchdog.start();
     }
 
@@ -103,39 +148,68 @@ public class DeliveryEngine {
     @PreDestroy
     public void stop() {
         running = false;
-        for (Worker w : workers) {
-            w.thread.interrupt();
+        for (Thread w : workers) {
+            w.interrupt();
         }
         if (watchdog != null) {
             watchdog.interrupt();
         }
         if (closer != null) {
-            closer.shutdown();
+            closer.shutdown(); // queued closes still run (daemon threads: they never hold up the JVM's exit)
         }
     }
 
+    /** A queue for an identified client. */
     public Outbox newOutbox(Transport transport, FailureListener onFailure) {
-        return new Outbox(this, transport, onFailure, settings.maxMessages(), settings.maxBytes(), settings.policy());
+        return newOutbox(transport, onFailure, false);
     }
 
-    /** Closes a transport on the engine's closer threads: a close may block behind a stalled write. */
-    public void closeAsync(Transport transport, int code, String reason) {
-        try {
-            closer.execute(() -> {
-                try {
+    /** A queue for a client; an anonymous one is also charged to the budget all anonymous clients share. */
+    public Outbox newOutbox(Transport transport, FailureListener onFailure, boolean anonymous) {
+        return new Outbox(this, transport, onFailure, settings.maxMessages(), settings.maxBytes(), settings.policy(),
+                anonymous ? anonymousBytes : null, settings.anonymousMaxBytes());
+    }
+
+    /**
+     * Runs a transport's close on the closer threads (a close may block for the container's close time-out); a slow
+     * client's connection (queue full, or a send failed or timed out) is aborted instead.
+     */
+    void closeTransport(Transport transport, int code, String reason, boolean slow, boolean writeStalled) {
+        Runnable close = () -> {
+            closesInProgress.incrementAndGet();
+            try {
+                if (slow || writeStalled) {
+                    transport.abort(code, reason, writeStalled);
+                } else {
                     transport.close(code, reason);
-                } catch (RuntimeException e) {
-                    LOG.log(Level.FINE, "close failed", e);
                 }
-            });
+            } catch (RuntimeException e) {
+                LOG.log(Level.FINE, "close failed", e);
+            } finally {
+                closesInProgress.decrementAndGet();
+            }
+        };
+        try {
+            closer.execute(close);
         } catch (RuntimeException e) {
-            // Engine stopping: close inline, nothing else will.
-            transport.close(code, reason);
+            // Engine stopped: close on a throwaway daemon thread, never on the caller's (it may be a pusher).
+            Thread t = new Thread(close, "pushhub-late-closer");
+            t.setDaemon(true);
+            t.start();
         }
     }
 
     void ready(Outbox outbox) {
         readyQueue.add(outbox);
+    }
+
+    void sending(Outbox outbox) {
+        inFlight.add(outbox);
+    }
+
+    void sent(Outbox outbox) {
+        inFlight.remove(outbox);
+        lastProgressNanos = System.nanoTime();
     }
 
     void countSent(int messages) {
@@ -162,23 +236,24 @@ public class DeliveryEngine {
         return dropped.sum();
     }
 
-    /** Connections whose blocking write stalled and that were moved to asynchronous sends. */
-    public long stalledConnections() {
-        return stalls.sum();
+    /** Sends the watchdog failed because the client took none of it within the write time-out (plus grace). */
+    public long timedOutSends() {
+        return timedOut.sum();
     }
 
-    /** An async send faster than this (a quarter of the stall threshold) counts as "the client keeps up again". */
-    long recoveryThresholdNanos() {
-        return settings.stallThreshold().toNanos() / 4;
+    /** Sends in flight now (at most one per connection). */
+    public int sendsInFlight() {
+        return inFlight.size();
     }
 
-    /**
-     * Workers still blocked in a write the watchdog gave up on. Liberty's blocking send has no timeout and a session
-     * close does not wake it, so each client that stopped reading holds one such thread until the server restarts
-     * (at most {@value #MAX_REPLACEMENT_WORKERS}; see docs/performance.md).
-     */
-    public long blockedWorkers() {
-        return workers.stream().filter(w -> w.retiring).count();
+    /** Closes running now (a close to a client that stopped reading can take the container's close time-out). */
+    public int closesInProgress() {
+        return closesInProgress.get();
+    }
+
+    /** Bytes queued for all anonymous connections together (bounded by {@code pushhub.outbox.anonymous-max-bytes}). */
+    public long anonymousQueuedBytes() {
+        return anonymousBytes.get();
     }
 
     public int readyConnections() {
@@ -189,12 +264,26 @@ public class DeliveryEngine {
         return settings;
     }
 
-    private void startWorker() {
-        Worker w = new Worker();
-        w.thread = named(threadFactory.newThread(w), "pushhub-delivery-" + workerIds.incrementAndGet());
-        w.thread.setDaemon(true);
-        workers.add(w);
-        w.thread.start();
+    /**
+     * How long work has been waiting without any progress (a worker taking a connection, or a send completing), or
+     * {@link Duration#ZERO} when nothing waits or the engine progresses. Liveness reports DOWN past a bound.
+     */
+    public Duration stuckFor() {
+        if (readyQueue.isEmpty() && inFlight.isEmpty()) {
+            return Duration.ZERO;
+        }
+        long idle = System.nanoTime() - lastProgressNanos;
+        // A lone send in flight makes no progress while it waits for a slow client: that is the watchdog's business
+        // (it ends it at the write time-out), not a stuck engine. Stuck means: connections wait and none is served.
+        if (readyQueue.isEmpty()) {
+            return Duration.ZERO;
+        }
+        return Duration.ofNanos(idle);
+    }
+
+    /** Whether the worker threads are alive (a dead worker is a bug; liveness says so). */
+    public int liveWorkers() {
+        return (int) workers.stream().filter(Thread::isAlive).count();
     }
 
     private static Thread named(Thread t, String name) {
@@ -202,58 +291,37 @@ public class DeliveryEngine {
         return t;
     }
 
-    private final class Worker implements Runnable {
-        Thread thread;
-        volatile Outbox current;
-        volatile long since;
-        volatile boolean retiring;
-
-        @Override
-        public void run() {
-            try {
-                while (running && !retiring) {
-                    Outbox o = readyQueue.take();
-                    since = System.nanoTime();
-                    current = o;
-                    try {
-                        o.drain(settings.batchMax());
-                    } catch (RuntimeException e) {
-                        // One connection's failure must not kill the worker that serves thousands.
-                        LOG.log(Level.WARNING, "delivery to a connection failed unexpectedly", e);
-                    } finally {
-                        current = null;
-                    }
+    private void work() {
+        int batchMax = settings.batchMax();
+        int batchMaxBytes = settings.batchMaxBytes();
+        try {
+            while (running) {
+                Outbox o = readyQueue.take();
+                lastProgressNanos = System.nanoTime();
+                try {
+                    o.drain(batchMax, batchMaxBytes);
+                } catch (RuntimeException e) {
+                    // One connection's failure must not kill the worker that serves thousands.
+                    LOG.log(Level.WARNING, "delivery to a connection failed unexpectedly", e);
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } finally {
-                workers.remove(this);
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
     private void watch() {
-        long threshold = settings.stallThreshold().toNanos();
-        long period = Math.max(5, settings.stallThreshold().toMillis() / 4);
+        long limit = settings.writeTimeout().toNanos() + WATCHDOG_GRACE_NANOS;
+        long period = Math.max(50, Math.min(1000, settings.writeTimeout().toMillis() / 4));
         try {
             while (running) {
                 TimeUnit.MILLISECONDS.sleep(period);
                 long now = System.nanoTime();
-                for (Worker w : workers) {
-                    Outbox o = w.current;
-                    if (o != null && !w.retiring && now - w.since > threshold) {
-                        o.asyncMode = true;
-                        w.retiring = true;
-                        stalls.increment();
-                        long replacements = workers.stream().filter(x -> x.retiring).count();
-                        if (replacements <= MAX_REPLACEMENT_WORKERS) {
-                            startWorker();
-                        } else {
-                            LOG.warning("pushhub delivery: " + replacements + " workers blocked on stalled clients;"
-                                    + " not adding more");
-                        }
-                        LOG.fine(() -> "a write stalled for more than " + settings.stallThreshold().toMillis()
-                                + " ms; that connection now sends asynchronously");
+                for (Outbox o : inFlight) {
+                    if (o.inFlightNanos(now) > limit) {
+                        timedOut.increment();
+                        o.timedOut(new TimeoutException("the client took none of a frame for "
+                                + TimeUnit.NANOSECONDS.toMillis(limit) + " ms (write time-out)"));
                     }
                 }
             }

@@ -1,7 +1,5 @@
 package io.pushhub.delivery;
 
-import io.pushhub.protocol.Codec;
-import io.pushhub.protocol.ServerFrame;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -13,15 +11,21 @@ import java.util.concurrent.atomic.AtomicLong;
  * The outbound queue of one connection, drained by the {@link DeliveryEngine}.
  *
  * <p><b>Guarantees.</b> Frames leave in the order {@link #offer} accepted them (per connection). At most one send is
- * in flight per connection, so overlapping pushes never hit the container's "already writing" {@code
- * IllegalStateException}. {@link #offer} never blocks and never writes to the network: it queues, and at most hands the
- * connection to the engine's ready queue. Delivery is <i>at most once</i>: what is queued is lost if the connection
- * dies. Several queued messages may leave as one {@code batch} frame (docs/protocol.md); a dropped run of messages
- * (policy {@link DeliveryPolicy#DROP_OLDEST}) is announced by a {@code gap} frame before the next message.
+ * in flight per connection, and sends are asynchronous: no thread ever waits for a client to read. {@link #offer}
+ * never blocks and never writes to the network: it queues, and at most hands the connection to the engine's ready
+ * queue. Delivery is <i>at most once</i>: what is queued is lost if the connection dies. Several queued messages may
+ * leave as one {@code batch} frame (docs/protocol.md); a dropped run of messages (policy {@link
+ * DeliveryPolicy#DROP_OLDEST}) is announced by a {@code gap} frame before the next message.
  *
- * <p><b>Bounds.</b> At most {@code maxMessages} frames and {@code maxBytes} (estimated) bytes wait here. Beyond that,
- * {@link DeliveryPolicy#DISCONNECT} refuses the offer ({@link Offer#FULL}: the caller closes the connection), and
- * {@link DeliveryPolicy#DROP_OLDEST} drops the oldest waiting messages to make room.
+ * <p><b>Bounds.</b> At most {@code maxMessages} frames and {@code maxBytes} bytes wait here, each frame charged its
+ * real size ({@link Frame#cost()}), replies included; frames of anonymous connections are also charged to one budget
+ * shared by all anonymous connections. Beyond that, {@link DeliveryPolicy#DISCONNECT} refuses the offer ({@link
+ * Offer#FULL}: the caller closes the connection), and {@link DeliveryPolicy#DROP_OLDEST} drops the oldest waiting
+ * messages to make room. One more frame of at most {@code batchMaxBytes} (or one message, if larger) is in flight.
+ *
+ * <p><b>Closing.</b> {@link #close(int, String)} forgets what is queued and closes the transport on the engine's
+ * closer threads once no send is in flight (a send ends within the write time-out): a close never waits behind a
+ * write.
  */
 public final class Outbox {
 
@@ -30,12 +34,12 @@ public final class Outbox {
         ACCEPTED,
         /** Accepted after dropping older messages (policy drop-oldest). */
         ACCEPTED_AFTER_DROP,
-        /** Queue full under policy disconnect: not queued. */
+        /** Queue full under policy disconnect (or the anonymous budget is spent): not queued. */
         FULL,
         CLOSED
     }
 
-    private record Item(Object frame, int bytes) {}
+    private record Item(Frame frame, int bytes) {}
 
     private final DeliveryEngine engine;
     private final Transport transport;
@@ -43,47 +47,62 @@ public final class Outbox {
     private final int maxMessages;
     private final long maxBytes;
     private final DeliveryPolicy policy;
+    /** Budget shared by every anonymous connection, or null for an identified one. */
+    private final AtomicLong sharedBudget;
+    private final long sharedMax;
 
     private final ConcurrentLinkedQueue<Item> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicLong queuedBytes = new AtomicLong();
     private final AtomicInteger pendingGap = new AtomicInteger();
-    /** True while the connection is in the engine's ready queue, being drained, or has an async send in flight. */
+    /** True while the connection is in the engine's ready queue, being drained, or has a send in flight. */
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final AtomicBoolean failed = new AtomicBoolean();
+    private final AtomicBoolean closeIssued = new AtomicBoolean();
     private volatile boolean closed;
-    /**
-     * Set by the engine's watchdog once a blocking send to this connection stalled: sends are then asynchronous until
-     * one completes quickly with nothing else queued.
-     */
-    volatile boolean asyncMode;
+    /** When the send in flight started (System.nanoTime), or 0 when none is. */
+    private volatile long inFlightSince;
+    private volatile int closeCode;
+    private volatile String closeReason;
+    /** The client is too slow (queue full): its close does not wait for its side of the handshake. */
+    private volatile boolean slow;
+    /** Graceful shutdown: keep draining after {@link #closed} until the queue is empty, then close. */
+    private volatile boolean flushFirst;
 
     Outbox(DeliveryEngine engine, Transport transport, DeliveryEngine.FailureListener onFailure, int maxMessages,
-            long maxBytes, DeliveryPolicy policy) {
+            long maxBytes, DeliveryPolicy policy, AtomicLong sharedBudget, long sharedMax) {
         this.engine = engine;
         this.transport = transport;
         this.onFailure = onFailure;
         this.maxMessages = maxMessages;
         this.maxBytes = maxBytes;
         this.policy = policy;
+        this.sharedBudget = sharedBudget;
+        this.sharedMax = sharedMax;
     }
 
-    /**
-     * Queues a frame: a pre-encoded {@code String} (fan-out: the same instance for every recipient) or a {@link
-     * ServerFrame} (control frames, encoded by the endpoint's encoder when sent alone).
-     *
-     * @param estimatedBytes the frame's size for the byte bound
-     */
-    public Offer offer(Object frame, int estimatedBytes) {
+    /** Queues a fan-out message (already JSON; the same string for every recipient). */
+    public Offer offer(String text) {
+        return offer(Frame.text(text));
+    }
+
+    /** Queues a frame, charged its real size. */
+    public Offer offer(Frame frame) {
         if (closed) {
             return Offer.CLOSED;
         }
+        int cost = frame.cost();
         // Reserve first, then enqueue: two racing offers can never both take the last slot.
         int n = queued.incrementAndGet();
-        long b = queuedBytes.addAndGet(estimatedBytes);
+        long b = queuedBytes.addAndGet(cost);
+        if (sharedBudget != null && sharedBudget.addAndGet(cost) > sharedMax) {
+            // All anonymous connections together hold too much: this one, which wants more, is the slow one.
+            release(cost);
+            return Offer.FULL;
+        }
         if (n > maxMessages || b > maxBytes) {
             if (policy == DeliveryPolicy.DISCONNECT) {
-                release(estimatedBytes);
+                release(cost);
                 return Offer.FULL;
             }
             // Dropping from the head and counting the gap happen under the lock the drain polls under, so the gap
@@ -100,7 +119,7 @@ public final class Outbox {
                 }
                 if (queued.get() > maxMessages || queuedBytes.get() > maxBytes) {
                     // This one frame alone is larger than the whole bound: drop it instead.
-                    release(estimatedBytes);
+                    release(cost);
                     pendingGap.addAndGet(dropped + 1);
                     engine.countDropped(dropped + 1);
                     schedule();
@@ -110,12 +129,17 @@ public final class Outbox {
                 engine.countDropped(dropped);
                 // Enqueue inside the lock too: a drain between the drop and this add would announce the gap after
                 // messages that come later than the dropped ones.
-                queue.add(new Item(frame, estimatedBytes));
+                queue.add(new Item(frame, cost));
             }
             schedule();
             return Offer.ACCEPTED_AFTER_DROP;
         }
-        queue.add(new Item(frame, estimatedBytes));
+        queue.add(new Item(frame, cost));
+        if (closed) {
+            // Raced a close: make sure nothing stays charged.
+            drop();
+            return Offer.CLOSED;
+        }
         schedule();
         return Offer.ACCEPTED;
     }
@@ -123,6 +147,9 @@ public final class Outbox {
     private void release(int bytes) {
         queued.decrementAndGet();
         queuedBytes.addAndGet(-bytes);
+        if (sharedBudget != null) {
+            sharedBudget.addAndGet(-bytes);
+        }
     }
 
     private void schedule() {
@@ -131,13 +158,74 @@ public final class Outbox {
         }
     }
 
-    /** Stops accepting frames and forgets queued ones. Idempotent. */
+    /** Stops accepting frames and forgets queued ones, without closing the transport. Idempotent. */
     public void close() {
         closed = true;
+        drop();
+    }
+
+    private void drop() {
         Item item;
         while ((item = queue.poll()) != null) {
             release(item.bytes);
         }
+    }
+
+    /**
+     * Stops accepting frames, forgets queued ones and closes the transport with this code and reason once no send is
+     * in flight, on the engine's closer threads. Idempotent: the first code wins.
+     */
+    public void close(int code, String reason) {
+        setCloseReason(code, reason);
+        close();
+        if (inFlightSince == 0) {
+            issueClose();
+        }
+        // else: the send's completion (or the watchdog, at the write time-out) issues it
+    }
+
+    /**
+     * As {@link #close(int, String)} for a client that is too slow (its queue is full): the transport is aborted
+     * rather than closed with a handshake the client would not complete.
+     */
+    public void closeSlow(int code, String reason) {
+        slow = true;
+        close(code, reason);
+    }
+
+    /**
+     * Stops accepting frames, sends what is already queued, then closes the transport with this code and reason: the
+     * graceful shutdown. {@link #close(int, String)} later (at the flush deadline) drops what is still queued.
+     */
+    public void closeAfterFlush(int code, String reason) {
+        setCloseReason(code, reason);
+        flushFirst = true;
+        closed = true;
+        if (drained()) {
+            issueClose();
+        } else {
+            schedule(); // a send in flight finishes its turn and issues the close once everything is out
+        }
+    }
+
+    private void setCloseReason(int code, String reason) {
+        synchronized (closeIssued) {
+            if (closeReason == null) {
+                closeCode = code;
+                closeReason = reason == null ? "" : reason;
+            }
+        }
+    }
+
+    private void issueClose() {
+        if (closeReason != null && closeIssued.compareAndSet(false, true)) {
+            engine.closeTransport(transport, closeCode, closeReason, slow, failed.get());
+        }
+    }
+
+    /** Nothing queued and nothing in flight. */
+    public boolean drained() {
+        return queue.isEmpty() && pendingGap.get() == 0 && inFlightSince == 0;
     }
 
     public boolean isClosed() {
@@ -152,68 +240,91 @@ public final class Outbox {
         return queuedBytes.get();
     }
 
+    /** Nanos the send in flight has been running, or -1 when none is. */
+    long inFlightNanos(long now) {
+        long since = inFlightSince;
+        return since == 0 ? -1 : now - since;
+    }
+
     /**
-     * Called by one engine worker at a time (guarded by {@link #scheduled}): sends what is queued, up to {@code
-     * batchMax} messages in one frame. With a blocking transport this returns when the frame is written.
+     * Called by one engine worker at a time (guarded by {@link #scheduled}): composes what is queued into one frame
+     * (up to {@code batchMax} messages and about {@code batchMaxBytes}) and starts sending it. Returns at once.
      */
-    void drain(int batchMax) {
-        if (closed) {
+    void drain(int batchMax, int batchMaxBytes) {
+        if (closed && !flushFirst) {
             scheduled.set(false);
             return;
         }
-        List<Object> batch = new ArrayList<>(Math.min(batchMax, Math.max(1, queued.get())));
+        List<Frame> batch = new ArrayList<>(Math.min(batchMax, Math.max(1, queued.get())));
         int gap;
         synchronized (this) { // against a concurrent drop-oldest (uncontended otherwise)
             gap = pendingGap.getAndSet(0);
-            Item item;
             int max = transport.batches() ? batchMax : 1;
-            while (batch.size() < max && (item = queue.poll()) != null) {
+            long bytes = 0;
+            Item item;
+            while (batch.size() < max && (item = queue.peek()) != null) {
+                int len = item.frame.text().length();
+                if (!batch.isEmpty() && bytes + len > batchMaxBytes) {
+                    break; // large messages go alone: a batch never grows past the byte bound by more than one
+                }
+                queue.poll();
                 release(item.bytes);
                 batch.add(item.frame);
+                bytes += len;
             }
         }
         if (batch.isEmpty() && gap == 0) {
             finishTurn();
-            return;
-        }
-        Object payload = compose(gap, batch);
-        int messages = batch.size();
-        if (asyncMode) {
-            long started = System.nanoTime();
-            try {
-                transport.sendAsync(payload, error -> {
-                    if (error != null) {
-                        fail(error);
-                        return;
-                    }
-                    engine.countSent(messages);
-                    // A stall can be the server's own hiccup (GC pause, CPU starvation), not the client: once the
-                    // client keeps up again (a quick write and nothing waiting), go back to the cheaper blocking path.
-                    if (System.nanoTime() - started < engine.recoveryThresholdNanos() && queue.peek() == null) {
-                        asyncMode = false;
-                    }
-                    afterSend();
-                });
-            } catch (RuntimeException e) {
-                fail(e);
+            if (flushFirst && drained()) {
+                issueClose();
             }
             return;
         }
+        Frame payload = compose(gap, batch);
+        int messages = batch.size();
+        inFlightSince = System.nanoTime();
+        engine.sending(this);
         try {
-            transport.sendBlocking(payload);
-        } catch (Exception e) {
-            fail(e);
+            transport.send(payload, error -> completed(messages, error));
+        } catch (RuntimeException e) {
+            completed(messages, e);
+        }
+    }
+
+    private void completed(int messages, Throwable error) {
+        if (inFlightSince == 0) {
+            return; // already failed by the watchdog
+        }
+        inFlightSince = 0;
+        engine.sent(this);
+        if (error != null) {
+            fail(error);
+            issueClose();
             return;
         }
         engine.countSent(messages);
-        afterSend();
-    }
-
-    private void afterSend() {
-        if (queue.peek() != null || pendingGap.get() > 0) {
+        if (closeReason != null && !flushFirst) {
+            scheduled.set(false);
+            issueClose();
+            return;
+        }
+        if (!queue.isEmpty() || pendingGap.get() > 0) {
             engine.ready(this); // still scheduled: back to the tail of the ready queue (fairness)
         } else {
             finishTurn();
+            if (closeReason != null) {
+                issueClose(); // graceful shutdown: everything is flushed
+            }
+        }
+    }
+
+    /** The watchdog: the send in flight took longer than the write time-out. The client is not reading. */
+    void timedOut(Throwable why) {
+        if (inFlightSince != 0) {
+            inFlightSince = 0;
+            engine.sent(this);
+            fail(why);
+            issueClose();
         }
     }
 
@@ -221,7 +332,8 @@ public final class Outbox {
         scheduled.set(false);
         // An offer may have enqueued after our last poll but before we released the flag; it saw scheduled=true and
         // left, so look again.
-        if ((queue.peek() != null || pendingGap.get() > 0) && !closed && scheduled.compareAndSet(false, true)) {
+        if ((queue.peek() != null || pendingGap.get() > 0) && (!closed || flushFirst)
+                && scheduled.compareAndSet(false, true)) {
             engine.ready(this);
         }
     }
@@ -229,38 +341,43 @@ public final class Outbox {
     private void fail(Throwable cause) {
         closed = true;
         scheduled.set(false);
+        drop();
         if (failed.compareAndSet(false, true)) {
             try {
                 onFailure.sendFailed(cause);
             } catch (RuntimeException e) {
-                // The listener only cleans up; a failure there must not break the engine's worker.
+                // The listener only cleans up; a failure there must not break the engine.
             }
         }
     }
 
     /** One frame for what is to be sent: the frame itself when alone, else a batch (with a gap notice first). */
-    static Object compose(int gap, List<Object> batch) {
+    static Frame compose(int gap, List<Frame> batch) {
         if (gap == 0 && batch.size() == 1) {
             return batch.get(0);
         }
-        StringBuilder sb = new StringBuilder(64 + 128 * batch.size());
         if (batch.isEmpty()) {
-            return gapFrame(gap);
+            return Frame.text(gapFrame(gap));
         }
+        int size = 32;
+        for (Frame f : batch) {
+            size += f.text().length() + 1;
+        }
+        StringBuilder sb = new StringBuilder(size + 32);
         sb.append("{\"type\":\"batch\",\"messages\":[");
         boolean first = true;
         if (gap > 0) {
             sb.append(gapFrame(gap));
             first = false;
         }
-        for (Object f : batch) {
+        for (Frame f : batch) {
             if (!first) {
                 sb.append(',');
             }
             first = false;
-            sb.append(f instanceof String s ? s : Codec.encode((ServerFrame) f));
+            sb.append(f.text());
         }
-        return sb.append("]}").toString();
+        return Frame.text(sb.append("]}").toString());
     }
 
     static String gapFrame(int missed) {

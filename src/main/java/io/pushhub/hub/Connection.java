@@ -42,7 +42,7 @@ public final class Connection {
         this.anonymous = anonymous;
         this.channel = channel;
         this.limiter = limiter;
-        this.outbox = engine.newOutbox(channel, cause -> onSendFailure.accept(this, cause));
+        this.outbox = engine.newOutbox(channel, cause -> onSendFailure.accept(this, cause), anonymous);
     }
 
     public String id() {

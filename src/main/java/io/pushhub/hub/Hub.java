@@ -9,6 +9,7 @@ import io.pushhub.broker.HistoryRead;
 import io.pushhub.broker.Publication;
 import io.pushhub.config.HubConfig;
 import io.pushhub.delivery.DeliveryEngine;
+import io.pushhub.delivery.Frame;
 import io.pushhub.delivery.Outbox;
 import io.pushhub.presence.PresenceStore;
 import io.pushhub.protocol.ClientFrame;
@@ -19,6 +20,7 @@ import io.pushhub.security.Identity;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.BeforeDestroyed;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.json.Json;
@@ -54,12 +56,12 @@ import java.util.logging.Logger;
 public class Hub {
 
     private static final Logger LOG = Logger.getLogger(Hub.class.getName());
-    /** Estimated queue cost of a control frame (ack, error, welcome), which is encoded when sent. */
-    private static final int CONTROL_FRAME_BYTES = 256;
     /** At most one rate_limited error frame per connection per second, so the notice cannot itself flood. */
     private static final long RATE_NOTICE_INTERVAL_NANOS = 1_000_000_000L;
     /** WebSocket close code 1013 "try again later", used for the slow-consumer disconnect. */
     public static final int CLOSE_SLOW_CONSUMER = 1013;
+    /** WebSocket close code 1001 "going away": the server stops; clients reconnect (to another node) at once. */
+    public static final int CLOSE_GOING_AWAY = 1001;
 
     @Inject
     ConnectionRegistry registry;
@@ -116,6 +118,50 @@ public class Hub {
     /** Creates the hub (and with it the broker connection) when the application starts, not at the first client. */
     void boot(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
         LOG.fine(() -> "hub node " + nodeId + " booted");
+    }
+
+    /**
+     * Graceful shutdown, before any application-scoped bean is destroyed (the delivery engine still runs): every
+     * connection stops taking new messages, what is queued is flushed for up to {@code pushhub.shutdown.flush-timeout},
+     * and every client gets close 1001 (WebSocket) or the {@code closed} event (SSE) so it reconnects at once,
+     * elsewhere. Closes run on the engine's closer threads; this waits for them briefly, never for a stalled client.
+     */
+    void stopping(@Observes @BeforeDestroyed(ApplicationScoped.class) Object ignored) {
+        List<Connection> all = List.copyOf(registry.all());
+        if (all.isEmpty()) {
+            return;
+        }
+        long start = System.nanoTime();
+        for (Connection c : all) {
+            c.outbox().closeAfterFlush(CLOSE_GOING_AWAY, "server shutting down");
+        }
+        long flushDeadline = start + config.shutdownFlushTimeout().toNanos();
+        int waiting = all.size();
+        while (System.nanoTime() < flushDeadline && (waiting = (int) all.stream().filter(c -> !c.outbox().drained()).count()) > 0) {
+            sleepQuietly(20);
+        }
+        for (Connection c : all) {
+            c.outbox().close(CLOSE_GOING_AWAY, "server shutting down"); // drops what is still queued; closes if not yet
+            closed(c);
+        }
+        // Give the closes a moment to leave (close frames to clients that read are written in microseconds).
+        long closeDeadline = System.nanoTime() + 500_000_000L;
+        while (System.nanoTime() < closeDeadline && engine.closesInProgress() > 0) {
+            sleepQuietly(20);
+        }
+        int unflushed = waiting;
+        LOG.info(() -> "pushhub shutdown: closed " + all.size() + " connection(s) with 1001 in "
+                + java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms ("
+                + unflushed + " had unsent messages at the flush deadline; " + engine.closesInProgress()
+                + " close(s) still waiting for their client)");
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @PreDestroy
@@ -723,7 +769,7 @@ public class Hub {
     // ---------------------------------------------------------------- delivery
 
     private boolean deliver(Connection c, String text) {
-        Outbox.Offer offer = c.outbox().offer(text, text.length() * 2);
+        Outbox.Offer offer = c.outbox().offer(text);
         switch (offer) {
             case ACCEPTED, ACCEPTED_AFTER_DROP -> {
                 stats.countEnqueued();
@@ -740,7 +786,7 @@ public class Hub {
     }
 
     private void sendControl(Connection c, ServerFrame frame) {
-        if (c.outbox().offer(frame, CONTROL_FRAME_BYTES) == Outbox.Offer.FULL) {
+        if (c.outbox().offer(new Frame(Codec.encode(frame), frame)) == Outbox.Offer.FULL) {
             slowConsumer(c);
         }
     }
@@ -757,7 +803,8 @@ public class Hub {
         }
         LOG.warning(() -> "disconnecting slow consumer " + c + ": outbound queue full ("
                 + c.outbox().queuedMessages() + " messages, " + c.outbox().queuedBytes() + " bytes)");
-        disconnect(c, CLOSE_SLOW_CONSUMER, "slow consumer: outbound queue full");
+        closed(c);
+        c.outbox().closeSlow(CLOSE_SLOW_CONSUMER, "slow consumer: outbound queue full");
     }
 
     private void sendFailed(Connection c, Throwable cause) {
@@ -767,12 +814,13 @@ public class Hub {
     }
 
     /**
-     * Removes a connection from the hub and asks its transport to close, on the delivery engine's closer threads (a
-     * close may block behind a stalled write; the caller may be a pusher). Safe to call more than once.
+     * Removes a connection from the hub and asks its transport to close, on the delivery engine's closer threads once
+     * no send is in flight (a close never waits behind a write; the caller may be a pusher). Safe to call more than
+     * once.
      */
     public void disconnect(Connection c, int code, String reason) {
         closed(c);
-        engine.closeAsync(c.channel(), code, reason);
+        c.outbox().close(code, reason);
     }
 
     private static byte[] randomBytes(SecureRandom random, int n) {

@@ -67,6 +67,41 @@ public class HubHealth {
         };
     }
 
+    @Inject
+    io.pushhub.delivery.DeliveryEngine engine;
+
+    @Inject
+    io.pushhub.config.HubConfig config;
+
+    /**
+     * DOWN when connections wait for delivery and none was served for {@code pushhub.delivery.liveness-timeout}, or a
+     * delivery worker died: the node cannot keep its promise any more, and an orchestrator should restart it.
+     */
+    @Produces
+    @Liveness
+    HealthCheck deliveryAlive() {
+        return () -> deliveryCheck(engine, config.deliveryLivenessTimeout());
+    }
+
+    static HealthCheckResponse deliveryCheck(io.pushhub.delivery.DeliveryEngine engine, Duration limit) {
+        Duration stuck = engine.stuckFor();
+        int workers = engine.liveWorkers();
+        int expected = engine.settings().threads();
+        HealthCheckResponseBuilder r = HealthCheckResponse.named("pushhub-delivery")
+                .withData("waitingConnections", engine.readyConnections())
+                .withData("sendsInFlight", engine.sendsInFlight())
+                .withData("workers", workers);
+        if (workers < expected) {
+            return r.down().withData("reason", (expected - workers) + " of " + expected + " delivery workers died")
+                    .build();
+        }
+        if (stuck.compareTo(limit) >= 0) {
+            return r.down().withData("reason", "no delivery progress for " + stuck.toSeconds() + " s while "
+                    + engine.readyConnections() + " connection(s) wait").build();
+        }
+        return r.up().build();
+    }
+
     @Produces
     @Liveness
     HealthCheck timersAlive() {

@@ -47,10 +47,15 @@ public class HubMetrics {
         gauge("pushhub_frames_sent_total", "WebSocket frames written to clients", engine, e -> e.sentFrames());
         gauge("pushhub_messages_dropped_total", "Messages dropped by the drop-oldest policy", engine,
                 e -> e.droppedMessages());
-        gauge("pushhub_delivery_stalls_total", "Connections whose blocking write stalled (moved to async sends)", engine,
-                e -> e.stalledConnections());
-        gauge("pushhub_delivery_blocked_workers", "Delivery threads stuck in a write to a client that stopped reading",
-                engine, e -> e.blockedWorkers());
+        gauge("pushhub_delivery_write_timeouts_total",
+                "Sends the watchdog ended because the client took nothing within the write time-out", engine,
+                e -> e.timedOutSends());
+        gauge("pushhub_delivery_sends_in_flight", "Asynchronous sends in flight (at most one per connection)", engine,
+                e -> e.sendsInFlight());
+        gauge("pushhub_delivery_closes_in_progress", "Connection closes running (waiting for the client's close)",
+                engine, e -> e.closesInProgress());
+        gauge("pushhub_outbox_anonymous_bytes", "Bytes queued for all anonymous connections together", engine,
+                e -> e.anonymousQueuedBytes());
         gauge("pushhub_delivery_ready_connections", "Connections waiting for a delivery worker", engine,
                 e -> e.readyConnections());
         gauge("pushhub_errors_total", "Error frames sent to clients", stats, s -> s.errorTotal());

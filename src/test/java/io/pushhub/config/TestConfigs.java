@@ -23,7 +23,11 @@ public final class TestConfigs {
         c.outboxPolicy = "disconnect";
         c.deliveryThreads = 0;
         c.deliveryBatchMax = 64;
-        c.deliveryStallThreshold = Duration.ofMillis(200);
+        c.deliveryBatchMaxBytes = 65536;
+        c.deliveryWriteTimeout = Duration.ofSeconds(5);
+        c.deliveryLivenessTimeout = Duration.ofSeconds(30);
+        c.shutdownFlushTimeout = Duration.ofSeconds(1);
+        c.outboxAnonymousMaxBytes = 268435456L;
         c.clientPublishTopics = "chat:*";
         c.presenceTopics = "chat:*";
         c.subscribeDenyTopics = "internal:*";

@@ -14,22 +14,18 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import io.pushhub.delivery.DeliveryEngine;
 import io.pushhub.delivery.DeliveryPolicy;
-import java.time.Duration;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 class ConnectionRegistryConcurrencyTest {
 
-    private static final DeliveryEngine ENGINE = DeliveryEngine.standalone(new DeliveryEngine.Settings(
-            2, 64, Duration.ofMillis(200), 100, 1 << 20, DeliveryPolicy.DISCONNECT));
+    private static final DeliveryEngine ENGINE = DeliveryEngine.standalone(
+            DeliveryEngine.Settings.defaults(DeliveryPolicy.DISCONNECT).withQueue(100, 1 << 20));
 
     static Connection connection(String id, String user) {
         ClientChannel channel = new ClientChannel() {
             @Override
-            public void sendBlocking(Object frame) {}
-
-            @Override
-            public void sendAsync(Object frame, Consumer<Throwable> done) {
+            public void send(io.pushhub.delivery.Frame frame, Consumer<Throwable> done) {
                 done.accept(null);
             }
 

@@ -69,6 +69,35 @@ public final class StalledClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Reads (and throws away) what the server had sent, until the server closes the connection (end of stream or a
+     * reset) or {@code timeout} passes.
+     *
+     * @return true if the server closed the TCP connection
+     */
+    public boolean closedByServerWithin(java.time.Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        byte[] buf = new byte[64 * 1024];
+        while (System.nanoTime() < deadline) {
+            socket.setSoTimeout((int) Math.max(1, Math.min(1000, (deadline - System.nanoTime()) / 1_000_000)));
+            try {
+                if (in.read(buf) < 0) {
+                    return true;
+                }
+            } catch (java.net.SocketTimeoutException e) {
+                // nothing yet: keep waiting
+            } catch (java.io.IOException e) {
+                return true; // reset by the server
+            }
+        }
+        return false;
+    }
+
+    /** Everything read so far (frame headers included), e.g. to find a close frame's code. */
+    public String received() {
+        return received.toString();
+    }
+
     @Override
     public void close() throws Exception {
         socket.close();

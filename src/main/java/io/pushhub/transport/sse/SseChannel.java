@@ -1,5 +1,6 @@
 package io.pushhub.transport.sse;
 
+import io.pushhub.delivery.Frame;
 import io.pushhub.hub.ClientChannel;
 import io.pushhub.hub.Connection;
 import io.pushhub.protocol.Codec;
@@ -99,11 +100,11 @@ final class SseChannel implements ClientChannel {
     }
 
     /**
-     * Matches a command's reply and takes it out of the stream, or encodes the frame: null when nothing is to be
+     * Matches a command's reply and takes it out of the stream, or gives the frame's text: null when nothing is to be
      * written.
      */
-    private String toText(Object frame) {
-        if (frame instanceof ServerFrame f) {
+    private String toText(Frame frame) {
+        if (frame.control() instanceof ServerFrame f) {
             if ("welcome".equals(f.type)) {
                 connectionId = f.connectionId;
             }
@@ -112,23 +113,16 @@ final class SseChannel implements ClientChannel {
                 reply.complete(f);
                 return null;
             }
-            return Codec.encode(f);
         }
-        return (String) frame;
+        return frame.text();
     }
 
-    /** On a delivery-engine worker: writes now. A broken stream is not a failed send (see the class comment). */
+    /**
+     * Writes on the transport's writer threads (a servlet stream write may block on a slow client; the delivery
+     * engine's workers never do). A broken stream is not a failed send (see the class comment).
+     */
     @Override
-    public void sendBlocking(Object frame) {
-        String text = toText(frame);
-        if (text != null) {
-            write(text);
-        }
-    }
-
-    /** After a stalled write: continue on the transport's writer threads. */
-    @Override
-    public void sendAsync(Object frame, Consumer<Throwable> done) {
+    public void send(Frame frame, Consumer<Throwable> done) {
         String text = toText(frame);
         if (text == null) {
             done.accept(null);

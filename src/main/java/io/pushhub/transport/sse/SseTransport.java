@@ -13,7 +13,8 @@ import jakarta.ws.rs.sse.SseEventSink;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -31,6 +32,8 @@ public class SseTransport {
     private static final Logger LOG = Logger.getLogger(SseTransport.class.getName());
     /** Close code used when a broken stream was not resumed in time (WebSocket 1001 "going away"). */
     static final int CLOSE_GONE = 1001;
+    /** SSE writer threads at most. */
+    static final int WRITERS = 32;
 
     @Inject
     Hub hub;
@@ -44,12 +47,17 @@ public class SseTransport {
     @PostConstruct
     void init() {
         AtomicInteger n = new AtomicInteger();
-        // Writes to a stream may block on a slow client; they run here, never on the thread that pushed.
-        writers = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "pushhub-sse-writer-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        // Writes to a stream may block on a slow client (at most the HTTP write time-out); they run here, never on the
+        // thread that pushed nor on a delivery worker. Bounded: at most WRITERS threads, which end when idle; each
+        // connection has at most one write queued or running (the outbox sends one frame at a time).
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(WRITERS, WRITERS, 5, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "pushhub-sse-writer-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        pool.allowCoreThreadTimeOut(true);
+        writers = pool;
     }
 
     /** Ends every stream when the application stops: open SSE requests would otherwise hold up the server's quiesce. */

@@ -57,7 +57,7 @@ public class HubEndpoint {
         // Larger frames are refused by the container with close code 1009 (too big).
         session.setMaxTextMessageBufferSize(config.maxFrameBytes());
         session.setMaxBinaryMessageBufferSize(1024);
-        connection = hub.open(id, new WebSocketChannel(session));
+        connection = hub.open(id, new WebSocketChannel(session, config.deliveryWriteTimeout()));
     }
 
     @OnMessage

@@ -1,62 +1,62 @@
 package io.pushhub.transport.websocket;
 
+import io.pushhub.delivery.Frame;
 import io.pushhub.hub.ClientChannel;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 import java.io.IOException;
-import java.util.concurrent.locks.LockSupport;
+import java.time.Duration;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-/** The hub's view of one WebSocket session. Strings are sent as text; control frames through the endpoint's encoder. */
+/**
+ * The hub's view of one WebSocket session. Every frame leaves through the container's asynchronous send with a send
+ * time-out, so no thread of the hub waits for the client: on Open Liberty the time-out is enforced by its TCP channel
+ * (an asynchronous write with that time-out), on Payara by Tyrus. See ADR 0005.
+ */
 final class WebSocketChannel implements ClientChannel {
 
     private static final Logger LOG = Logger.getLogger(WebSocketChannel.class.getName());
-    /** The container may be writing a protocol-level pong or close of its own; retry this often before giving up. */
-    private static final int BUSY_RETRIES = 100;
     private final Session session;
 
-    WebSocketChannel(Session session) {
+    WebSocketChannel(Session session, Duration writeTimeout) {
         this.session = session;
+        session.getAsyncRemote().setSendTimeout(writeTimeout.toMillis());
     }
 
     @Override
-    public void sendBlocking(Object frame) throws Exception {
-        for (int attempt = 0; ; attempt++) {
-            try {
-                if (frame instanceof String text) {
-                    session.getBasicRemote().sendText(text);
-                } else {
-                    session.getBasicRemote().sendObject(frame);
-                }
-                return;
-            } catch (IllegalStateException busy) {
-                // Only this engine worker writes application frames, so "write in progress" means the container's
-                // own control frame (pong/close) is being written: wait a moment, unless the session is gone.
-                if (!session.isOpen() || attempt >= BUSY_RETRIES) {
-                    throw busy;
-                }
-                LockSupport.parkNanos(200_000);
-            }
+    public void send(Frame frame, Consumer<Throwable> done) {
+        session.getAsyncRemote().sendText(frame.text(), r -> done.accept(r.isOK() ? null : failure(r.getException())));
+    }
+
+    private static Throwable failure(Throwable t) {
+        return t != null ? t : new IOException("send failed");
+    }
+
+    /**
+     * For a slow client: drop the TCP connection without waiting for the client's close frame (Open Liberty would wait
+     * 30 s for it). When only its queue filled, the close frame is tried first (Liberty gives that write 5.5 s), so a
+     * client that still reads learns why (1013); when its writes stalled, it would not read one.
+     */
+    @Override
+    public void abort(int code, String reason, boolean writeStalled) {
+        CloseReason cr = new CloseReason(CloseReason.CloseCodes.getCloseCode(code), reason);
+        if (!writeStalled) {
+            close(code, reason);
         }
-    }
-
-    @Override
-    public void sendAsync(Object frame, Consumer<Throwable> done) {
-        if (frame instanceof String text) {
-            session.getAsyncRemote().sendText(text, r -> done.accept(r.isOK() ? null : r.getException()));
-        } else {
-            session.getAsyncRemote().sendObject(frame, r -> done.accept(r.isOK() ? null : r.getException()));
+        if (!ConnectionAbort.abort(session, cr) && writeStalled) {
+            close(code, reason);
         }
     }
 
     @Override
     public void close(int code, String reason) {
+        // No isOpen() guard: after a send failed (time-out) the container may already call the session not open while
+        // its TCP connection is still up; close() on a closing session returns at once. On Liberty the close frame is
+        // written with a 5.5 s time-out, after which Liberty closes the TCP connection itself (ADR 0005).
         try {
-            if (session.isOpen()) {
-                session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(code), reason));
-            }
+            session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(code), reason));
         } catch (IOException | RuntimeException e) {
             // The peer may already be gone; the session is unusable either way.
             LOG.log(Level.FINE, "close of " + session.getId() + " failed", e);
