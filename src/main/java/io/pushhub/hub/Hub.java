@@ -121,38 +121,48 @@ public class Hub {
     }
 
     /**
-     * Graceful shutdown, before any application-scoped bean is destroyed (the delivery engine still runs): every
-     * connection stops taking new messages, what is queued is flushed for up to {@code pushhub.shutdown.flush-timeout},
-     * and every client gets close 1001 (WebSocket) or the {@code closed} event (SSE) so it reconnects at once,
-     * elsewhere. Closes run on the engine's closer threads; this waits for them briefly, never for a stalled client.
+     * Graceful shutdown, before any application-scoped bean is destroyed (the delivery engine still runs). On Open
+     * Liberty the application learns of {@code server stop} only after the server's quiesce; {@link EndpointPauseWatch}
+     * calls {@link #drain} as soon as the quiesce begins.
      */
     void stopping(@Observes @BeforeDestroyed(ApplicationScoped.class) Object ignored) {
+        drain("server shutting down");
+    }
+
+    /**
+     * Tells every client of this node to go elsewhere: each connection stops taking new messages, what is queued is
+     * flushed for up to {@code pushhub.shutdown.flush-timeout}, and every client gets close 1001 (WebSocket) or the
+     * {@code closed} event (SSE), so it reconnects at once (to another node, or to this one once it is back). Closes
+     * run on the engine's closer threads; this waits for them briefly, never for a client that stopped reading.
+     */
+    public void drain(String why) {
         List<Connection> all = List.copyOf(registry.all());
         if (all.isEmpty()) {
             return;
         }
         long start = System.nanoTime();
         for (Connection c : all) {
-            c.outbox().closeAfterFlush(CLOSE_GOING_AWAY, "server shutting down");
+            c.outbox().closeAfterFlush(CLOSE_GOING_AWAY, why);
         }
         long flushDeadline = start + config.shutdownFlushTimeout().toNanos();
         int waiting = all.size();
-        while (System.nanoTime() < flushDeadline && (waiting = (int) all.stream().filter(c -> !c.outbox().drained()).count()) > 0) {
+        while (System.nanoTime() < flushDeadline
+                && (waiting = (int) all.stream().filter(c -> !c.outbox().drained()).count()) > 0) {
             sleepQuietly(20);
         }
         for (Connection c : all) {
-            c.outbox().close(CLOSE_GOING_AWAY, "server shutting down"); // drops what is still queued; closes if not yet
             closed(c);
+            c.outbox().close(CLOSE_GOING_AWAY, why); // drops what is still queued; closes if not done yet
         }
         // Give the closes a moment to leave (close frames to clients that read are written in microseconds).
-        long closeDeadline = System.nanoTime() + 500_000_000L;
+        long closeDeadline = System.nanoTime() + 300_000_000L;
         while (System.nanoTime() < closeDeadline && engine.closesInProgress() > 0) {
             sleepQuietly(20);
         }
         int unflushed = waiting;
-        LOG.info(() -> "pushhub shutdown: closed " + all.size() + " connection(s) with 1001 in "
-                + java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms ("
-                + unflushed + " had unsent messages at the flush deadline; " + engine.closesInProgress()
+        LOG.info(() -> "pushhub: " + why + ": closed " + all.size() + " connection(s) with 1001 in "
+                + java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms (" + unflushed
+                + " still had messages to send at the flush deadline; " + engine.closesInProgress()
                 + " close(s) still waiting for their client)");
     }
 
