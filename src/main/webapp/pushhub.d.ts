@@ -12,6 +12,11 @@ export interface ReconnectOptions {
   factor?: number;
   /** Up to this fraction of each delay is taken off at random (default 0.5), so clients do not reconnect in step. */
   jitter?: number;
+  /**
+   * After a close 1001 from the hub (server stop, node drain), the first attempt waits only up to this many ms, spread
+   * at random (default 250); later attempts back off as usual.
+   */
+  goingAwayJitter?: number;
 }
 
 export interface Options {

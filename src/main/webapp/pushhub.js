@@ -20,7 +20,9 @@
     url: null, // base URL of the hub, e.g. 'https://push.example.com/'; default: the page's origin
     token: null, // () => string | null | Promise<string | null>; called before every (re)connect
     transports: ['websocket', 'sse'], // tried in this order on every attempt
-    reconnect: { initialDelay: 500, maxDelay: 15000, factor: 2, jitter: 0.5 },
+    // goingAwayJitter: after a close 1001 from the hub (server stop, node drain) the first attempt waits only up to this
+    // long (ms), spread at random so a drained node's clients do not all arrive at once; later attempts back off.
+    reconnect: { initialDelay: 500, maxDelay: 15000, factor: 2, jitter: 0.5, goingAwayJitter: 250 },
     upgradeAfter: 30000, // while on SSE, try a WebSocket again this often (ms); 0 = never
     openTimeout: 10000, // a transport that has not delivered its first frame by then counts as failed (ms)
     requestTimeout: 10000, // a command without a reply by then is rejected (ms)
@@ -259,7 +261,11 @@
     }
 
     _retryLater(info) {
-      const delay = backoff(this._attempt, this.options.reconnect);
+      const r = this.options.reconnect;
+      const goingAway = info && info.code === 1001 && info.reason !== 'page hidden' && this._attempt === 0;
+      const delay = goingAway
+        ? Math.round(Math.random() * (r.goingAwayJitter === undefined ? 250 : r.goingAwayJitter))
+        : backoff(this._attempt, r);
       this._attempt++;
       this._setState('reconnecting', Object.assign({ attempt: this._attempt, delay }, info || {}));
       this._timer = setTimeout(() => this._connect(), delay);

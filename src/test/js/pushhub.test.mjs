@@ -296,3 +296,25 @@ test('a batch frame is handled as its frames in order, and a gap is reported to 
   assert.equal(c.state, 'connected', 'the ack inside the batch completed the subscribe');
   c.close();
 });
+
+test('a close 1001 from the hub (server stop, node drain) reconnects at once; other closes back off', async () => {
+  const hub = fakeHub();
+  // A long backoff: an attempt within goingAwayJitter can only be the going-away fast path.
+  const c = client(hub, { reconnect: { initialDelay: 3000, maxDelay: 3000, jitter: 0, goingAwayJitter: 50 } });
+  const delays = [];
+  c.on('state', (s, info) => { if (s === 'reconnecting') delays.push(info.delay); });
+  const ws1 = await hub.until('first socket', () => hub.sockets[0] && hub.sockets[0].open && hub.sockets[0]);
+  ws1.deliver(welcome('c-1'));
+  await hub.until('connected', () => c.state === 'connected');
+  const dropped = Date.now();
+  ws1.drop(1001);
+  const ws2 = await hub.until('second socket', () => hub.sockets[1] && hub.sockets[1].open && hub.sockets[1]);
+  assert.ok(Date.now() - dropped < 1000, 'reconnected at once after 1001, not after the 3 s backoff');
+  assert.ok(delays[0] <= 50, 'first delay within goingAwayJitter: ' + delays);
+  ws2.deliver(welcome('c-2'));
+  await hub.until('connected again', () => c.state === 'connected');
+  ws2.drop(1012);
+  await hub.until('reconnecting', () => c.state === 'reconnecting');
+  assert.equal(delays[1], 3000, 'an operator close (1012) backs off as before');
+  c.close();
+});
