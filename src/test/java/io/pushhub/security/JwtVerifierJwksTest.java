@@ -328,6 +328,19 @@ class JwtVerifierJwksTest {
                 .getMessage().contains("signature"));
     }
 
+    @Test
+    void rsaKeysShorterThan2048BitsAreRefused() throws Exception {
+        RsaJsonWebKey small = RsaJwkGenerator.generateJwk(1024);
+        small.setKeyId("small");
+        JwtVerifier v = fixed(jwks(small), null);
+        JsonWebSignature jws = jws(small, "small", claims("alice"));
+        jws.setDoKeyValidation(false);
+        String t = jws.getCompactSerialization();
+        assertThrows(InvalidTokenException.class, () -> v.verify(t));
+        // The same token shape with a 2048-bit key is fine.
+        assertEquals("alice", fixed(jwks(keyA), null).verify(token(keyA, "a", claims("alice"))).userId());
+    }
+
     // ------------------------------------------------------------------ helpers
 
     static String refusal(JwtVerifier v, JwtClaims claims) throws Exception {
