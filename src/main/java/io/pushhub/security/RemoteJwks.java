@@ -45,7 +45,9 @@ final class RemoteJwks {
         Get http = new Get();
         http.setConnectTimeout(5000);
         http.setReadTimeout(5000);
-        http.setRetries(1);
+        // No retries inside one fetch: the first fetch runs while the application starts and later ones in a request
+        // thread; a failed fetch is tried again on use once the gap has passed.
+        http.setRetries(0);
         if (tls != null) {
             http.setSslSocketFactory(tls);
         }
