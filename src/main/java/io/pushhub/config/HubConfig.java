@@ -15,8 +15,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * system properties, or {@code META-INF/microprofile-config.properties}. The README's configuration table lists the
  * same keys; keep both in step.
  *
- * <p>JWT verification uses the standard MicroProfile JWT keys ({@code mp.jwt.verify.*}); see {@link
- * io.pushhub.security.JwtVerifier}.
+ * <p>JWT verification uses the standard MicroProfile JWT keys ({@code mp.jwt.verify.*}) and three of its own
+ * ({@code pushhub.jwt.jwks-refresh}, {@code pushhub.jwt.jwks-min-refresh-gap}, {@code
+ * pushhub.jwt.allow-insecure-http-keys}), all declared in {@link io.pushhub.security.JwtVerifier} so that it can be
+ * built and tested on its own.
  */
 @ApplicationScoped
 public class HubConfig {

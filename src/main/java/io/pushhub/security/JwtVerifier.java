@@ -1,49 +1,54 @@
 package io.pushhub.security;
 
+import io.pushhub.config.HubConfig;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
-import jakarta.json.JsonArray;
-import jakarta.json.JsonNumber;
-import jakarta.json.JsonObject;
-import jakarta.json.JsonReader;
-import jakarta.json.JsonString;
-import jakarta.json.JsonValue;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.StringReader;
-import java.math.BigInteger;
 import java.net.URI;
 import java.net.URLConnection;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.AlgorithmParameters;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PublicKey;
-import java.security.Signature;
-import java.security.spec.ECGenParameterSpec;
-import java.security.spec.ECParameterSpec;
-import java.security.spec.ECPoint;
-import java.security.spec.ECPublicKeySpec;
-import java.security.spec.RSAPublicKeySpec;
 import java.security.spec.X509EncodedKeySpec;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.logging.Level;
 import java.util.logging.Logger;
+import javax.net.ssl.SSLSocketFactory;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jose4j.jwa.AlgorithmConstraints;
+import org.jose4j.jwk.JsonWebKey;
+import org.jose4j.jwk.JsonWebKeySet;
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.jwt.MalformedClaimException;
+import org.jose4j.jwt.NumericDate;
+import org.jose4j.jwt.consumer.AudValidator;
+import org.jose4j.jwt.consumer.ErrorCodeValidator;
+import org.jose4j.jwt.consumer.ErrorCodes;
+import org.jose4j.jwt.consumer.InvalidJwtException;
+import org.jose4j.jwt.consumer.InvalidJwtSignatureException;
+import org.jose4j.jwt.consumer.JwtConsumer;
+import org.jose4j.jwt.consumer.IssValidator;
+import org.jose4j.jwt.consumer.JwtConsumerBuilder;
+import org.jose4j.jwt.consumer.JwtContext;
+import org.jose4j.lang.InvalidAlgorithmException;
+import org.jose4j.lang.JoseException;
 
 /**
- * Verifies MicroProfile JWT bearer tokens for the WebSocket handshake and the push API.
+ * Verifies MicroProfile JWT bearer tokens for the WebSocket handshake and the push API, with jose4j.
  *
  * <p>The hub verifies tokens itself rather than through the server's MP-JWT feature because browsers cannot set an
  * {@code Authorization} header on a WebSocket handshake (the token comes as a query parameter or sub-protocol, which
@@ -52,22 +57,31 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  *
  * <ul>
  *   <li>{@code mp.jwt.verify.publickey}: the key inline (PEM, base64 DER, JWK or JWKS).
- *   <li>{@code mp.jwt.verify.publickey.location}: file path, {@code file:}/{@code http(s):} URL or class-path
- *       resource holding the same. Read once at start.
+ *   <li>{@code mp.jwt.verify.publickey.location}: file path, {@code file:} URL or class-path resource holding the
+ *       same (read once at start), or an {@code https:} URL of a JWKS, fetched at start and refreshed (see {@link
+ *       RemoteJwks}). Plain {@code http:} is refused unless {@code pushhub.jwt.allow-insecure-http-keys=true}.
  *   <li>{@code mp.jwt.verify.publickey.algorithm}: RS256 (default), RS384, RS512, ES256 or ES384. Tokens must be
  *       signed with exactly this algorithm ({@code none} and HMAC are always refused).
  *   <li>{@code mp.jwt.verify.issuer}: required {@code iss}, if set. {@code mp.jwt.verify.audiences}: comma list, one
  *       of which must be in {@code aud}, if set. {@code mp.jwt.verify.clock.skew}: seconds of leeway, default 60.
+ *   <li>{@code pushhub.jwt.jwks-refresh} (default {@code PT10M}), {@code pushhub.jwt.jwks-min-refresh-gap} (default
+ *       {@code PT30S}): how often a remote JWKS is fetched again, and the shortest time between two fetches (a token
+ *       with an unknown {@code kid} triggers one, at most once per gap).
  * </ul>
  *
  * The user id is, as in MP JWT, {@code upn}, else {@code preferred_username}, else {@code sub}; groups come from the
- * {@code groups} claim. {@code exp} is required. With no key configured every token is refused.
+ * {@code groups} claim. {@code exp} is required. A token naming an unknown header in {@code crit} is refused. With no
+ * key configured every token is refused.
  */
 @ApplicationScoped
 public class JwtVerifier {
 
     private static final Logger LOG = Logger.getLogger(JwtVerifier.class.getName());
-    private static final Base64.Decoder B64URL = Base64.getUrlDecoder();
+
+    /** The algorithms that may be configured: the RSA PKCS#1 and ECDSA families, as before jose4j. */
+    static final Set<String> ALGORITHMS = Set.of("RS256", "RS384", "RS512", "ES256", "ES384");
+
+    static final String INSECURE_HTTP_KEY = "pushhub.jwt.allow-insecure-http-keys";
 
     @Inject
     @ConfigProperty(name = "mp.jwt.verify.publickey")
@@ -93,40 +107,134 @@ public class JwtVerifier {
     @ConfigProperty(name = "mp.jwt.verify.clock.skew", defaultValue = "60")
     int clockSkewSeconds;
 
-    private Map<String, PublicKey> keys = Map.of(); // kid ("" when none) -> key
+    // The initialisers are the defaults for code that builds a verifier without CDI (the unit tests).
+
+    /** How long a fetched JWKS is used before it is fetched again (its own cache headers are ignored). */
+    @Inject
+    @ConfigProperty(name = "pushhub.jwt.jwks-refresh", defaultValue = "PT10M")
+    Duration jwksRefresh = Duration.ofMinutes(10);
+
+    /** Shortest time between two JWKS fetches, whatever triggers them (unknown kid, expiry, failed fetch). */
+    @Inject
+    @ConfigProperty(name = "pushhub.jwt.jwks-min-refresh-gap", defaultValue = "PT30S")
+    Duration jwksMinRefreshGap = Duration.ofSeconds(30);
+
+    /** Whether keys may be fetched over plain http: (anyone on the path could replace them). */
+    @Inject
+    @ConfigProperty(name = INSECURE_HTTP_KEY, defaultValue = "false")
+    boolean allowInsecureHttpKeys;
+
+    /** TLS for fetching a remote JWKS; null: the JVM's default trust store. Set by tests. */
+    SSLSocketFactory jwksSslSocketFactory;
+
+    private JwtConsumer consumer; // null: no usable key, every token refused
+    private RemoteJwks remote;
     private String keySource = "none";
     private String loadProblem;
 
     /** What a verified token says. */
     public record Verified(String userId, Set<String> groups, Instant expiresAt) {}
 
+    /** Creates the bean when the application starts, so key problems are logged then rather than at the first token. */
+    void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
+        // @PostConstruct has run.
+    }
+
     @PostConstruct
     void init() {
         try {
-            String material = null;
+            if (!ALGORITHMS.contains(algorithm)) {
+                keySource = "mp.jwt.verify.publickey.algorithm";
+                throw new GeneralSecurityException("unsupported JWT algorithm '" + algorithm + "' (use one of RS256, "
+                        + "RS384, RS512, ES256, ES384)");
+            }
+            KeySetResolver resolver = null;
             if (publicKey.isPresent() && !publicKey.get().isBlank()) {
-                material = publicKey.get();
                 keySource = "mp.jwt.verify.publickey";
+                resolver = KeySetResolver.fixed(parseKeys(publicKey.get(), algorithm), algorithm);
             } else if (publicKeyLocation.isPresent() && !publicKeyLocation.get().isBlank()) {
-                material = read(publicKeyLocation.get().trim());
-                keySource = publicKeyLocation.get().trim();
+                String location = publicKeyLocation.get().trim();
+                keySource = location;
+                resolver = isRemote(location) ? remoteResolver(location) : KeySetResolver.fixed(parseKeys(read(location), algorithm), algorithm);
             }
-            if (material != null) {
-                keys = parseKeys(material, algorithm);
-                LOG.info(() -> "pushhub JWT verification: " + algorithm + " with " + keys.size() + " key(s) from "
-                        + keySource + issuer.map(i -> ", issuer " + i).orElse(""));
-            } else {
+            if (resolver == null) {
                 LOG.info("pushhub JWT verification is off (no mp.jwt.verify.publickey or .location): tokens are refused");
+                return;
             }
-        } catch (IOException | GeneralSecurityException | RuntimeException e) {
+            consumer = consumer(resolver);
+            String keys = remote != null
+                    ? "the JWKS at " + keySource + " (fetched again every " + remote.refresh() + " and on an unknown kid, at most once per "
+                            + remote.minGap() + ")"
+                    : resolver.size() + " key(s) from " + keySource;
+            LOG.info(() -> "pushhub JWT verification: " + algorithm + " with " + keys + issuer.map(i -> ", issuer " + i).orElse(""));
+        } catch (InsecureLocationException e) {
+            loadProblem = e.getMessage();
+            LOG.severe("pushhub: " + loadProblem + " Until then every token is refused.");
+        } catch (IOException | GeneralSecurityException | JoseException | RuntimeException e) {
             loadProblem = "the JWT key from " + keySource + " could not be loaded: " + e.getMessage();
             LOG.severe("pushhub: " + loadProblem + "; every token will be refused");
         }
     }
 
-    /** Whether a key is loaded, i.e. whether a token can be accepted at all. */
+    private static boolean isRemote(String location) {
+        String l = location.toLowerCase(Locale.ROOT);
+        return l.startsWith("https://") || l.startsWith("http://");
+    }
+
+    private KeySetResolver remoteResolver(String location) throws IOException, JoseException, GeneralSecurityException {
+        if (location.toLowerCase(Locale.ROOT).startsWith("http://") && !allowInsecureHttpKeys) {
+            throw new InsecureLocationException("mp.jwt.verify.publickey.location is a plain http: URL (" + location
+                    + "): keys fetched without TLS can be replaced by anyone on the network path. Serve the keys over "
+                    + "https: (or from a file), or, for a test setup only, set " + INSECURE_HTTP_KEY + "=true.");
+        }
+        Duration refresh = clamp(jwksRefresh, Duration.ofSeconds(1), Duration.ofDays(1));
+        Duration gap = clamp(jwksMinRefreshGap, Duration.ofMillis(100), refresh);
+        RemoteJwks jwks = new RemoteJwks(location, refresh, gap, jwksSslSocketFactory);
+        try {
+            jwks.fetchNow();
+        } catch (JoseException notAJwks) {
+            // Not a JWKS (e.g. a PEM key served over https): read once, as before jose4j; no rotation.
+            String body = jwks.lastBody();
+            if (body == null) {
+                throw notAJwks;
+            }
+            LOG.warning(() -> "pushhub: " + location + " holds no JWKS (" + notAJwks.getMessage() + "): its key is read once and "
+                    + "not refreshed; serve a JWKS for key rotation without restart");
+            return KeySetResolver.fixed(parseKeys(body, algorithm), algorithm);
+        } catch (IOException e) {
+            // The issuer may be down at our start: keep the location and try again (at most once per gap) on use.
+            LOG.severe("pushhub: the JWKS at " + location + " could not be fetched at start (" + e
+                    + "); tokens are refused until a fetch succeeds (tried again on use, at most once per " + gap + ")");
+        }
+        remote = jwks;
+        return KeySetResolver.remote(jwks, algorithm);
+    }
+
+    private JwtConsumer consumer(KeySetResolver resolver) {
+        // jose4j's default claim validators are replaced by the checks the hub always made: its date validator also
+        // refuses exp < iat (iat was never checked here), and its sub/jti validators add nothing we use.
+        JwtConsumerBuilder b = new JwtConsumerBuilder()
+                .setSkipAllDefaultValidators()
+                .setJwsAlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT, algorithm)
+                .setVerificationKeyResolver(resolver)
+                .registerValidator(new DateValidator(Math.max(0, clockSkewSeconds)));
+        if (issuer.isPresent() && !issuer.get().isBlank()) {
+            b.registerValidator(new IssValidator(issuer.get(), true));
+        }
+        List<String> wantAud = wantedAudiences();
+        if (!wantAud.isEmpty()) {
+            b.registerValidator(new AudValidator(Set.copyOf(wantAud), true));
+        }
+        return b.build();
+    }
+
+    private List<String> wantedAudiences() {
+        return HubConfig.split(audiences == null ? "" : audiences.orElse(""));
+    }
+
+    /** Whether a key is configured and loaded, i.e. whether a token can be accepted at all. */
     public boolean enabled() {
-        return !keys.isEmpty();
+        return consumer != null;
     }
 
     /** Looks like a JWS compact token (three dot-separated parts), as opposed to an API key. */
@@ -135,142 +243,136 @@ public class JwtVerifier {
     }
 
     public Verified verify(String token) throws InvalidTokenException {
-        if (keys.isEmpty()) {
+        if (consumer == null) {
             throw new InvalidTokenException(loadProblem != null ? loadProblem : "JWT verification is not configured on this server");
         }
-        String[] parts = token.split("\\.", -1);
-        if (parts.length != 3) {
+        if (token.split("\\.", -1).length != 3) {
             throw new InvalidTokenException("token is not a JWS compact token (header.payload.signature)");
         }
-        JsonObject header = jsonPart(parts[0], "header");
-        JsonObject claims = jsonPart(parts[1], "payload");
-        String alg = header.getString("alg", "");
-        if (!alg.equals(algorithm)) {
-            throw new InvalidTokenException("token algorithm '" + alg + "' is not the accepted " + algorithm);
-        }
-        byte[] signature;
+        JwtClaims claims;
         try {
-            signature = B64URL.decode(parts[2]);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidTokenException("token signature is not base64url");
-        }
-        byte[] signed = (parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII);
-        String kid = header.getString("kid", "");
-        List<PublicKey> candidates = new ArrayList<>();
-        if (!kid.isEmpty() && keys.containsKey(kid)) {
-            candidates.add(keys.get(kid));
-        } else {
-            candidates.addAll(keys.values());
-        }
-        boolean ok = false;
-        for (PublicKey key : candidates) {
-            if (verifySignature(key, signed, signature)) {
-                ok = true;
-                break;
-            }
-        }
-        if (!ok) {
-            throw new InvalidTokenException("token signature does not verify");
-        }
-
-        long now = Instant.now().getEpochSecond();
-        Long exp = numericClaim(claims, "exp");
-        if (exp == null) {
-            throw new InvalidTokenException("token has no 'exp' claim");
-        }
-        if (now > exp + clockSkewSeconds) {
-            throw new InvalidTokenException("token expired at " + Instant.ofEpochSecond(exp));
-        }
-        Long nbf = numericClaim(claims, "nbf");
-        if (nbf != null && now + clockSkewSeconds < nbf) {
-            throw new InvalidTokenException("token is not valid before " + Instant.ofEpochSecond(nbf));
-        }
-        if (issuer.isPresent() && !issuer.get().isBlank() && !issuer.get().equals(claims.getString("iss", null))) {
-            throw new InvalidTokenException("token issuer is not " + issuer.get());
-        }
-        List<String> wantAud = io.pushhub.config.HubConfig.split(audiences.orElse(""));
-        if (!wantAud.isEmpty() && wantAud.stream().noneMatch(stringOrList(claims.get("aud"))::contains)) {
-            throw new InvalidTokenException("token audience is not one of " + wantAud);
+            claims = consumer.processToClaims(token);
+        } catch (InvalidJwtException e) {
+            throw new InvalidTokenException(describe(e));
         }
         String user = firstString(claims, "upn", "preferred_username", "sub");
         if (user == null || user.isBlank()) {
             throw new InvalidTokenException("token names no user (upn, preferred_username or sub)");
         }
-        return new Verified(user, Set.copyOf(stringOrList(claims.get("groups"))), Instant.ofEpochSecond(exp));
-    }
-
-    private boolean verifySignature(PublicKey key, byte[] signed, byte[] signature) {
         try {
-            Signature s = Signature.getInstance(jcaName(algorithm));
-            s.initVerify(key);
-            s.update(signed);
-            return s.verify(signature);
-        } catch (GeneralSecurityException | RuntimeException e) {
-            return false;
+            return new Verified(user, Set.copyOf(stringOrList(claims.getClaimValue("groups"))),
+                    Instant.ofEpochSecond(claims.getExpirationTime().getValue()));
+        } catch (MalformedClaimException e) {
+            throw new InvalidTokenException("token claim 'exp' is not a number");
         }
     }
 
-    static String jcaName(String alg) {
-        return switch (alg) {
-            case "RS256" -> "SHA256withRSA";
-            case "RS384" -> "SHA384withRSA";
-            case "RS512" -> "SHA512withRSA";
-            case "ES256" -> "SHA256withECDSAinP1363Format";
-            case "ES384" -> "SHA384withECDSAinP1363Format";
-            default -> throw new IllegalArgumentException("unsupported JWT algorithm " + alg);
-        };
-    }
-
-    private static JsonObject jsonPart(String part, String what) throws InvalidTokenException {
-        try (JsonReader r = Json.createReader(new StringReader(new String(B64URL.decode(part), StandardCharsets.UTF_8)))) {
-            return r.readObject();
-        } catch (RuntimeException e) {
-            throw new InvalidTokenException("token " + what + " is not base64url JSON");
+    /** Turns jose4j's refusal into one short reason that does not echo the token. */
+    private String describe(InvalidJwtException e) {
+        for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+            if (t instanceof KeySetResolver.Refusal r) {
+                return r.getMessage();
+            }
+            if (t instanceof InvalidAlgorithmException) {
+                return "token algorithm is not the accepted " + algorithm;
+            }
         }
+        if (e instanceof InvalidJwtSignatureException || e.hasErrorCode(ErrorCodes.SIGNATURE_INVALID)) {
+            return "token signature does not verify";
+        }
+        JwtClaims claims = e.getJwtContext() == null ? null : e.getJwtContext().getJwtClaims();
+        if (e.hasExpired()) {
+            return "token expired at " + date(claims, "exp");
+        }
+        if (e.hasErrorCode(ErrorCodes.EXPIRATION_MISSING)) {
+            return "token has no 'exp' claim";
+        }
+        if (e.hasErrorCode(ErrorCodes.NOT_YET_VALID)) {
+            return "token is not valid before " + date(claims, "nbf");
+        }
+        if (e.hasErrorCode(ErrorCodes.ISSUER_INVALID) || e.hasErrorCode(ErrorCodes.ISSUER_MISSING)) {
+            return "token issuer is not " + issuer.orElse("");
+        }
+        if (e.hasErrorCode(ErrorCodes.AUDIENCE_INVALID) || e.hasErrorCode(ErrorCodes.AUDIENCE_MISSING)) {
+            return "token audience is not one of " + wantedAudiences();
+        }
+        if (e.hasErrorCode(ErrorCodes.MALFORMED_CLAIM)) {
+            List<ErrorCodeValidator.Error> details = e.getErrorDetails();
+            return "token has a malformed claim" + (details.isEmpty() ? "" : ": " + details.get(0).getErrorMessage());
+        }
+        Throwable cause = e.getCause();
+        if (cause instanceof JoseException && cause.getMessage() != null && cause.getMessage().contains("critical")) {
+            // jose4j refuses a crit header it does not understand: "Unrecognized header 'x' marked as critical."
+            return "token refused: " + cause.getMessage();
+        }
+        return "token is not a valid signed JWT" + (cause != null ? " (" + cause.getClass().getSimpleName() + ")" : "");
     }
 
-    private static Long numericClaim(JsonObject claims, String name) throws InvalidTokenException {
-        JsonValue v = claims.get(name);
-        if (v == null) {
+    /** {@code exp} required; expired when now is more than the skew past it; not yet valid when {@code nbf} is more than the skew ahead. */
+    private record DateValidator(int skewSeconds) implements ErrorCodeValidator {
+        @Override
+        public Error validate(JwtContext context) throws MalformedClaimException {
+            JwtClaims claims = context.getJwtClaims();
+            NumericDate exp = claims.getExpirationTime();
+            long now = Instant.now().getEpochSecond();
+            if (exp == null) {
+                return new Error(ErrorCodes.EXPIRATION_MISSING, "no exp claim");
+            }
+            if (now > exp.getValue() + skewSeconds) {
+                return new Error(ErrorCodes.EXPIRED, "expired");
+            }
+            NumericDate nbf = claims.getNotBefore();
+            if (nbf != null && now + skewSeconds < nbf.getValue()) {
+                return new Error(ErrorCodes.NOT_YET_VALID, "not yet valid");
+            }
             return null;
         }
-        if (v instanceof JsonNumber n) {
-            return n.longValue();
-        }
-        throw new InvalidTokenException("token claim '" + name + "' is not a number");
     }
 
-    private static String firstString(JsonObject claims, String... names) {
+    private static String date(JwtClaims claims, String name) {
+        try {
+            NumericDate d = claims == null ? null : claims.getNumericDateClaimValue(name);
+            return d == null ? "?" : Instant.ofEpochSecond(d.getValue()).toString();
+        } catch (MalformedClaimException e) {
+            return "?";
+        }
+    }
+
+    private static String firstString(JwtClaims claims, String... names) {
         for (String n : names) {
-            JsonValue v = claims.get(n);
-            if (v instanceof JsonString s && !s.getString().isBlank()) {
-                return s.getString();
+            if (claims.getClaimValue(n) instanceof String s && !s.isBlank()) {
+                return s;
             }
         }
         return null;
     }
 
-    private static List<String> stringOrList(JsonValue v) {
+    private static List<String> stringOrList(Object v) {
         List<String> out = new ArrayList<>();
-        if (v instanceof JsonString s) {
-            out.add(s.getString());
-        } else if (v instanceof JsonArray a) {
-            for (JsonValue e : a) {
-                if (e instanceof JsonString s) {
-                    out.add(s.getString());
+        if (v instanceof String s) {
+            out.add(s);
+        } else if (v instanceof List<?> a) {
+            for (Object e : a) {
+                if (e instanceof String s) {
+                    out.add(s);
                 }
             }
         }
         return out;
     }
 
+    private static Duration clamp(Duration d, Duration min, Duration max) {
+        if (d == null || d.compareTo(min) < 0) {
+            return min;
+        }
+        return d.compareTo(max) > 0 ? max : d;
+    }
+
     // ---------------------------------------------------------------- key loading
 
     private static String read(String location) throws IOException {
-        if (location.startsWith("http://") || location.startsWith("https://") || location.startsWith("file:")) {
+        if (location.startsWith("file:")) {
             URLConnection conn = URI.create(location).toURL().openConnection();
-            conn.setConnectTimeout(5000);
-            conn.setReadTimeout(5000);
             try (InputStream in = conn.getInputStream()) {
                 return new String(in.readAllBytes(), StandardCharsets.UTF_8);
             }
@@ -288,60 +390,40 @@ public class JwtVerifier {
         }
     }
 
-    /** Parses PEM / base64 DER / JWK / JWKS into kid -> key. Package-private for tests. */
-    static Map<String, PublicKey> parseKeys(String material, String algorithm) throws GeneralSecurityException {
+    /**
+     * Parses PEM / base64 DER / JWK / JWKS into JWKs of the algorithm's family (RSA or EC); other keys are skipped.
+     * Package-private for tests.
+     */
+    static List<JsonWebKey> parseKeys(String material, String algorithm) throws GeneralSecurityException, JoseException {
         String text = material.trim();
         String family = algorithm.startsWith("ES") ? "EC" : "RSA";
-        Map<String, PublicKey> out = new LinkedHashMap<>();
         if (text.startsWith("{")) {
-            JsonObject json;
-            try (JsonReader r = Json.createReader(new StringReader(text))) {
-                json = r.readObject();
-            }
-            List<JsonObject> jwks = new ArrayList<>();
-            if (json.containsKey("keys")) {
-                json.getJsonArray("keys").forEach(k -> jwks.add(k.asJsonObject()));
-            } else {
-                jwks.add(json);
-            }
-            Set<String> seen = new HashSet<>();
-            for (JsonObject jwk : jwks) {
-                if (!family.equals(jwk.getString("kty", ""))) {
-                    continue;
-                }
-                String kid = jwk.getString("kid", "");
-                if (!seen.add(kid)) {
-                    kid = kid + "#" + seen.size();
-                }
-                out.put(kid, jwkToKey(jwk));
-            }
+            List<JsonWebKey> all = text.contains("\"keys\"")
+                    ? new JsonWebKeySet(text).getJsonWebKeys()
+                    : List.of(JsonWebKey.Factory.newJwk(text));
+            List<JsonWebKey> out = all.stream().filter(k -> family.equals(k.getKeyType())).toList();
             if (out.isEmpty()) {
                 throw new GeneralSecurityException("no " + family + " key in the JWK(S)");
             }
             return out;
         }
         String b64 = text.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
-        byte[] der = Base64.getDecoder().decode(b64);
-        out.put("", KeyFactory.getInstance(family).generatePublic(new X509EncodedKeySpec(der)));
-        return out;
+        PublicKey key = KeyFactory.getInstance(family).generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(b64)));
+        return List.of(JsonWebKey.Factory.newJwk(key));
     }
 
-    private static PublicKey jwkToKey(JsonObject jwk) throws GeneralSecurityException {
-        if ("RSA".equals(jwk.getString("kty"))) {
-            BigInteger n = new BigInteger(1, B64URL.decode(jwk.getString("n")));
-            BigInteger e = new BigInteger(1, B64URL.decode(jwk.getString("e")));
-            return KeyFactory.getInstance("RSA").generatePublic(new RSAPublicKeySpec(n, e));
+    /** A configuration that must not be used; its message names the key and the fix. */
+    private static final class InsecureLocationException extends GeneralSecurityException {
+        private static final long serialVersionUID = 1L;
+
+        InsecureLocationException(String message) {
+            super(message);
         }
-        String curve = switch (jwk.getString("crv", "")) {
-            case "P-256" -> "secp256r1";
-            case "P-384" -> "secp384r1";
-            default -> throw new GeneralSecurityException("unsupported EC curve " + jwk.getString("crv", "?"));
-        };
-        AlgorithmParameters params = AlgorithmParameters.getInstance("EC");
-        params.init(new ECGenParameterSpec(curve));
-        ECParameterSpec spec = params.getParameterSpec(ECParameterSpec.class);
-        ECPoint point = new ECPoint(
-                new BigInteger(1, B64URL.decode(jwk.getString("x"))), new BigInteger(1, B64URL.decode(jwk.getString("y"))));
-        return KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(point, spec));
     }
+
+    /** For tests: the remote JWKS, or null. */
+    RemoteJwks remote() {
+        return remote;
+    }
+
 }

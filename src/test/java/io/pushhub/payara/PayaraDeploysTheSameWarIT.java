@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pushhub.testsupport.Api;
+import io.pushhub.testsupport.Jwts;
 import io.pushhub.testsupport.RawHandshake;
 import io.pushhub.testsupport.WsClient;
 import jakarta.json.JsonObject;
@@ -12,6 +13,7 @@ import java.io.File;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +45,10 @@ class PayaraDeploysTheSameWarIT {
         ProcessBuilder pb = new ProcessBuilder(
                         ProcessHandle.current().info().command().orElse("java"),
                         "-Dpushhub.api-keys=" + KEY,
+                        // The hub's own JWT verification (jose4j, in the WAR) with the integration tests' key.
+                        "-Dmp.jwt.verify.publickey.location="
+                                + new File(System.getProperty("basedir", "."), "src/test/resources/jwt/it-public.pem").getAbsolutePath(),
+                        "-Dmp.jwt.verify.issuer=" + Jwts.ISSUER,
                         "-jar", System.getProperty("payara.jar"),
                         "--deploy", war.getAbsolutePath(),
                         "--port", String.valueOf(PORT),
@@ -111,6 +117,19 @@ class PayaraDeploysTheSameWarIT {
             assertEquals(202, r.status(), "schedule: " + r);
             JsonObject m = c.await("the scheduled push", f -> "message".equals(f.getString("type")), Duration.ofSeconds(10));
             assertEquals(r.json().getString("messageId"), m.getString("messageId"));
+        }
+    }
+
+    @Test
+    void jwtsAreVerifiedAsOnLiberty() throws Exception {
+        try (WsClient c = WsClient.connect(HTTP.replace("http:", "ws:") + "/ws?access_token=" + Jwts.token("alice", List.of()))) {
+            assertEquals("alice", c.userId(), "welcome: " + c.welcome());
+        }
+        for (String bad : List.of(Jwts.signedByStranger("mallory"), Jwts.token("late", List.of(), Instant.now().minusSeconds(3600)),
+                Jwts.withIssuer("iss", "https://someone-else.example"))) {
+            RawHandshake.Answer a = RawHandshake.send("127.0.0.1", PORT, "/ws?access_token=" + bad, Map.of());
+            assertEquals(401, a.status(), a.text());
+            assertTrue(a.text().contains("invalid_token"), a.text());
         }
     }
 
