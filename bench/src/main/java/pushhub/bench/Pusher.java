@@ -57,6 +57,8 @@ final class Pusher {
     final Histogram httpLatency = new Histogram(ConnGroup.MAX_LATENCY_US, 3); // response time - intended
     final Histogram sendLag = new Histogram(ConnGroup.MAX_LATENCY_US, 3);     // actual send - intended
     long sent, okCount, errors, reachedSum, maxPending;
+    /** Requests given up by {@link #awaitDone} (still unanswered, or never sent), also counted in errors. */
+    long abandoned;
     String firstError;
     int inFlight;
 
@@ -109,6 +111,11 @@ final class Pusher {
         this.endMicros = endMicros;
         loop.execute(this::tick);
         return done;
+    }
+
+    /** Moves the end of a running fixed-rate schedule earlier (no push intended at or after endMicros is sent). */
+    void stopAt(long endMicros) {
+        loop.execute(() -> this.endMicros = Math.min(this.endMicros, endMicros));
     }
 
     /** Saturation: keeps the pool busy until endMicros. deliveredPushes may be null (no delivery window). */
@@ -247,6 +254,7 @@ final class Pusher {
             loop.submit(() -> {
                 if (firstError == null) firstError = "responses still outstanding after " + timeoutMs + " ms: " + inFlight;
                 errors += inFlight + pending.size();
+                abandoned += inFlight + pending.size();
                 pending.clear();
                 inFlight = 0;
             }).syncUninterruptibly();
