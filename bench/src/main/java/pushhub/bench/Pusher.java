@@ -59,6 +59,8 @@ final class Pusher {
     long sent, okCount, errors, reachedSum, maxPending;
     /** Requests given up by {@link #awaitDone} (still unanswered, or never sent), also counted in errors. */
     long abandoned;
+    /** "reached" of the latest answered push (-1: none yet). */
+    long lastReached = -1;
     String firstError;
     int inFlight;
 
@@ -287,6 +289,7 @@ final class Pusher {
                 okCount++;
                 long r = Scan.longField(res.content(), "reached");
                 if (r > 0) reachedSum += r;
+                if (r >= 0) lastReached = r;
             } else {
                 errors++;
                 if (firstError == null) firstError = "HTTP " + res.status() + ": " + res.content().toString(CharsetUtil.UTF_8);

@@ -224,6 +224,7 @@ public final class Report {
             {"srv_sendq_kb_hold", "server Send-Q at end of hold (KiB)"},
             {"big_ok", "big pushes ok"},
             {"big_unanswered", "big pushes unanswered"},
+            {"big_reached_last", "hub still routing to (last big push's reached)"},
             {"big_http_p99_ms", "big push p99 (ms)"},
             {"srv_estab_after", "server ESTAB after settle"},
             {"threads", "server threads"},

@@ -174,7 +174,9 @@ final class Waves {
                 big.awaitDone(5_000);
                 Pusher f = big;
                 long[] fs = f.loop.submit(() -> new long[] {f.okCount, f.errors, f.reachedSum, f.httpLatency.getValueAtPercentile(99),
-                        f.httpLatency.getMaxValue(), f.abandoned, f.sent}).get();
+                        f.httpLatency.getMaxValue(), f.abandoned, f.sent, f.lastReached}).get();
+                // how many of the wave's clients the hub still routed to at the end of the hold (its own view)
+                r.put(k + "big_reached_last", String.valueOf(fs[7]));
                 r.put(k + "big_sent", String.valueOf(fs[6]));
                 r.put(k + "big_ok", String.valueOf(fs[0]));
                 r.put(k + "big_errors", String.valueOf(fs[1] - fs[5]));
@@ -222,9 +224,9 @@ final class Waves {
             r.put(k + "s", fmt((System.nanoTime() - wv0) / 1e9));
             String row = String.format(Locale.ROOT,
                     "wave %d: %d stalled (%d failed), server closed %d before the client close (%d ESTAB at end of hold, %s KiB Send-Q), "
-                            + "big pushes ok %s, failed %s, unanswered %s; after settle: %d ESTAB / %d sockets [%s], threads %d, heap %s MiB; readers open %d, p99 %s ms",
+                            + "big pushes ok %s, failed %s, unanswered %s, last reached %s; after settle: %d ESTAB / %d sockets [%s], threads %d, heap %s MiB; readers open %d, p99 %s ms",
                     w, stalledN, stallFailed, Math.max(0, stalledN - hold.estab), hold.estab, fmt(hold.sendQ / 1024.0),
-                    r.getOrDefault(k + "big_ok", "-"), r.getOrDefault(k + "big_errors", "-"), r.getOrDefault(k + "big_unanswered", "-"), after.estab, after.total, after.states(),
+                    r.getOrDefault(k + "big_ok", "-"), r.getOrDefault(k + "big_errors", "-"), r.getOrDefault(k + "big_unanswered", "-"), r.getOrDefault(k + "big_reached_last", "-"), after.estab, after.total, after.states(),
                     threads, heap >= 0 ? fmt(heap) : "n/a", st.open, r.get(k + "reader_p99_ms"));
             b.log(row);
             rows.add(row);
