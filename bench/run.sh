@@ -3,22 +3,24 @@
 # here, once per repetition) and, if --hub-url is given, against an already running hub, alternating
 # ref/hub for each repetition; then writes medians, hub/ref ratios and a latency plot.
 #
-#   bench/run.sh <fanout|burst|idle|user|stalled> [--reps 3] [--hub-url http://127.0.0.1:9080 --hub-pid PID --api-key KEY]
+#   bench/run.sh <fanout|burst|idle|user|stalled|waves> [--reps 3] [--hub-url http://127.0.0.1:9080 --hub-pid PID --api-key KEY]
 #                [--no-ref] [--ref-port 9180] [--hub-ws-url URL] [--hub-push-url URL] [--out DIR] [--quiet-wait 60]
-#                [--retry-disturbed 0]
+#                [--retry-disturbed 0] [--no-nostall]
 #                [any load generator option, e.g. --warmup 10 --duration 30 --conns 2000 --rate 50 --payload 0]
+#   waves is hub-only (needs --hub-url; 1 repetition by default): per repetition the same run without stalled
+#   clients (label nostall, --stalled-per-wave 0) and then the run with them (label hub); --no-nostall skips the first.
 #
 # Env: REF_JVM (reference server JVM options), LG_JVM (load generator JVM options),
 #      REF_ARGS (reference server options, e.g. REF_ARGS=--coalesce for hub-style batch frames).
 set -euo pipefail
 
-usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 [ $# -ge 1 ] || usage
 SCENARIO=$1; shift
-case "$SCENARIO" in fanout|burst|idle|user|stalled) ;; -h|--help) usage ;; *) echo "unknown scenario: $SCENARIO" >&2; usage ;; esac
+case "$SCENARIO" in fanout|burst|idle|user|stalled|waves) ;; -h|--help) usage ;; *) echo "unknown scenario: $SCENARIO" >&2; usage ;; esac
 
 QUIET_WAIT=${QUIET_WAIT:-60}; QUIET_PCT=${QUIET_PCT:-25}; RETRY_DISTURBED=${RETRY_DISTURBED:-0}
-REPS=3; HUB_URL=""; HUB_PID=""; API_KEY=""; REF_PORT_BASE=9180; REF_PORT=9180; HUB_WS=""; HUB_PUSH=""; OUT=""; NO_REF=0
+REPS=""; NO_NOSTALL=0; HUB_URL=""; HUB_PID=""; API_KEY=""; REF_PORT_BASE=9180; REF_PORT=9180; HUB_WS=""; HUB_PUSH=""; OUT=""; NO_REF=0
 EXTRA=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -31,11 +33,19 @@ while [ $# -gt 0 ]; do
     --hub-push-url) HUB_PUSH=$2; shift 2 ;;
     --out) OUT=$2; shift 2 ;;
     --no-ref) NO_REF=1; shift ;;
+    --no-nostall) NO_NOSTALL=1; shift ;;
     --quiet-wait) QUIET_WAIT=$2; shift 2 ;;
     --retry-disturbed) RETRY_DISTURBED=$2; shift 2 ;;
     *) EXTRA+=("$1"); shift ;;
   esac
 done
+
+if [ "$SCENARIO" = waves ]; then
+  # hub-only: the reference server has no topics/history like the hub's; the baseline is the run without stalled clients
+  [ -n "$HUB_URL" ] || { echo "waves is hub-only: give --hub-url (and --hub-pid, --api-key)" >&2; exit 2; }
+  NO_REF=1; REPS=${REPS:-1}
+fi
+REPS=${REPS:-3}
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 JAR="$BENCH_DIR/target/pushhub-bench.jar"
@@ -158,6 +168,15 @@ run_hub() {  # rep
   sleep 1
 }
 
+run_nostall() {  # rep: waves without stalled clients, the reference for the readers' p99
+  if [ "$QUIET_WAIT" -gt 0 ]; then wait_quiet; fi
+  local args=(--ws-url "$HUB_WS" --push-url "$HUB_PUSH")
+  if [ -n "$API_KEY" ]; then args+=(--api-key "$API_KEY"); fi
+  if [ -n "$HUB_PID" ]; then args+=(--server-pid "$HUB_PID"); fi
+  loadgen "$SCENARIO" --label nostall --rep "$1" --out "$OUT" "${args[@]}" "${EXTRA[@]}" --stalled-per-wave 0
+  sleep 1
+}
+
 run_with_retry() {  # label rep
   local f="$OUT/$1-$SCENARIO-r$2.txt" tries=0
   while :; do
@@ -173,6 +192,7 @@ T0=$(date +%s)
 echo "scenario=$SCENARIO reps=$REPS out=$OUT hub=${HUB_URL:-none}"
 for rep in $(seq 1 "$REPS"); do
   if [ "$NO_REF" = 0 ]; then run_with_retry ref "$rep"; fi
+  if [ "$SCENARIO" = waves ] && [ "$NO_NOSTALL" = 0 ]; then run_with_retry nostall "$rep"; fi
   if [ -n "$HUB_URL" ]; then run_with_retry hub "$rep"; fi
 done
 "$JAVA" -jar "$JAR" report "$OUT"

@@ -39,6 +39,7 @@ public final class Bench {
     final int payload, pool;
     final Map<String, String> r = new LinkedHashMap<>();
     final List<Group> groups = new ArrayList<>();
+    final List<StallGroup> stallGroups = new ArrayList<>();
 
     Bench(Util.Args a) {
         this.a = a;
@@ -63,8 +64,11 @@ public final class Bench {
                 warmupS = a.dbl("warmup", 5); durationS = a.dbl("duration", 15); break;
             case "idle":
                 conns = a.integer("conns", 19000); rate = 0; warmupS = 0; durationS = 0; break;
+            case "waves": // the measured window is the whole wave sequence; its length is known only at the end
+                conns = a.integer("conns", 1000); rate = a.dbl("rate", 50);
+                warmupS = a.dbl("warmup", 5); durationS = 0; break;
             default:
-                throw new IllegalArgumentException("unknown scenario " + scenario + " (fanout|burst|idle|user|stalled)");
+                throw new IllegalArgumentException("unknown scenario " + scenario + " (fanout|burst|idle|user|stalled|waves)");
         }
         holdS = a.dbl("hold", 5);
         payload = a.integer("payload", 0);
@@ -76,6 +80,7 @@ public final class Bench {
         try {
             b.run();
         } finally {
+            for (StallGroup g : b.stallGroups) g.close();
             for (Group g : b.groups) g.close();
         }
         System.exit(0);
@@ -87,6 +92,10 @@ public final class Bench {
     }
 
     void run() throws Exception {
+        if ("waves".equals(scenario)) {
+            new Waves(this).run();
+            return;
+        }
         Files.createDirectories(out);
         String stem = label + "-" + scenario + "-r" + rep;
         r.put("scenario", scenario);
@@ -366,13 +375,13 @@ public final class Bench {
         finish(stem, h);
     }
 
-    private Group.Stats stats() {
+    Group.Stats stats() {
         Group.Stats s = new Group.Stats();
         for (Group g : groups) s.add(g.stats());
         return s;
     }
 
-    private void finish(String stem, Histogram h) throws Exception {
+    void finish(String stem, Histogram h) throws Exception {
         StringBuilder sb = new StringBuilder();
         for (Map.Entry<String, String> e : r.entrySet()) sb.append(e.getKey()).append('=').append(e.getValue()).append('\n');
         Files.writeString(out.resolve(stem + ".txt"), sb.toString());

@@ -57,6 +57,10 @@ final class Pusher {
     final Histogram httpLatency = new Histogram(ConnGroup.MAX_LATENCY_US, 3); // response time - intended
     final Histogram sendLag = new Histogram(ConnGroup.MAX_LATENCY_US, 3);     // actual send - intended
     long sent, okCount, errors, reachedSum, maxPending;
+    /** Requests given up by {@link #awaitDone} (still unanswered, or never sent), also counted in errors. */
+    long abandoned;
+    /** "reached" of the latest answered push (-1: none yet). */
+    long lastReached = -1;
     String firstError;
     int inFlight;
 
@@ -109,6 +113,11 @@ final class Pusher {
         this.endMicros = endMicros;
         loop.execute(this::tick);
         return done;
+    }
+
+    /** Moves the end of a running fixed-rate schedule earlier (no push intended at or after endMicros is sent). */
+    void stopAt(long endMicros) {
+        loop.execute(() -> this.endMicros = Math.min(this.endMicros, endMicros));
     }
 
     /** Saturation: keeps the pool busy until endMicros. deliveredPushes may be null (no delivery window). */
@@ -247,6 +256,7 @@ final class Pusher {
             loop.submit(() -> {
                 if (firstError == null) firstError = "responses still outstanding after " + timeoutMs + " ms: " + inFlight;
                 errors += inFlight + pending.size();
+                abandoned += inFlight + pending.size();
                 pending.clear();
                 inFlight = 0;
             }).syncUninterruptibly();
@@ -279,6 +289,7 @@ final class Pusher {
                 okCount++;
                 long r = Scan.longField(res.content(), "reached");
                 if (r > 0) reachedSum += r;
+                if (r >= 0) lastReached = r;
             } else {
                 errors++;
                 if (firstError == null) firstError = "HTTP " + res.status() + ": " + res.content().toString(CharsetUtil.UTF_8);

@@ -39,6 +39,7 @@ public final class Report {
         MAIN.put("misrouted", "delivered to a non-target connection");
         MAIN.put("gap_missed", "messages the server reported dropped (gap frames)");
         MAIN.put("open_at_end", "connections still open at the end");
+        MAIN.put("disconnected", "reading connections closed during the run (`waves`)");
         MAIN.put("push_errors", "push requests failed");
         MAIN.put("p50_ms", "latency p50 (ms)");
         MAIN.put("p90_ms", "latency p90 (ms)");
@@ -58,13 +59,21 @@ public final class Report {
         MAIN.put("stall_fill_pushes_ok", "large filler pushes answered 200");
         MAIN.put("stall_fill_errors", "large filler pushes rejected (e.g. 404: the server dropped the stuck client)");
         MAIN.put("stalled_conn_open", "stuck client still connected at the end (1/0, seen when it reads again)");
+        MAIN.put("stalled_total", "`waves`: stalled clients (all waves)");
+        MAIN.put("stalled_closed_by_server", "`waves`: of those, closed by the server before the client-side close");
+        MAIN.put("stalled_estab_after_settle", "`waves`: stalled sockets still ESTABLISHED on the server after settle (ss)");
+        MAIN.put("server_threads_base", "`waves`: server threads, baseline");
+        MAIN.put("threads_max_vs_base_pct", "`waves`: server threads after a wave, worst vs baseline (%)");
+        MAIN.put("server_heap_base_mb", "`waves`: server heap after GC, baseline (MiB)");
+        MAIN.put("heap_max_vs_base_pct", "`waves`: server heap after GC after a wave, worst vs baseline (%)");
         MAIN.put("other_cpu_pct", "CPU % used by other processes (noise; >20 = disturbed)");
         MAIN.put("push_http_p99_ms", "push request p99, from intended send (ms)");
         MAIN.put("push_send_lag_p99_ms", "pusher send lag p99 (ms; >5 = pusher behind)");
     }
 
     static final Set<String> TEXT = Set.of("scenario", "label", "rep", "started", "ws_url", "push_url", "transport",
-            "target_user", "conn_first_error", "push_first_error", "pusher_behind", "stalled_conn", "stall_fill", "stall_fill_first_error", "server_args");
+            "target_user", "conn_first_error", "push_first_error", "pusher_behind", "stalled_conn", "stall_fill", "stall_fill_first_error", "server_args",
+            "stall_topic", "stall_close", "stall_src_ips");
 
     record Run(String file, Map<String, String> kv, Histogram hist) {
         String label() { return kv.get("label"); }
@@ -110,14 +119,16 @@ public final class Report {
             String scenario = e.getKey();
             List<Run> rs = e.getValue();
             Map<String, List<Run>> byLabel = new LinkedHashMap<>();
-            for (String l : List.of("ref", "hub")) {
+            for (String l : List.of("ref", "nostall", "hub")) {
                 List<Run> x = rs.stream().filter(r -> l.equals(r.label())).collect(Collectors.toList());
                 if (!x.isEmpty()) byLabel.put(l, x);
             }
             for (Run r : rs) byLabel.computeIfAbsent(r.label(), k -> new ArrayList<>()).add(r);
             for (List<Run> l : byLabel.values()) { Set<Run> uniq = new LinkedHashSet<>(l); l.clear(); l.addAll(uniq); }
             List<String> labels = new ArrayList<>(byLabel.keySet());
-            boolean ratio = byLabel.containsKey("ref") && byLabel.containsKey("hub");
+            // hub / ref; in `waves` (hub only) hub / nostall: the same run without stalled clients
+            String base = byLabel.containsKey("ref") ? "ref" : "nostall";
+            boolean ratio = byLabel.containsKey(base) && byLabel.containsKey("hub");
 
             md.append("## Scenario `").append(scenario).append("`\n\n");
             Run first = rs.get(0);
@@ -133,7 +144,7 @@ public final class Report {
             StringBuilder t = new StringBuilder();
             t.append("| metric |");
             for (String l : labels) t.append(' ').append(l).append(" (median of ").append(byLabel.get(l).size()).append(") |");
-            if (ratio) t.append(" hub / ref |");
+            if (ratio) t.append(" hub / ").append(base).append(" |");
             t.append('\n').append("|---|");
             for (int i = 0; i < labels.size(); i++) t.append("---:|");
             if (ratio) t.append("---:|");
@@ -149,13 +160,19 @@ public final class Report {
                     t.append(' ').append(v == null ? "-" : Bench.fmt(v)).append(" |");
                 }
                 if (ratio) {
-                    Double a = med.get("hub"), b = med.get("ref");
+                    Double a = med.get("hub"), b = med.get(base);
                     t.append(' ').append(a != null && b != null && b != 0 ? String.format(Locale.ROOT, "%.2fx", a / b) : "-").append(" |");
                 }
                 t.append('\n');
             }
             md.append(t).append('\n');
             console.append("\n=== ").append(scenario).append(" (").append(dir).append(")\n").append(t);
+
+            if ("waves".equals(scenario)) {
+                String wt = waveTable(byLabel) + waveCriteria(byLabel);
+                md.append(wt).append('\n');
+                console.append(wt);
+            }
 
             // warnings
             for (Run r : rs) {
@@ -197,6 +214,83 @@ public final class Report {
         Files.writeString(dir.resolve("results.md"), md.toString());
         System.out.println(console);
         System.out.println("wrote " + dir.resolve("results.md"));
+    }
+
+    /** Per-wave figures of the `waves` scenario (keys w<N>_...; w0 = baseline): medians over the runs of each label. */
+    static final String[][] WAVE_COLS = {
+            {"stalled", "stalled"},
+            {"srv_closed_before", "closed by server before client close"},
+            {"srv_estab_hold", "server ESTAB at end of hold"},
+            {"srv_sendq_kb_hold", "server Send-Q at end of hold (KiB)"},
+            {"big_ok", "big pushes ok"},
+            {"big_unanswered", "big pushes unanswered"},
+            {"big_reached_last", "hub still routing to (last big push's reached)"},
+            {"big_http_p99_ms", "big push p99 (ms)"},
+            {"srv_estab_after", "server ESTAB after settle"},
+            {"threads", "server threads"},
+            {"threads_vs_base_pct", "threads vs base (%)"},
+            {"heap_mb", "heap after GC (MiB)"},
+            {"heap_vs_base_pct", "heap vs base (%)"},
+            {"readers_open", "readers open"},
+            {"reader_p99_ms", "reader p99 in the wave (ms)"},
+    };
+
+    static String waveTable(Map<String, List<Run>> byLabel) {
+        StringBuilder t = new StringBuilder();
+        for (Map.Entry<String, List<Run>> e : byLabel.entrySet()) {
+            List<Run> rs = e.getValue();
+            int waves = (int) rs.stream().mapToDouble(r -> num(r.kv, "waves")).max().orElse(0);
+            t.append("\nPer wave, `").append(e.getKey()).append("` (median of ").append(rs.size()).append("; wave 0 = baseline before the first wave):\n\n| wave |");
+            for (String[] c : WAVE_COLS) t.append(' ').append(c[1]).append(" |");
+            t.append("\n|---|");
+            for (int i = 0; i < WAVE_COLS.length; i++) t.append("---:|");
+            t.append('\n');
+            for (int w = 0; w <= waves; w++) {
+                t.append("| ").append(w == 0 ? "base" : String.valueOf(w)).append(" |");
+                for (String[] c : WAVE_COLS) {
+                    Double v = median(rs, "w" + w + "_" + c[0]);
+                    t.append(' ').append(v == null ? "-" : Bench.fmt(v)).append(" |");
+                }
+                t.append('\n');
+            }
+        }
+        return t.toString();
+    }
+
+    /** Issue #8's acceptance figures for the `hub` runs of `waves` (medians), each with PASS / FAIL. */
+    static String waveCriteria(Map<String, List<Run>> byLabel) {
+        List<Run> hub = byLabel.get("hub");
+        if (hub == null) return "";
+        StringBuilder t = new StringBuilder("\nIssue #8 criteria, `hub` (medians):\n\n");
+        Double lost = median(hub, "lost"), disc = median(hub, "disconnected"), dup = median(hub, "duplicates");
+        t.append(crit(lost != null && lost == 0 && (dup == null || dup == 0), "reading clients lose nothing: lost " + fmtN(lost) + ", duplicated " + fmtN(dup)));
+        t.append(crit(disc != null && disc == 0, "no reading client disconnected: " + fmtN(disc)));
+        Double p99 = median(hub, "p99_ms");
+        List<Run> ns = byLabel.get("nostall");
+        if (ns != null) {
+            Double p0 = median(ns, "p99_ms");
+            boolean ok = p99 != null && p0 != null && p0 > 0 && p99 <= 1.5 * p0;
+            t.append(crit(ok, "reader p99 within 1.5x of the run without stalled clients: " + fmtN(p99) + " ms vs " + fmtN(p0)
+                    + " ms (" + (p99 != null && p0 != null && p0 > 0 ? String.format(Locale.ROOT, "%.2fx", p99 / p0) : "-") + ")"));
+        } else {
+            t.append("- ?: reader p99 " + fmtN(p99) + " ms; no `nostall` run (`--stalled-per-wave 0`) in this directory to compare with\n");
+        }
+        Double th = median(hub, "threads_max_vs_base_pct"), hp = median(hub, "heap_max_vs_base_pct");
+        t.append(th == null ? "- ?: no thread figures (--server-pid)\n" : crit(th <= 10, "server threads after each wave within 10% of the baseline: worst " + fmtN(th) + "%"));
+        t.append(hp == null ? "- ?: no heap figures (--server-pid, jcmd)\n" : crit(hp <= 10, "server heap after GC after each wave within 10% of the baseline: worst " + fmtN(hp) + "%"));
+        Double est = median(hub, "stalled_estab_after_settle"), tot = median(hub, "stalled_total"), byServer = median(hub, "stalled_closed_by_server");
+        t.append(crit(est != null && est == 0, "every stalled socket closed after settle (ss, server side): " + fmtN(est) + " still ESTABLISHED of " + fmtN(tot)
+                + " (client-side close: " + hub.get(0).kv.getOrDefault("stall_close", "?") + ")"));
+        t.append("- (info) stalled clients the server closed itself before the client-side close: " + fmtN(byServer) + " of " + fmtN(tot) + "\n");
+        return t.toString();
+    }
+
+    static String crit(boolean ok, String what) {
+        return "- " + (ok ? "PASS" : "**FAIL**") + ": " + what + "\n";
+    }
+
+    static String fmtN(Double v) {
+        return v == null ? "-" : Bench.fmt(v);
     }
 
     static void derive(Map<String, String> kv) {
