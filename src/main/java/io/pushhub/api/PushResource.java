@@ -79,11 +79,10 @@ public class PushResource {
             }
         }
         if (request.scheduled()) {
-            if (scheduled.pendingCount() >= config.scheduledMaxPending()) {
-                throw ApiProblem.of(429, "too_many_scheduled",
-                        "at most " + config.scheduledMaxPending() + " scheduled pushes may be pending");
-            }
-            ScheduledPushes.Entry e = scheduled.schedule(request.target(), request.data(), request.deliverAt());
+            int max = config.scheduledMaxPending();
+            ScheduledPushes.Entry e = scheduled.schedule(request.target(), request.data(), request.deliverAt(), max)
+                    .orElseThrow(() -> ApiProblem.of(429, "too_many_scheduled",
+                            "at most " + max + " scheduled pushes may be pending (pushhub.scheduled.max-pending)"));
             return Response.accepted(Json.createObjectBuilder()
                             .add("scheduledId", e.id())
                             .add("messageId", e.messageId())
