@@ -173,14 +173,30 @@ public record PushRequest(PushTarget target, JsonValue data, Instant deliverAt) 
         JsonValue v = obj.get("delay");
         Duration d;
         if (v instanceof JsonNumber n) {
-            BigDecimal ms = n.bigDecimalValue();
+            BigDecimal ms;
+            try {
+                ms = n.bigDecimalValue();
+            } catch (RuntimeException e) {
+                // JSON-P refuses numbers with absurd exponents (e.g. Parsson beyond a scale of 1100)
+                throw ApiProblem.badRequest("'delay' is not a usable number of milliseconds; at most "
+                        + millis(maxDelay) + " (" + iso(maxDelay) + ", pushhub.scheduled.max-delay)");
+            }
             if (ms.signum() < 0) {
                 throw ApiProblem.badRequest("'delay' must not be negative");
             }
-            if (ms.compareTo(BigDecimal.valueOf(millis(maxDelay))) > 0) {
+            // Judge the magnitude from digits and exponent first: comparing or truncating 1e100000000 would make
+            // BigDecimal compute a power of ten that large.
+            long magnitude = (long) ms.precision() - ms.scale(); // digits before the decimal point
+            if (magnitude > 19) {
                 throw tooFar("'delay'", maxDelay);
             }
-            d = Duration.ofMillis(ms.longValue()); // fits: at most maxDelay in ms; fractions of a ms are dropped
+            if (magnitude <= 0) {
+                d = Duration.ZERO; // less than 1 ms
+            } else if (ms.compareTo(BigDecimal.valueOf(millis(maxDelay))) > 0) {
+                throw tooFar("'delay'", maxDelay);
+            } else {
+                d = Duration.ofMillis(ms.longValue()); // fits: at most maxDelay in ms; fractions of a ms are dropped
+            }
         } else if (v instanceof JsonString s) {
             try {
                 d = Duration.parse(s.getString());

@@ -75,6 +75,8 @@ class PushRequestTest {
         "{\"data\":1,\"delay\":\"P106751991167300D\"}",
         "{\"data\":1,\"delay\":9223372036854775807}",
         "{\"data\":1,\"delay\":1e30}",
+        "{\"data\":1,\"delay\":1e100000}",
+        "{\"data\":1,\"delay\":1e100000000}",
         "{\"data\":1,\"delay\":18446744073709551616}",
         "{\"data\":1,\"at\":\"+1000000000-12-31T23:59:59Z\"}",
         "{\"data\":1,\"at\":\"2026-12-22T10:00:00.001Z\"}",
@@ -97,6 +99,12 @@ class PushRequestTest {
         ApiProblem p = problem(body);
         assertEquals(400, p.status(), p.getMessage());
         assertTrue(p.getMessage().contains("'delay' must not be negative"), p.getMessage());
+    }
+
+    @Test
+    void fractionsOfAMillisecondAreDropped() {
+        assertEquals(NOW, parse("{\"data\":1,\"delay\":1e-100000000}").deliverAt());
+        assertEquals(NOW.plusMillis(1), parse("{\"data\":1,\"delay\":1.9}").deliverAt());
     }
 
     @Test
