@@ -1,8 +1,10 @@
 package io.pushhub.api;
 
 import io.pushhub.config.HubConfig;
+import io.pushhub.hub.Connection;
 import io.pushhub.hub.ConnectionRegistry;
 import io.pushhub.hub.PushTarget;
+import io.pushhub.protocol.JsonDepth;
 import io.pushhub.scheduling.DemoJobs;
 import io.pushhub.security.AuthenticationException;
 import io.pushhub.security.HandshakeAuthenticator;
@@ -28,10 +30,10 @@ import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
 /**
- * {@code POST /api/demo/jobs}: starts a demo job that reports progress to the caller. The caller is the connection
- * named in the body ({@code {"connectionId":"c-..."}}), else the user of the bearer JWT, else the anonymous user of
- * the caller's HTTP session (the same one its WebSocket got). No publisher credentials needed: a job only ever
- * pushes to its caller.
+ * {@code POST /api/demo/jobs}: starts a demo job that reports progress to the caller. The caller is the user of the
+ * bearer JWT, else the anonymous user of the caller's HTTP session (the same one its WebSocket got). With {@code
+ * {"connectionId":"c-..."}} the job reports to that one connection, which must be the caller's own (403 {@code
+ * not_owner} otherwise). No publisher credentials needed: a job only ever pushes to its caller.
  */
 @Path("demo/jobs")
 @RequestScoped
@@ -57,6 +59,7 @@ public class DemoResource {
     HttpHeaders headers;
 
     @POST
+    @BodyLimit
     @Operation(summary = "Start a demo job that pushes progress updates to the caller")
     public Response start(String body) {
         if (!config.demoEnabled()) {
@@ -80,6 +83,9 @@ public class DemoResource {
 
     private PushTarget caller(String body) {
         if (body != null && !body.isBlank()) {
+            if (JsonDepth.exceeds(body, JsonDepth.MAX_DEPTH)) {
+                throw ApiProblem.of(400, "bad_json", JsonDepth.message("request body"));
+            }
             JsonValue v;
             try (JsonReader r = Json.createReader(new StringReader(body))) {
                 v = r.readValue();
@@ -94,21 +100,40 @@ public class DemoResource {
                 if (!(id instanceof JsonString s)) {
                     throw ApiProblem.badRequest("'connectionId' must be a string");
                 }
-                if (registry.find(s.getString()) == null) {
+                Connection c = registry.find(s.getString());
+                if (c == null) {
                     throw ApiProblem.unknownConnections(List.of(s.getString()));
+                }
+                // Only the caller's own connections: the same identity the hub gave the connection at its handshake.
+                Identity caller = identify();
+                if (caller == null || !caller.userId().equals(c.userId())) {
+                    throw ApiProblem.of(403, "not_owner", "connection " + s.getString() + " belongs to another user; "
+                            + "send the same JWT (or session cookie) that opened it");
                 }
                 return new PushTarget.Connections(List.of(s.getString()));
             }
         }
-        String token = HandshakeAuthenticator.findToken(java.util.Map.of(), headers.getRequestHeaders());
-        HttpSession session = request.getSession(false);
-        if (token == null && session == null) {
+        Identity caller = identify();
+        if (caller == null) {
             throw ApiProblem.badRequest("cannot tell who you are: send {\"connectionId\":\"c-...\"} (from your welcome "
                     + "frame), a bearer JWT, or the session cookie of the page that opened the WebSocket");
         }
+        return new PushTarget.Users(List.of(caller.userId()));
+    }
+
+    /**
+     * The caller as the hub identifies a WebSocket handshake: the user of a bearer JWT, else the anonymous user of
+     * the caller's existing HTTP session; null with neither (such a caller owns no connection: a handshake without a
+     * session gets a random user).
+     */
+    private Identity identify() {
+        String token = HandshakeAuthenticator.findToken(java.util.Map.of(), headers.getRequestHeaders());
+        HttpSession session = request.getSession(false);
+        if (token == null && session == null) {
+            return null;
+        }
         try {
-            Identity id = authenticator.authenticate(token, session == null ? null : session.getId());
-            return new PushTarget.Users(List.of(id.userId()));
+            return authenticator.authenticate(token, session == null ? null : session.getId());
         } catch (AuthenticationException e) {
             throw ApiProblem.of(e.status(), e.code(), e.getMessage());
         }

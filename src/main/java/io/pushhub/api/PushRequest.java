@@ -2,6 +2,7 @@ package io.pushhub.api;
 
 import io.pushhub.hub.PushTarget;
 import io.pushhub.hub.TopicRules;
+import io.pushhub.protocol.JsonDepth;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonNumber;
@@ -11,6 +12,7 @@ import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.json.stream.JsonParsingException;
 import java.io.StringReader;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -46,6 +48,9 @@ public record PushRequest(PushTarget target, JsonValue data, Instant deliverAt) 
     public static PushRequest parse(String body, Instant now, Duration maxDelay) {
         if (body == null || body.isBlank()) {
             throw ApiProblem.badRequest("request body required: a JSON object with at least 'data'");
+        }
+        if (JsonDepth.exceeds(body, JsonDepth.MAX_DEPTH)) {
+            throw ApiProblem.of(400, "bad_json", JsonDepth.message("request body"));
         }
         JsonValue value;
         try (JsonReader r = Json.createReader(new StringReader(body))) {
@@ -132,47 +137,113 @@ public record PushRequest(PushTarget target, JsonValue data, Instant deliverAt) 
         return null;
     }
 
+    /**
+     * When to deliver, or null for now. Everything is compared with {@code maxDelay} before any date arithmetic, so
+     * no value (a delay of 2^63 seconds, 1e30 ms, the year 1000000000) can overflow: each is a 400 naming the field
+     * and the maximum.
+     */
     private static Instant when(JsonObject obj, Instant now, Duration maxDelay) {
         boolean hasAt = obj.containsKey("at");
         boolean hasDelay = obj.containsKey("delay");
         if (hasAt && hasDelay) {
             throw ApiProblem.badRequest("use either 'at' or 'delay', not both");
         }
-        Instant at = null;
         if (hasAt) {
             if (!(obj.get("at") instanceof JsonString s)) {
                 throw ApiProblem.badRequest("'at' must be an ISO-8601 instant string, e.g. 2026-11-22T10:00:00Z");
             }
+            Instant at;
             try {
                 at = Instant.parse(s.getString());
             } catch (DateTimeParseException e) {
-                throw ApiProblem.badRequest("'at' is not an ISO-8601 instant (e.g. 2026-11-22T10:00:00Z): " + s.getString());
+                throw ApiProblem.badRequest("'at' is not an ISO-8601 instant (e.g. 2026-11-22T10:00:00Z): "
+                        + TopicRules.printable(s.getString()));
             }
             if (at.isBefore(now)) {
-                at = now; // already due: deliver as soon as the timer fires
+                return now; // already due: deliver as soon as the timer fires
             }
-        } else if (hasDelay) {
-            JsonValue v = obj.get("delay");
-            Duration d;
-            if (v instanceof JsonNumber n) {
-                d = Duration.ofMillis(n.longValue());
-            } else if (v instanceof JsonString s) {
-                try {
-                    d = Duration.parse(s.getString());
-                } catch (DateTimeParseException e) {
-                    throw ApiProblem.badRequest("'delay' string is not an ISO-8601 duration (e.g. PT30S): " + s.getString());
-                }
+            if (Duration.between(now, at).compareTo(maxDelay) > 0) {
+                throw tooFar("'at'", maxDelay);
+            }
+            return at;
+        }
+        if (!hasDelay) {
+            return null;
+        }
+        JsonValue v = obj.get("delay");
+        Duration d;
+        if (v instanceof JsonNumber n) {
+            BigDecimal ms;
+            try {
+                ms = n.bigDecimalValue();
+            } catch (RuntimeException e) {
+                // JSON-P refuses numbers with absurd exponents (e.g. Parsson beyond a scale of 1100)
+                throw ApiProblem.badRequest("'delay' is not a usable number of milliseconds; at most "
+                        + millis(maxDelay) + " (" + iso(maxDelay) + ", pushhub.scheduled.max-delay)");
+            }
+            if (ms.signum() < 0) {
+                throw ApiProblem.badRequest("'delay' must not be negative");
+            }
+            // Judge the magnitude from digits and exponent first: comparing or truncating 1e100000000 would make
+            // BigDecimal compute a power of ten that large.
+            long magnitude = (long) ms.precision() - ms.scale(); // digits before the decimal point
+            if (magnitude > 19) {
+                throw tooFar("'delay'", maxDelay);
+            }
+            if (magnitude <= 0) {
+                d = Duration.ZERO; // less than 1 ms
+            } else if (ms.compareTo(BigDecimal.valueOf(millis(maxDelay))) > 0) {
+                throw tooFar("'delay'", maxDelay);
             } else {
-                throw ApiProblem.badRequest("'delay' must be milliseconds (number) or an ISO-8601 duration (string)");
+                d = Duration.ofMillis(ms.longValue()); // fits: at most maxDelay in ms; fractions of a ms are dropped
+            }
+        } else if (v instanceof JsonString s) {
+            try {
+                d = Duration.parse(s.getString());
+            } catch (DateTimeParseException | ArithmeticException e) {
+                if (e.getCause() instanceof ArithmeticException || e instanceof ArithmeticException) {
+                    // well-formed, but its number of days/hours/seconds does not fit in a Duration
+                    throw s.getString().trim().startsWith("-")
+                            ? ApiProblem.badRequest("'delay' must not be negative")
+                            : tooFar("'delay'", maxDelay);
+                }
+                throw ApiProblem.badRequest("'delay' string is not an ISO-8601 duration (e.g. PT30S) within range: "
+                        + TopicRules.printable(s.getString()));
             }
             if (d.isNegative()) {
                 throw ApiProblem.badRequest("'delay' must not be negative");
             }
-            at = now.plus(d);
+            if (d.compareTo(maxDelay) > 0) {
+                throw tooFar("'delay'", maxDelay);
+            }
+        } else {
+            throw ApiProblem.badRequest("'delay' must be milliseconds (number) or an ISO-8601 duration (string)");
         }
-        if (at != null && at.isAfter(now.plus(maxDelay))) {
-            throw ApiProblem.badRequest("cannot schedule more than " + maxDelay + " ahead (pushhub.scheduled.max-delay)");
+        try {
+            return now.plus(d);
+        } catch (java.time.DateTimeException | ArithmeticException e) {
+            throw tooFar("'delay'", maxDelay); // only with an absurd pushhub.scheduled.max-delay
         }
-        return at;
+    }
+
+    /** ISO-8601 as an operator writes it: P30D rather than Duration's PT720H. */
+    static String iso(Duration d) {
+        if (d.getNano() == 0 && d.getSeconds() % 86_400 == 0 && d.getSeconds() != 0) {
+            return "P" + d.getSeconds() / 86_400 + "D";
+        }
+        return d.toString();
+    }
+
+    private static long millis(Duration d) {
+        try {
+            return d.toMillis();
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    private static ApiProblem tooFar(String field, Duration maxDelay) {
+        return ApiProblem.badRequest(field + " is too far ahead: the maximum is " + iso(maxDelay) + " ("
+                + millis(maxDelay) + " ms; pushhub.scheduled.max-delay)");
     }
 }

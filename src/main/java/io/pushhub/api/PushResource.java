@@ -49,6 +49,7 @@ public class PushResource {
     HubConfig config;
 
     @POST
+    @BodyLimit
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Push a message now, or schedule it with 'at' or 'delay'")
     @RequestBody(
@@ -64,10 +65,12 @@ public class PushResource {
     @APIResponse(responseCode = "200", description = "Pushed: {messageId, reached} (reached: connections on this node); "
             + "in a cluster also cluster: published | unavailable (then clusterError says why)")
     @APIResponse(responseCode = "202", description = "Scheduled: {scheduledId, messageId, at}")
-    @APIResponse(responseCode = "400", description = "Malformed body")
+    @APIResponse(responseCode = "400", description = "Malformed body, bad topic name, schedule beyond "
+            + "pushhub.scheduled.max-delay, or JSON nested deeper than 64 levels")
     @APIResponse(responseCode = "401", description = "No or bad credentials")
     @APIResponse(responseCode = "403", description = "JWT without the publisher group")
     @APIResponse(responseCode = "404", description = "Unknown connection ids (nothing was pushed)")
+    @APIResponse(responseCode = "413", description = "Body larger than pushhub.push.max-body-bytes (nothing was pushed)")
     @APIResponse(responseCode = "429", description = "Too many scheduled pushes pending")
     public Response push(String body) {
         Instant now = Instant.now();
@@ -79,11 +82,10 @@ public class PushResource {
             }
         }
         if (request.scheduled()) {
-            if (scheduled.pendingCount() >= config.scheduledMaxPending()) {
-                throw ApiProblem.of(429, "too_many_scheduled",
-                        "at most " + config.scheduledMaxPending() + " scheduled pushes may be pending");
-            }
-            ScheduledPushes.Entry e = scheduled.schedule(request.target(), request.data(), request.deliverAt());
+            int max = config.scheduledMaxPending();
+            ScheduledPushes.Entry e = scheduled.schedule(request.target(), request.data(), request.deliverAt(), max)
+                    .orElseThrow(() -> ApiProblem.of(429, "too_many_scheduled",
+                            "at most " + max + " scheduled pushes may be pending (pushhub.scheduled.max-pending)"));
             return Response.accepted(Json.createObjectBuilder()
                             .add("scheduledId", e.id())
                             .add("messageId", e.messageId())

@@ -449,6 +449,23 @@ public class HubConfig {
     }
 
 
+    // ---------------------------------------------------------------- REST input limits (issue #8, keep together)
+
+    /**
+     * Largest request body {@code POST /api/push} (and {@code POST /api/demo/jobs}) accepts, in bytes; larger bodies
+     * are refused with 413 before more than this is read (256 B - 16 MiB, the range of {@code
+     * pushhub.ws.max-frame-bytes}). A push reaches each client as one frame about this large, and an outbox counts 2
+     * bytes per character: keep it at most half of {@code pushhub.outbox.max-bytes}, or one push can fill every
+     * subscriber's queue. Default 1048576 (1 MiB, with the default 4 MiB outbox).
+     */
+    @Inject
+    @ConfigProperty(name = "pushhub.push.max-body-bytes", defaultValue = "1048576")
+    int pushMaxBodyBytes;
+
+    public int pushMaxBodyBytes() {
+        return clamp(pushMaxBodyBytes, 256, 16 * 1024 * 1024);
+    }
+
     private static Duration clamp(Duration value, Duration min, Duration max) {
         return value.compareTo(min) < 0 ? min : value.compareTo(max) > 0 ? max : value;
     }

@@ -8,7 +8,9 @@ import java.util.regex.Pattern;
  *
  * <ul>
  *   <li>A name is 1..128 characters of {@code [A-Za-z0-9_.:/@|-]}.
- *   <li>Names starting with {@code $} are reserved for the hub; no client may subscribe to them.
+ *   <li>Names starting with {@code $} are reserved for the hub; no client may subscribe to them. They follow the same
+ *       character rule after the {@code $} (so a push to {@code $…} cannot smuggle control characters into topic
+ *       names and logs).
  *   <li>{@code user:<id>} may be subscribed only by user {@code <id>}.
  *   <li>Patterns in {@code deny} may not be subscribed by any client; {@code clientPublish} patterns accept client
  *       publishes; {@code presence} patterns get join/leave notices.
@@ -39,13 +41,35 @@ public final class TopicRules {
         if (topic.length() > MAX_TOPIC_LENGTH) {
             return "topic is longer than " + MAX_TOPIC_LENGTH + " characters";
         }
-        if (topic.startsWith("$")) {
-            return null; // well-formed but reserved: reported as forbidden, not invalid
+        // A '$' name is well-formed when the rest is: reserved names are reported as forbidden, not invalid, but they
+        // are checked like any other (control characters must not reach topic names or logs).
+        String rest = topic.startsWith("$") ? topic.substring(1) : topic;
+        if (rest.isEmpty()) {
+            return "topic '$' needs a name after the '$'";
         }
-        if (!NAME.matcher(topic).matches()) {
-            return "topic '" + topic + "' has characters outside [A-Za-z0-9_.:/@|-]";
+        if (!NAME.matcher(rest).matches()) {
+            return "topic '" + printable(topic) + "' has characters outside [A-Za-z0-9_.:/@|-]";
         }
         return null;
+    }
+
+    /**
+     * The name as it may appear in a message or a log line: characters outside printable ASCII are written as Java
+     * escapes (backslash, u, four hex digits), and a long name is cut after 64 characters with an ellipsis, so an
+     * invalid name can neither forge log lines nor flood them.
+     */
+    public static String printable(String s) {
+        StringBuilder out = new StringBuilder();
+        int i = 0;
+        for (; i < s.length() && i < 64; i++) {
+            char ch = s.charAt(i);
+            if (ch >= 0x20 && ch < 0x7f) {
+                out.append(ch);
+            } else {
+                out.append(String.format("\\u%04x", (int) ch));
+            }
+        }
+        return i < s.length() ? out + "..." : out.toString();
     }
 
     /** Null when {@code userId} may subscribe to the (valid) topic, else why not. */

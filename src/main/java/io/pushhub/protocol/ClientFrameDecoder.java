@@ -12,7 +12,8 @@ import java.io.StringReader;
 /**
  * Decodes client text frames. Never throws: a frame that is not valid JSON, has an unknown type or lacks a required
  * field decodes to an invalid {@link ClientFrame} carrying the error code, so the endpoint can answer with an
- * {@code error} frame and keep the connection open.
+ * {@code error} frame and keep the connection open. Frames nesting arrays/objects deeper than {@link
+ * JsonDepth#MAX_DEPTH} are refused ({@code bad_json}) before they are parsed.
  */
 public class ClientFrameDecoder implements Decoder.Text<ClientFrame> {
 
@@ -31,6 +32,9 @@ public class ClientFrameDecoder implements Decoder.Text<ClientFrame> {
 
     /** The decoding logic, usable without a WebSocket container (tests, other transports). */
     public static ClientFrame parse(String text) {
+        if (JsonDepth.exceeds(text, JsonDepth.MAX_DEPTH)) {
+            return ClientFrame.invalid(null, ErrorCode.BAD_JSON, JsonDepth.message("frame"));
+        }
         JsonValue value;
         try (JsonReader reader = Json.createReader(new StringReader(text))) {
             value = reader.readValue();

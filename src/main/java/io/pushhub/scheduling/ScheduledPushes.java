@@ -25,12 +25,20 @@ import java.util.Comparator;
 import java.util.Date;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * Pushes scheduled for later ({@code POST /api/push} with {@code at} or {@code delay}), one EJB single-action timer
  * each. The timers are not persistent: pending pushes are lost when the server stops (see docs/scheduling.md).
+ *
+ * <p>The limit on pending pushes is enforced atomically: {@link #schedule} reserves a slot (compare-and-set on one
+ * counter) before it creates the timer, and the slot is released exactly once, when the push fires, is cancelled, or
+ * its timer could not be created. The bean is {@code READ}-locked, so many requests schedule at once; a
+ * check-then-act on the number of timers let them all pass the check together and overshoot the limit.
  */
 @Singleton
 @Lock(LockType.READ)
@@ -45,6 +53,10 @@ public class ScheduledPushes {
     Hub hub;
 
     private final SecureRandom random = new SecureRandom();
+    /** Reserved slots: entries in {@link #entries} plus schedules between their reservation and their put. */
+    private final AtomicInteger reserved = new AtomicInteger();
+    /** Pending pushes by id; removing one is what releases its slot, so each slot is released once. */
+    private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
 
     /**
      * One pending push, stored as the timer's info (so it must be serializable: data is kept as JSON text).
@@ -64,28 +76,77 @@ public class ScheduledPushes {
         }
     }
 
-    public Entry schedule(PushTarget target, JsonValue data, Instant at) {
-        List<String> targets = new ArrayList<>();
-        if (target instanceof PushTarget.Users u) {
-            targets.addAll(u.userIds());
-        } else if (target instanceof PushTarget.Topics t) {
-            targets.addAll(t.topics());
-        } else if (target instanceof PushTarget.Connections c) {
-            targets.addAll(c.connectionIds());
+    /**
+     * Schedules a push, unless {@code maxPending} pushes are pending already.
+     *
+     * @return the pending push, or empty when the limit is reached (nothing was scheduled)
+     */
+    public Optional<Entry> schedule(PushTarget target, JsonValue data, Instant at, int maxPending) {
+        if (!reserve(maxPending)) {
+            return Optional.empty();
         }
-        byte[] b = new byte[8];
-        random.nextBytes(b);
-        Entry entry = new Entry(
-                "s-" + HexFormat.of().formatHex(b), hub.nextMessageId(), at, target.scope(), targets, data.toString());
-        timers.createSingleActionTimer(Date.from(at), new TimerConfig(entry, false));
+        Entry entry;
+        try {
+            List<String> targets = new ArrayList<>();
+            if (target instanceof PushTarget.Users u) {
+                targets.addAll(u.userIds());
+            } else if (target instanceof PushTarget.Topics t) {
+                targets.addAll(t.topics());
+            } else if (target instanceof PushTarget.Connections c) {
+                targets.addAll(c.connectionIds());
+            }
+            byte[] b = new byte[8];
+            random.nextBytes(b);
+            entry = new Entry("s-" + HexFormat.of().formatHex(b), hub.nextMessageId(), at, target.scope(), targets,
+                    data.toString());
+        } catch (RuntimeException e) {
+            reserved.decrementAndGet();
+            throw e;
+        }
+        // In the map before the timer exists: a timer due now may fire (and release) before createSingleActionTimer
+        // returns.
+        entries.put(entry.id(), entry);
+        try {
+            timers.createSingleActionTimer(Date.from(at), new TimerConfig(entry, false));
+        } catch (RuntimeException e) {
+            release(entry.id());
+            throw e;
+        }
         LOG.fine(() -> "scheduled " + entry.id() + " (" + entry.messageId() + ") for " + at);
-        return entry;
+        return Optional.of(entry);
+    }
+
+    private boolean reserve(int maxPending) {
+        while (true) {
+            int n = reserved.get();
+            if (n >= maxPending) {
+                return false;
+            }
+            if (reserved.compareAndSet(n, n + 1)) {
+                return true;
+            }
+        }
+    }
+
+    /**
+     * Takes a pending push out and frees its slot. Only one caller gets true for an id: that decides a fire racing a
+     * cancel (the push is either delivered or cancelled, never both), and the slot is released once.
+     */
+    private boolean release(String id) {
+        if (entries.remove(id) != null) {
+            reserved.decrementAndGet();
+            return true;
+        }
+        return false;
     }
 
     @Timeout
     void fire(Timer timer) {
         if (!(timer.getInfo() instanceof Entry entry)) {
             return;
+        }
+        if (!release(entry.id())) {
+            return; // cancelled meanwhile
         }
         try {
             JsonValue data;
@@ -102,36 +163,31 @@ public class ScheduledPushes {
 
     /** Pending pushes, soonest first (a snapshot). */
     public List<Entry> pending() {
-        List<Entry> out = new ArrayList<>();
-        for (Timer t : timers.getTimers()) {
-            try {
-                if (t.getInfo() instanceof Entry e) {
-                    out.add(e);
-                }
-            } catch (NoSuchObjectLocalException e) {
-                // fired or cancelled while we looked
-            }
-        }
+        List<Entry> out = new ArrayList<>(entries.values());
         out.sort(Comparator.comparing(Entry::at));
         return out;
     }
 
     public int pendingCount() {
-        return timers.getTimers().size();
+        return reserved.get();
     }
 
     /** @return false when no pending push has this id (unknown, already delivered or already cancelled) */
     public boolean cancel(String id) {
+        if (!release(id)) {
+            return false;
+        }
+        // Its timer will not deliver it any more (fire checks the map); cancel it so it does not linger.
         for (Timer t : timers.getTimers()) {
             try {
                 if (t.getInfo() instanceof Entry e && e.id().equals(id)) {
                     t.cancel();
-                    return true;
+                    break;
                 }
             } catch (NoSuchObjectLocalException e) {
                 // fired or cancelled concurrently
             }
         }
-        return false;
+        return true;
     }
 }

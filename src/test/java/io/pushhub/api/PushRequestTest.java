@@ -10,6 +10,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class PushRequestTest {
 
@@ -61,5 +63,72 @@ class PushRequestTest {
             many.append(i > 0 ? "," : "").append("\"u").append(i).append('"');
         }
         assertEquals(400, status(many.append("]}").toString()));
+    }
+
+    private static ApiProblem problem(String body) {
+        return assertThrows(ApiProblem.class, () -> parse(body));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {
+        "{\"data\":1,\"delay\":\"PT9223372036854775807S\"}",
+        "{\"data\":1,\"delay\":\"P106751991167300D\"}",
+        "{\"data\":1,\"delay\":9223372036854775807}",
+        "{\"data\":1,\"delay\":1e30}",
+        "{\"data\":1,\"delay\":1e100000}",
+        "{\"data\":1,\"delay\":1e100000000}",
+        "{\"data\":1,\"delay\":18446744073709551616}",
+        "{\"data\":1,\"at\":\"+1000000000-12-31T23:59:59Z\"}",
+        "{\"data\":1,\"at\":\"2026-12-22T10:00:00.001Z\"}",
+    })
+    void hugeSchedulesAre400NamingTheFieldAndTheMaximum(String body) {
+        ApiProblem p = problem(body);
+        assertEquals(400, p.status(), p.getMessage());
+        String field = body.contains("\"at\"") ? "'at'" : "'delay'";
+        assertTrue(p.getMessage().contains(field) && p.getMessage().contains("P30D"), p.getMessage());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {
+        "{\"data\":1,\"delay\":-1}",
+        "{\"data\":1,\"delay\":-1e30}",
+        "{\"data\":1,\"delay\":\"-PT1S\"}",
+        "{\"data\":1,\"delay\":\"PT-9223372036854775808S\"}",
+    })
+    void negativeDelaysAre400(String body) {
+        ApiProblem p = problem(body);
+        assertEquals(400, p.status(), p.getMessage());
+        assertTrue(p.getMessage().contains("'delay' must not be negative"), p.getMessage());
+    }
+
+    @Test
+    void fractionsOfAMillisecondAreDropped() {
+        assertEquals(NOW, parse("{\"data\":1,\"delay\":1e-100000000}").deliverAt());
+        assertEquals(NOW.plusMillis(1), parse("{\"data\":1,\"delay\":1.9}").deliverAt());
+    }
+
+    @Test
+    void theMaximumItselfIsAccepted() {
+        assertEquals(NOW.plus(Duration.ofDays(30)), parse("{\"data\":1,\"delay\":\"P30D\"}").deliverAt());
+        assertEquals(NOW.plus(Duration.ofDays(30)), parse("{\"data\":1,\"delay\":2592000000}").deliverAt());
+        assertEquals(NOW.plus(Duration.ofDays(30)), parse("{\"data\":1,\"at\":\"2026-12-22T10:00:00Z\"}").deliverAt());
+    }
+
+    @Test
+    void deeplyNestedDataIs400BadJson() {
+        String deep = "{\"data\":" + "[".repeat(2000) + "]".repeat(2000) + "}";
+        ApiProblem p = problem(deep);
+        assertEquals("bad_json", p.code());
+        assertTrue(p.getMessage().contains("deeper than 64"), p.getMessage());
+        assertEquals("[[[]]]", parse("{\"data\":[[[]]]}").data().toString());
+    }
+
+    @Test
+    void reservedTopicsAreCheckedLikeOthers() {
+        assertEquals(new PushTarget.Topics(List.of("$sys")), parse("{\"topic\":\"$sys\",\"data\":1}").target());
+        ApiProblem p = problem("{\"topic\":\"$evil\\n2026 FORGED\\u0000\",\"data\":1}");
+        assertEquals("invalid_topic", p.code());
+        assertTrue(p.getMessage().chars().allMatch(ch -> ch >= 0x20 && ch < 0x7f), p.getMessage());
+        assertEquals("invalid_topic", problem("{\"topics\":[\"ok\",\"$a\\tb\"],\"data\":1}").code());
     }
 }

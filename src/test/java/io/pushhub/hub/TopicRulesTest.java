@@ -24,6 +24,24 @@ class TopicRulesTest {
     }
 
     @Test
+    void reservedNamesFollowTheSameCharacterRule() {
+        assertNull(TopicRules.invalidReason("$sys"), "a well-formed reserved name is valid (and then forbidden)");
+        assertNotNull(TopicRules.invalidReason("$"));
+        assertNotNull(TopicRules.invalidReason("$a\nFAKE LOG LINE"));
+        assertNotNull(TopicRules.invalidReason("$\u0000"));
+        assertNotNull(TopicRules.invalidReason("$a b"));
+        assertNotNull(TopicRules.invalidReason("$" + "x".repeat(128)));
+    }
+
+    @Test
+    void reasonsNeverCarryControlCharacters() {
+        String reason = TopicRules.invalidReason("$evil\r\n2026-01-01 INFO forged\u0000");
+        assertNotNull(reason);
+        assertTrue(reason.chars().allMatch(ch -> ch >= 0x20 && ch < 0x7f), "reason: " + reason);
+        assertTrue(reason.contains("\\u000a"), "the newline is shown escaped: " + reason);
+    }
+
+    @Test
     void globsMatchWholeNames() {
         assertTrue(rules.clientMayPublish("chat:lobby"));
         assertFalse(rules.clientMayPublish("news"));

@@ -78,6 +78,24 @@ class BadInputIT extends HubIT {
     }
 
     @Test
+    void deeplyNestedFrameIsRefusedWithBadJsonAndTheConnectionStaysOpen() throws Exception {
+        try (WsClient c = WsClient.connect(WS);
+                WsClient bystander = WsClient.connect(WS)) {
+            String nested = "[".repeat(2000) + "]".repeat(2000);
+            c.send("{\"type\":\"echo\",\"id\":\"deep\",\"data\":" + nested + "}");
+            JsonObject err = nextError(c);
+            assertEquals("bad_json", err.getString("code"), "error: " + err);
+            assertTrue(err.getString("message").contains("deeper than 64"), "error: " + err);
+            assertStillWorks(c);
+            // Nesting within the limit is echoed as sent.
+            String ok = "[".repeat(60) + "]".repeat(60);
+            JsonObject echo = c.request("echo", "\"data\":" + ok);
+            assertEquals(ok, echo.get("data").toString(), "echo: " + echo);
+            assertStillWorks(bystander);
+        }
+    }
+
+    @Test
     void binaryFrameIsRefusedWithBadJson() throws Exception {
         try (WsClient c = WsClient.connect(WS)) {
             c.session().getBasicRemote().sendBinary(ByteBuffer.wrap(new byte[] {1, 2, 3}));

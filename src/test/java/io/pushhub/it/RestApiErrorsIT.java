@@ -1,11 +1,20 @@
 package io.pushhub.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pushhub.testsupport.Api;
 import io.pushhub.testsupport.HubIT;
+import io.pushhub.testsupport.Json;
 import io.pushhub.testsupport.Jwts;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -86,5 +95,152 @@ class RestApiErrorsIT extends HubIT {
         Api.Reply r = api.get("/api/nothing-here");
         assertEquals(404, r.status(), "reply: " + r);
         assertEquals(404, r.json().getInt("status"), "reply: " + r);
+    }
+
+    // ---------------------------------------------------------------- issue #8: input limits
+
+    private static final int MAX_BODY = 1_048_576; // pushhub.push.max-body-bytes default
+
+    private HttpRequest.Builder pushRequest() {
+        return HttpRequest.newBuilder(URI.create(HTTP + "/api/push"))
+                .timeout(Duration.ofSeconds(60))
+                .header("Authorization", "Bearer " + Api.KEY)
+                .header("Content-Type", "application/json");
+    }
+
+    private static String pushOf(String topic, int dataChars) {
+        return "{\"topic\":\"" + topic + "\",\"data\":\"" + "x".repeat(dataChars) + "\"}";
+    }
+
+    private void assertNothingKept(String topic) throws Exception {
+        Api.Reply h = api.get("/api/topics/" + topic + "/history?since=0");
+        assertEquals(200, h.status(), "history: " + h);
+        assertEquals(0, h.json().getJsonArray("messages").size(), "the refused push was kept: " + h.body().length());
+    }
+
+    /** Backends mostly push over HTTP/1.1, where the limit is applied as the body streams in. */
+    private static final HttpClient HTTP_1_1 = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+
+    private static Api.Reply sendHttp11(HttpRequest request) throws Exception {
+        HttpResponse<String> r = HTTP_1_1.send(request, HttpResponse.BodyHandlers.ofString());
+        return new Api.Reply(r.statusCode(), r.body(), r.headers());
+    }
+
+    @Test
+    void aPushLargerThanTheLimitIs413AndNotKept() throws Exception {
+        String topic = "big-" + System.nanoTime();
+        String body = pushOf(topic, 20 * 1024 * 1024);
+        Api.Reply r = sendHttp11(pushRequest().POST(HttpRequest.BodyPublishers.ofString(body)).build());
+        assertJsonError(r, 413, "payload_too_large");
+        assertTrue(r.json().getString("message").contains("pushhub.push.max-body-bytes"), "reply: " + r);
+        // The same over HTTP/2 (java.net.http's default, h2c upgrade).
+        assertJsonError(api.send(pushRequest().POST(HttpRequest.BodyPublishers.ofString(body)).build()), 413,
+                "payload_too_large");
+        assertNothingKept(topic);
+    }
+
+    @Test
+    void aChunkedPushLargerThanTheLimitIs413AndNotKept() throws Exception {
+        String topic = "big-chunked-" + System.nanoTime();
+        byte[] body = pushOf(topic, 20 * 1024 * 1024).getBytes(StandardCharsets.UTF_8);
+        // No Content-Length: the body arrives chunked and must be bounded while it is read.
+        Api.Reply r = sendHttp11(pushRequest()
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body)))
+                .build());
+        assertJsonError(r, 413, "payload_too_large");
+        assertTrue(r.json().getString("message").contains("more than " + MAX_BODY), "reply: " + r);
+        assertNothingKept(topic);
+    }
+
+    @Test
+    void aPushJustUnderTheLimitIsAccepted() throws Exception {
+        String topic = "nohist:fits-" + System.nanoTime();
+        String body = pushOf(topic, 1);
+        body = pushOf(topic, MAX_BODY - body.length() + 1);
+        assertEquals(MAX_BODY, body.length());
+        Api.Reply r = api.send(pushRequest().POST(HttpRequest.BodyPublishers.ofString(body)).build());
+        assertEquals(200, r.status(), "reply: " + r.status());
+        byte[] chunked = body.getBytes(StandardCharsets.UTF_8);
+        Api.Reply c = sendHttp11(pushRequest()
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(chunked)))
+                .build());
+        assertEquals(200, c.status(), "chunked reply: " + c.status());
+    }
+
+    @Test
+    void reservedTopicsWithControlCharactersAre400() throws Exception {
+        Api.Reply r = api.push("{\"topic\":\"$x\\n2026-12-01 INFO forged\\u0000\",\"data\":1}");
+        assertJsonError(r, 400, "invalid_topic");
+        assertTrue(r.json().getString("message").contains("\\u000a"), "the newline is shown escaped: " + r);
+        assertEquals(200, api.push("{\"topic\":\"$ok\",\"data\":1}").status(), "a well-formed $ topic is still pushed");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "\"delay\":\"PT9223372036854775807S\"    | 'delay'",
+        "\"delay\":9223372036854775807          | 'delay'",
+        "\"delay\":1e300                        | 'delay'",
+        "\"at\":\"+1000000000-01-01T00:00:00Z\"  | 'at'",
+    })
+    void hugeSchedulesAre400NamingTheFieldAndTheMaximum(String when, String field) throws Exception {
+        Api.Reply r = api.push("{\"topic\":\"news\",\"data\":1," + when.trim() + "}");
+        assertJsonError(r, 400, "bad_request");
+        String message = r.json().getString("message");
+        assertTrue(message.contains(field.trim()) && message.contains("P30D"), "reply: " + r);
+    }
+
+    @Test
+    void negativeDelaysAre400() throws Exception {
+        for (String delay : List.of("-1", "\"-PT1S\"", "-1e300")) {
+            Api.Reply r = api.push("{\"topic\":\"news\",\"data\":1,\"delay\":" + delay + "}");
+            assertJsonError(r, 400, "bad_request");
+            assertTrue(r.json().getString("message").contains("'delay' must not be negative"), "reply: " + r);
+        }
+    }
+
+    @Test
+    void deeplyNestedPushIs400() throws Exception {
+        Api.Reply r = api.push("{\"topic\":\"news\",\"data\":" + "[".repeat(2000) + "]".repeat(2000) + "}");
+        assertJsonError(r, 400, "bad_json");
+        assertTrue(r.json().getString("message").contains("64"), "reply: " + r);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+        "GET, /api/topics/a%2Fb/history",
+        "GET, /api/topics/a%2fb/history",
+        "GET, /api/topics/a%5Cb/history",
+        "DELETE, /api/push/scheduled/s-1%2F2",
+    })
+    void encodedSlashInThePathIsAJson400(String method, String path) throws Exception {
+        Api.Reply r = api.send(HttpRequest.newBuilder(URI.create(HTTP + path))
+                .timeout(Duration.ofSeconds(15))
+                .header("Authorization", "Bearer " + Api.KEY)
+                .method(method, HttpRequest.BodyPublishers.noBody())
+                .build());
+        assertJsonError(r, 400, "bad_request");
+        assertTrue(r.json().getString("message").contains("%2F"), "reply: " + r);
+        assertFalse(r.body().contains("Exception"), "no stack trace: " + r);
+    }
+
+    /**
+     * Liberty refuses a NUL (as it does a broken %-escape) while decoding the URI, before it picks an application, so no part of
+     * the WAR can answer: it sends its own body, JSON for a client that asks for it. This pins that down.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"/api/topics/a%00b/history", "/api/push/scheduled/a%00b"})
+    void nulInThePathIs400AndJsonForAJsonClient(String path) throws Exception {
+        Api.Reply r = api.send(HttpRequest.newBuilder(URI.create(HTTP + path))
+                .timeout(Duration.ofSeconds(15))
+                .header("Authorization", "Bearer " + Api.KEY)
+                .header("Accept", "application/json")
+                .GET()
+                .build());
+        assertEquals(400, r.status(), "reply: " + r);
+        assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("application/json"), "reply: " + r);
+        Json.parse(r.body());
     }
 }

@@ -39,6 +39,28 @@ class ClientFrameDecoderTest {
         assertEquals(ErrorCode.MISSING_FIELD, ClientFrameDecoder.parse("{\"type\":\"ping\",\"id\":{}}").problem().code());
     }
 
+    /** An echo frame whose data nests {@code levels} arrays: the frame itself is one more level. */
+    private static String nestedEcho(int levels) {
+        return "{\"type\":\"echo\",\"data\":" + "[".repeat(levels) + "]".repeat(levels) + "}";
+    }
+
+    @Test
+    void deepNestingIsRefusedAsBadJsonNamingTheLimit() {
+        ClientFrame deep = ClientFrameDecoder.parse(nestedEcho(2000));
+        assertEquals(ErrorCode.BAD_JSON, deep.problem().code());
+        assertTrue(deep.problem().message().contains("deeper than " + JsonDepth.MAX_DEPTH), deep.problem().message());
+        assertEquals(ErrorCode.BAD_JSON, ClientFrameDecoder.parse(nestedEcho(JsonDepth.MAX_DEPTH)).problem().code(),
+                "one level over the limit");
+        assertTrue(ClientFrameDecoder.parse(nestedEcho(JsonDepth.MAX_DEPTH - 1)).isValid(), "exactly at the limit");
+    }
+
+    @Test
+    void bracketsInsideStringsDoNotCount() {
+        String text = "\"\\\"" + "[{".repeat(500) + "\"";
+        ClientFrame f = ClientFrameDecoder.parse("{\"type\":\"echo\",\"data\":" + text + "}");
+        assertTrue(f.isValid(), "a string full of brackets (after an escaped quote) is flat: " + f);
+    }
+
     @Test
     void longIdsAreCut() {
         ClientFrame f = ClientFrameDecoder.parse("{\"type\":\"ping\",\"id\":\"" + "i".repeat(10_000) + "\"}");
