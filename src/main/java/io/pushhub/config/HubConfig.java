@@ -208,6 +208,17 @@ public class HubConfig {
     Duration historyTtl;
 
     /**
+     * Budget in bytes for the topic history the memory broker keeps in this JVM's heap, all topics together (each
+     * message is charged its encoded JSON size plus 64 bytes). Over budget, the oldest messages of the least recently
+     * used topics are evicted; a message charged more than 1/16 of the budget is not kept. At least 1024. Not used
+     * with {@code pushhub.broker=redis}, whose history lives in Redis (bounded by size and TTL per topic). Default
+     * {@code 67108864} (64 MiB).
+     */
+    @Inject
+    @ConfigProperty(name = "pushhub.history.max-bytes", defaultValue = "67108864")
+    long historyMaxBytes;
+
+    /**
      * Lease of this node's presence entries in Redis (ISO-8601, PT2S..PT10M): the node renews it every third of this
      * time; when a node dies without a clean stop, its connections disappear from cluster presence at most this long
      * after its last renewal. Default {@code PT15S}.
@@ -369,6 +380,10 @@ public class HubConfig {
         return split(historyTopics.orElse("")).stream()
                 .filter(s -> !s.equalsIgnoreCase("none"))
                 .toList();
+    }
+
+    public long historyMaxBytes() {
+        return Math.max(1024, historyMaxBytes);
     }
 
     public int historySize() {

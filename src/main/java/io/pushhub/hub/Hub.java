@@ -154,6 +154,11 @@ public class Hub {
         return broker.status();
     }
 
+    /** Topic history held in this JVM's heap and its budget, or null when the history lives in Redis. */
+    public io.pushhub.broker.HistoryMemory historyMemory() {
+        return broker.historyMemory();
+    }
+
     public boolean clustered() {
         return broker.distributed();
     }
