@@ -346,7 +346,8 @@ final class ClusterCatchUp {
             StreamPosition from = mark.position();
             Publication first = pd.held.stream().filter(p -> from.epoch().equals(p.epoch())).findFirst().orElse(null);
             String message = "messages published while this node's live feed was down could not be read from the"
-                    + " history (" + problem + "); subscribe again with since to recover them";
+                    + " history (" + problem + "); they may still be kept: GET /api/topics/{topic}/history?since="
+                    + from.offset();
             if (first == null) {
                 LOG.warning(() -> "giving up catching up topic " + topic + " from offset " + (from.offset() + 1) + ": "
                         + problem + "; telling the subscribers");
