@@ -187,7 +187,8 @@ public class HubConfig {
      * Topics that keep history (offsets, epoch, resume with {@code since}): comma-separated globs, each optionally
      * with its own size and TTL: {@code chat:*;size=500;ttl=PT1H, news, *}. The first match wins; {@code none} = no
      * topic keeps history (an empty value means "unset" in MicroProfile Config, so it cannot express that). Default {@code *}: every topic keeps a small history, so that any client that reconnects within
-     * a few minutes gets what it missed without configuration; memory is bounded by size x active topics.
+     * a few minutes gets what it missed without configuration; memory is bounded by size x active topics and, with the
+     * memory broker, by {@code pushhub.history.max-bytes}.
      */
     @Inject
     @ConfigProperty(name = "pushhub.history.topics", defaultValue = "*")
