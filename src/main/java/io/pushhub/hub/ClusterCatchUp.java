@@ -208,15 +208,32 @@ final class ClusterCatchUp {
             topics.add(topic);
         }
         int[] delivered = {0};
+        String problem = null;
         for (String topic : topics) {
-            delivered[0] += attempt(topic);
+            if (problem != null) {
+                // Redis cannot be read now: do not make the listener wait for one failure per topic.
+                retryLater(topic, problem);
+                continue;
+            }
+            int n = attempt(topic);
+            if (n < 0) {
+                synchronized (lock) {
+                    Pending pd = pending.get(topic);
+                    problem = pd != null && pd.lastProblem != null ? pd.lastProblem : "history unavailable";
+                }
+            } else {
+                delivered[0] += n;
+            }
         }
         int waiting = pendingTopics();
         LOG.info(() -> "caught up " + delivered[0] + " message(s) missed while the live feed was down"
                 + (waiting > 0 ? "; " + waiting + " topic(s) wait for the history to be readable, retrying" : ""));
     }
 
-    /** One try at catching up a pending topic; schedules the next on failure. Returns the messages delivered. */
+    /**
+     * One try at catching up a pending topic; schedules the next on failure. Returns the messages delivered, or -1
+     * when the history could not be read.
+     */
     private int attempt(String topic) {
         Mark mark = marks.get(topic);
         HistoryPolicy policy = target.policy(topic);
@@ -247,7 +264,7 @@ final class ClusterCatchUp {
             }
         } catch (BrokerUnavailableException e) {
             retryLater(topic, e.getMessage());
-            return 0;
+            return -1;
         }
         StreamPosition now = at;
         synchronized (lock) {

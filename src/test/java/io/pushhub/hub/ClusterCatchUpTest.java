@@ -136,6 +136,18 @@ class ClusterCatchUpTest {
     }
 
     @Test
+    void whenRedisCannotBeReadTheListenerTriesOneTopicNotEveryOne() throws Exception {
+        create(new ClusterCatchUp.Backoff(Duration.ofSeconds(2), Duration.ofSeconds(2), 3));
+        for (String topic : List.of("a", "b", "c", "d")) {
+            catchUp.delivered(topic, 1, EPOCH);
+        }
+        failuresLeft.set(Integer.MAX_VALUE);
+        catchUp.feedResumed();
+        assertEquals(1, reads.get(), "one failed read on the listener thread; the other topics wait for their retry");
+        assertEquals(4, catchUp.pendingTopics());
+    }
+
+    @Test
     void retriesAreBoundedThenTheSubscribersAreToldTheRangeTheyMissed() throws Exception {
         create();
         live(1);
