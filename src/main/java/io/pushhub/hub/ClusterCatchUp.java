@@ -41,7 +41,7 @@ final class ClusterCatchUp {
     /** Live publications of one topic held back while its catch-up is retried; more gives up at once. */
     static final int MAX_HELD = 10_000;
     /** Offsets delivered ahead of the contiguous mark that are remembered per topic. */
-    private static final int MAX_AHEAD = 4096;
+    private static final int MAX_AHEAD = 1024;
 
     public static final String REASON_UNAVAILABLE = "unavailable";
 
@@ -79,6 +79,8 @@ final class ClusterCatchUp {
         String epoch;
         long contiguous;
         final TreeSet<Long> ahead = new TreeSet<>();
+        /** After an open-ended gap notice: the next offset delivered ends the reported range. */
+        boolean resync;
 
         Mark(long offset, String epoch) {
             this.epoch = epoch;
@@ -90,9 +92,18 @@ final class ClusterCatchUp {
                 epoch = e;
                 contiguous = offset;
                 ahead.clear();
+                resync = false;
                 return;
             }
+            if (resync) {
+                resync = false;
+                coverTo(offset - 1);
+            }
             if (offset <= contiguous) {
+                return;
+            }
+            if (offset == contiguous + 1 && ahead.isEmpty()) {
+                contiguous = offset; // the usual case: in order
                 return;
             }
             ahead.add(offset);
@@ -102,6 +113,20 @@ final class ClusterCatchUp {
             while (!ahead.isEmpty() && ahead.first() == contiguous + 1) {
                 contiguous = ahead.pollFirst();
             }
+        }
+
+        /** Everything up to {@code to} counts as handled (delivered, or reported as a gap). */
+        synchronized void coverTo(long to) {
+            if (to > contiguous) {
+                contiguous = to;
+            }
+            while (!ahead.isEmpty() && ahead.first() <= contiguous + 1) {
+                contiguous = Math.max(contiguous, ahead.pollFirst());
+            }
+        }
+
+        synchronized void resyncOnNext() {
+            resync = true;
         }
 
         synchronized boolean has(long offset, String e) {
@@ -319,7 +344,7 @@ final class ClusterCatchUp {
         long t = b;
         LOG.warning(() -> "topic " + topic + ": offsets " + f + ".." + t + " of epoch " + epoch
                 + " were missed while the live feed was down and are no longer kept; telling the subscribers");
-        mark.add(t, epoch); // reported: a later catch-up starts after them
+        mark.coverTo(t); // reported: a later catch-up starts after them
         target.gap(topic, f, t, epoch, reason, "messages " + f + ".." + t
                 + " were published while this node's live feed was down and are no longer in the history");
     }
@@ -369,12 +394,13 @@ final class ClusterCatchUp {
                 LOG.warning(() -> "giving up catching up topic " + topic + " from offset " + (from.offset() + 1) + ": "
                         + problem + "; telling the subscribers");
                 target.gap(topic, from.offset() + 1, 0, from.epoch(), REASON_UNAVAILABLE, message);
+                mark.resyncOnNext();
             } else if (first.offset() > from.offset() + 1) {
                 long to = first.offset() - 1;
                 LOG.warning(() -> "giving up catching up topic " + topic + " offsets " + (from.offset() + 1) + ".." + to
                         + ": " + problem + "; telling the subscribers");
                 target.gap(topic, from.offset() + 1, to, from.epoch(), REASON_UNAVAILABLE, message);
-                mark.add(to, from.epoch());
+                mark.coverTo(to);
             }
         }
         release(topic, pd, null);

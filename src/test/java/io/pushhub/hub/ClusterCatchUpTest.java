@@ -159,6 +159,11 @@ class ClusterCatchUpTest {
         await("giving up", () -> catchUp.pendingTopics() == 0);
         assertEquals(List.of("m1", "gap 2..4 unavailable", "m5", "m6"), got);
         assertEquals(FAST.attempts(), reads.get(), "one read per attempt, no more");
+        // The next outage's catch-up starts after what was delivered or reported, not at the old hole.
+        failuresLeft.set(0);
+        store(5, 6, 7);
+        catchUp.feedResumed();
+        assertEquals(List.of("m1", "gap 2..4 unavailable", "m5", "m6", "m7"), got);
     }
 
     @Test
@@ -169,6 +174,11 @@ class ClusterCatchUpTest {
         catchUp.feedResumed();
         await("giving up", () -> catchUp.pendingTopics() == 0);
         assertEquals(List.of("m7", "gap 8..0 unavailable"), got, "to 0 = unknown end");
+        live(12); // the first message after the notice ends the reported range
+        failuresLeft.set(0);
+        store(12, 13);
+        catchUp.feedResumed();
+        assertEquals(List.of("m7", "gap 8..0 unavailable", "m12", "m13"), got, "8..11 are not reported again");
     }
 
     @Test
