@@ -110,8 +110,32 @@ export interface SubscriptionHandlers<T = unknown> {
   presence?: (frame: PresenceFrame) => void;
   subscribed?: (ack: Ack) => void;
   recovery?: (info: RecoveryFailure) => void;
+  /** Offsets of this topic that will not arrive (see GapFrame). */
+  gap?: (frame: TopicGapFrame) => void;
   error?: (error: HubError) => void;
 }
+
+/** Messages dropped for this connection because it read too slowly (policy drop-oldest). */
+export interface DroppedGapFrame {
+  type: 'gap';
+  missed: number;
+}
+
+/**
+ * Offsets of a history topic this connection missed and will not get (its node's cluster feed was cut and the history
+ * could not be read, or no longer keeps them). `toOffset` is absent when the end is unknown.
+ */
+export interface TopicGapFrame {
+  type: 'gap';
+  topic: string;
+  fromOffset: number;
+  toOffset?: number;
+  epoch: string;
+  reason: 'unavailable' | 'trimmed' | string;
+  message?: string;
+}
+
+export type GapFrame = DroppedGapFrame | TopicGapFrame;
 
 export interface Subscription<T = unknown> {
   readonly topic: string;
@@ -149,8 +173,11 @@ export interface ClientEvents {
   message: (data: unknown, frame: MessageFrame) => void;
   presence: (frame: PresenceFrame) => void;
   recovery: (info: RecoveryFailure) => void;
-  /** The hub dropped `missed` messages for this connection because it read too slowly (policy drop-oldest). */
-  gap: (frame: { type: 'gap'; missed: number }) => void;
+  /**
+   * Something will not arrive: `{missed}` messages dropped because this client read too slowly (policy drop-oldest),
+   * or, with `topic`, offsets `fromOffset..toOffset` of that topic (see TopicGapFrame).
+   */
+  gap: (frame: GapFrame) => void;
   error: (error: HubError) => void;
   /** Every frame received, for debugging consoles. */
   frame: (frame: { type: string; [k: string]: unknown }) => void;

@@ -121,7 +121,7 @@
         if (this.state === 'connected') this._sendSubscribe(sub);
       }
       const h = typeof handlers === 'function' ? { message: handlers } : handlers || {};
-      for (const k of ['message', 'presence', 'subscribed', 'recovery', 'error']) if (h[k]) sub.on(k, h[k]);
+      for (const k of ['message', 'presence', 'subscribed', 'recovery', 'gap', 'error']) if (h[k]) sub.on(k, h[k]);
       return sub;
     }
 
@@ -386,10 +386,15 @@
         case 'message':
           this._message(f);
           break;
-        case 'gap':
-          // The server dropped f.missed messages for this connection (slow consumer, policy drop-oldest).
+        case 'gap': {
+          // Either the server dropped f.missed messages for this connection (slow consumer, policy drop-oldest), or,
+          // with f.topic, offsets f.fromOffset..f.toOffset (toOffset absent: end unknown) of that topic will not
+          // arrive (the node's cluster feed was cut and history could not be read): the subscription hears it too.
+          const sub = f.topic !== undefined ? this._subs.get(f.topic) : null;
+          if (sub) sub._emit('gap', f);
           this._emit('gap', f);
           break;
+        }
         case 'presence': {
           const sub = this._subs.get(f.topic);
           if (sub) {

@@ -273,6 +273,25 @@ test('backoff grows exponentially, is bounded, and is jittered', () => {
   }
 });
 
+test('a topic gap notice reaches the app and that topic\'s subscription', async () => {
+  const hub = fakeHub();
+  const c = client(hub);
+  const clientGaps = [];
+  const subGaps = [];
+  c.subscribe('news', { message: () => {}, gap: (f) => subGaps.push([f.fromOffset, f.toOffset, f.reason]) });
+  c.subscribe('other', { gap: () => assert.fail('a gap of news is not a gap of other') });
+  c.on('gap', (f) => clientGaps.push(f.topic || f.missed));
+  const ws = await hub.until('socket open', () => hub.sockets[0] && hub.sockets[0].open && hub.sockets[0]);
+  ws.deliver(welcome('c-1'));
+  await hub.until('subscribes', () => ws.sent.filter((f) => f.type === 'subscribe').length === 2);
+  ws.deliver({ type: 'gap', topic: 'news', fromOffset: 5, toOffset: 9, epoch: 'e1', reason: 'unavailable' });
+  ws.deliver({ type: 'gap', missed: 3 });
+  await hub.until('both notices', () => clientGaps.length === 2);
+  assert.deepEqual(clientGaps, ['news', 3]);
+  assert.deepEqual(subGaps, [[5, 9, 'unavailable']]);
+  c.close();
+});
+
 test('a batch frame is handled as its frames in order, and a gap is reported to the app', async () => {
   const hub = fakeHub();
   const c = client(hub);

@@ -34,7 +34,9 @@ public final class Backplane {
     public static Backplane create(HubConfig config, ConnectionRegistry registry, String nodeId) {
         switch (config.broker()) {
             case "memory" -> {
-                return new Backplane(new MemoryBroker(), new MemoryPresenceStore(registry, nodeId), null, null);
+                return new Backplane(
+                        new MemoryBroker(new MemoryBroker.Bus(config.historyMaxBytes()), java.time.Clock.systemUTC()),
+                        new MemoryPresenceStore(registry, nodeId), null, null);
             }
             case "redis" -> {
                 RedisLink link = new RedisLink(config.redisUri(), config.redisTimeout());

@@ -63,6 +63,14 @@ public interface Broker {
      */
     HistoryRead readHistory(String topic, long sinceOffset, int limit) throws BrokerUnavailableException;
 
+    /**
+     * The heap this broker's topic history holds and its budget, or null when the history is not in this JVM's heap
+     * (Redis keeps it in Redis).
+     */
+    default HistoryMemory historyMemory() {
+        return null;
+    }
+
     /** Whether the broker is usable now, and why not. Never throws. */
     BrokerStatus status();
 

@@ -5,7 +5,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
@@ -19,6 +22,14 @@ import java.util.logging.Logger;
  *
  * <p>Several instances can share one {@link Bus} to behave like nodes of a cluster within one JVM (the contract tests
  * do that); a server uses one instance with its own bus.
+ *
+ * <p><b>Memory bound.</b> Besides each topic's size and TTL, all topics of a bus share one budget in bytes ({@code
+ * pushhub.history.max-bytes}). Each kept message is stored as its encoded JSON and charged that text's size in the
+ * heap (1 byte per character when every character is Latin-1, else 2) plus {@link #ENTRY_OVERHEAD}. When the total is
+ * over the budget, the oldest messages of the least recently used topic (appended to or read longest ago) are evicted
+ * first; a resume across them is answered {@code trimmed}. A message charged more than {@link #MAX_MESSAGE_SHARE} of
+ * the budget is not kept at all (it still gets its offset and is delivered); the messages kept before it are dropped
+ * too, so that a resume never skips it silently.
  */
 public final class MemoryBroker implements Broker {
 
@@ -26,11 +37,119 @@ public final class MemoryBroker implements Broker {
     /** Every this many appends, topics whose history or epoch expired are swept, so idle topics do not pile up. */
     private static final int SWEEP_EVERY = 1024;
 
-    /** The state that nodes sharing one memory broker have in common: topic streams and the nodes. */
-    public static final class Bus {
+    /** Default of {@code pushhub.history.max-bytes}: 64 MiB. */
+    public static final long DEFAULT_MAX_BYTES = 64L * 1024 * 1024;
+    /** Bytes charged per kept message on top of its text: the entry, its deque slot and the String header. */
+    static final int ENTRY_OVERHEAD = 64;
+    /** A message charged more than budget / this is not kept in history. */
+    public static final int MAX_MESSAGE_SHARE = 16;
+
+    /**
+     * The state that nodes sharing one memory broker have in common: topic streams, the nodes, and the history budget.
+     *
+     * <p>Locks: a stream's monitor may be held while taking {@link #lru}'s monitor, never the other way round.
+     */
+    public static final class Bus implements HistoryMemory {
         final ConcurrentHashMap<String, Stream> streams = new ConcurrentHashMap<>();
         final CopyOnWriteArrayList<MemoryBroker> nodes = new CopyOnWriteArrayList<>();
         final AtomicLong appends = new AtomicLong();
+        final long maxBytes;
+        final AtomicLong bytes = new AtomicLong();
+        final AtomicLong messages = new AtomicLong();
+        final AtomicLong evicted = new AtomicLong();
+        final AtomicLong notKept = new AtomicLong();
+        /** Topics with kept messages, least recently used first (access order). */
+        private final LinkedHashMap<String, Stream> lru = new LinkedHashMap<>(64, 0.75f, true);
+
+        public Bus() {
+            this(DEFAULT_MAX_BYTES);
+        }
+
+        /** @param maxBytes the budget for all topics' kept messages, at least 1024 */
+        public Bus(long maxBytes) {
+            if (maxBytes < 1024) {
+                throw new IllegalArgumentException("pushhub.history.max-bytes must be at least 1024, got " + maxBytes);
+            }
+            this.maxBytes = maxBytes;
+        }
+
+        void touch(String topic, Stream s) {
+            synchronized (lru) {
+                lru.put(topic, s);
+            }
+        }
+
+        void forget(String topic, Stream s) {
+            synchronized (lru) {
+                lru.remove(topic, s);
+            }
+        }
+
+        /** Evicts the oldest messages of the least recently used topics until the budget holds. No lock held. */
+        void enforce() {
+            while (bytes.get() > maxBytes) {
+                String topic;
+                Stream s;
+                synchronized (lru) {
+                    Iterator<Map.Entry<String, Stream>> it = lru.entrySet().iterator();
+                    if (!it.hasNext()) {
+                        return;
+                    }
+                    Map.Entry<String, Stream> eldest = it.next();
+                    topic = eldest.getKey();
+                    s = eldest.getValue();
+                }
+                synchronized (s) {
+                    while (bytes.get() > maxBytes && !s.kept.isEmpty()) {
+                        s.dropOldest(this);
+                        evicted.incrementAndGet();
+                    }
+                    if (s.kept.isEmpty()) {
+                        s.trimmedAway = s.offset > 0;
+                        forget(topic, s);
+                    }
+                }
+            }
+        }
+
+        @Override
+        public long maxBytes() {
+            return maxBytes;
+        }
+
+        @Override
+        public long bytes() {
+            return bytes.get();
+        }
+
+        @Override
+        public long messages() {
+            return messages.get();
+        }
+
+        @Override
+        public long evicted() {
+            return evicted.get();
+        }
+
+        @Override
+        public long notKept() {
+            return notKept.get();
+        }
+    }
+
+    /** A kept message: its encoded publication (without offset and epoch) and what it is charged. */
+    record Entry(long offset, String json, long charge) {}
+
+    /** What a message's text costs in the heap (compact strings: 1 byte per Latin-1 character, else 2). */
+    static long charge(String json) {
+        int n = json.length();
+        for (int i = 0; i < n; i++) {
+            if (json.charAt(i) > 0xFF) {
+                return 2L * n + ENTRY_OVERHEAD;
+            }
+        }
+        return n + ENTRY_OVERHEAD;
     }
 
     /** One topic's stream. Guarded by its own monitor. */
@@ -39,7 +158,27 @@ public final class MemoryBroker implements Broker {
         long offset;
         Instant lastAppend;
         HistoryPolicy policy;
-        final ArrayDeque<Publication> kept = new ArrayDeque<>();
+        final ArrayDeque<Entry> kept = new ArrayDeque<>();
+        /** Everything kept was evicted for the budget (or was too big): a read says trimmed, not expired. */
+        boolean trimmedAway;
+
+        void add(Entry e, Bus bus) {
+            kept.addLast(e);
+            bus.bytes.addAndGet(e.charge());
+            bus.messages.incrementAndGet();
+        }
+
+        void dropOldest(Bus bus) {
+            Entry e = kept.removeFirst();
+            bus.bytes.addAndGet(-e.charge());
+            bus.messages.decrementAndGet();
+        }
+
+        void dropAll(Bus bus) {
+            while (!kept.isEmpty()) {
+                dropOldest(bus);
+            }
+        }
 
         /** A stream read before its first append keeps its epoch for {@link HistoryPolicy#META_TTL}. */
         Stream(String epoch, Instant now) {
@@ -98,20 +237,33 @@ public final class MemoryBroker implements Broker {
         Publication stored;
         // Holding the stream's monitor while dispatching keeps every listener's view in offset order.
         Stream s = liveStream(topic, now);
+        String json = publication.at(0, null).toJson();
+        long charge = charge(json);
         synchronized (s) {
             if (s.historyExpired(now)) {
-                s.kept.clear();
+                s.dropAll(bus);
+                s.trimmedAway = false;
             }
             s.policy = policy;
             s.lastAppend = now;
             s.offset++;
             stored = publication.at(s.offset, s.epoch);
-            s.kept.addLast(stored);
-            while (s.kept.size() > policy.size()) {
-                s.kept.removeFirst();
+            if (charge > bus.maxBytes / MAX_MESSAGE_SHARE) {
+                // Too big to keep: what came before it goes too, so no resume replays across the hole.
+                s.dropAll(bus);
+                s.trimmedAway = true;
+                bus.notKept.incrementAndGet();
+                bus.forget(topic, s);
+            } else {
+                s.add(new Entry(s.offset, json, charge), bus);
+                while (s.kept.size() > policy.size()) {
+                    s.dropOldest(bus);
+                }
+                bus.touch(topic, s);
             }
             dispatch(stored);
         }
+        bus.enforce();
         if (bus.appends.incrementAndGet() % SWEEP_EVERY == 0) {
             sweep(now);
         }
@@ -120,7 +272,21 @@ public final class MemoryBroker implements Broker {
 
     /** The topic's stream, replaced by a new epoch when its epoch expired. */
     private Stream liveStream(String topic, Instant now) {
-        return bus.streams.compute(topic, (t, s) -> s == null || s.metaExpired(now) ? new Stream(Epochs.next(), now) : s);
+        Stream[] replaced = {null};
+        Stream live = bus.streams.compute(topic, (t, s) -> {
+            if (s == null || s.metaExpired(now)) {
+                replaced[0] = s;
+                return new Stream(Epochs.next(), now);
+            }
+            return s;
+        });
+        if (replaced[0] != null) { // outside compute: a stream's monitor is never taken under the map's bin lock
+            synchronized (replaced[0]) {
+                replaced[0].dropAll(bus);
+            }
+            bus.forget(topic, replaced[0]);
+        }
+        return live;
     }
 
     @Override
@@ -135,15 +301,20 @@ public final class MemoryBroker implements Broker {
                 return new HistoryRead(new StreamPosition(0, peekEpoch(topic, now)), List.of(), true);
             }
             if (s.historyExpired(now)) {
-                s.kept.clear();
+                s.dropAll(bus);
+                s.trimmedAway = false;
+                bus.forget(topic, s);
             }
             List<Publication> out = new ArrayList<>();
-            for (Publication p : s.kept) {
-                if (p.offset() > sinceOffset && out.size() < limit) {
-                    out.add(p);
+            for (Entry e : s.kept) {
+                if (e.offset() > sinceOffset && out.size() < limit) {
+                    out.add(Publication.fromJson(e.json()).at(e.offset(), s.epoch));
                 }
             }
-            boolean kept = !s.kept.isEmpty() || s.offset == 0;
+            if (!s.kept.isEmpty() && limit > 0) {
+                bus.touch(topic, s); // a resume uses the topic: it is not the first to be evicted
+            }
+            boolean kept = !s.kept.isEmpty() || s.offset == 0 || s.trimmedAway;
             return new HistoryRead(new StreamPosition(s.offset, s.epoch), out, kept);
         }
     }
@@ -172,14 +343,24 @@ public final class MemoryBroker implements Broker {
         bus.streams.forEach((topic, s) -> {
             synchronized (s) {
                 if (s.metaExpired(now)) {
+                    s.dropAll(bus);
                     bus.streams.remove(topic, s);
+                    bus.forget(topic, s);
                 } else if (s.historyExpired(now)) {
-                    s.kept.clear();
+                    s.dropAll(bus);
+                    s.trimmedAway = false;
+                    bus.forget(topic, s);
                 }
             }
         });
     }
 
+
+    /** The history budget of this broker's bus. */
+    @Override
+    public HistoryMemory historyMemory() {
+        return bus;
+    }
 
     @Override
     public BrokerStatus status() {

@@ -37,6 +37,12 @@ public record Publication(
         long offset,
         String epoch) {
 
+    /**
+     * Looked up once: {@code Json.createObjectBuilder()} and friends search the provider with a ServiceLoader on every
+     * call, which dominated encoding (each history message is encoded once for its size).
+     */
+    private static final jakarta.json.spi.JsonProvider JSON = jakarta.json.spi.JsonProvider.provider();
+
     /** What a publication is addressed to. */
     public enum Kind {
         ALL("all"),
@@ -89,12 +95,12 @@ public record Publication(
      * starts with <code>{"n":</code>.
      */
     public String toJson() {
-        JsonObjectBuilder b = Json.createObjectBuilder();
+        JsonObjectBuilder b = JSON.createObjectBuilder();
         if (hasOffset()) {
             b.add("o", offset).add("e", epoch);
         }
         b.add("n", node).add("k", kind.wire());
-        JsonArrayBuilder t = Json.createArrayBuilder();
+        JsonArrayBuilder t = JSON.createArrayBuilder();
         targets.forEach(t::add);
         b.add("t", t).add("m", messageId);
         if (from != null) {
@@ -107,7 +113,7 @@ public record Publication(
     /** Parses {@link #toJson()}; the broker may have added {@code "o"} and {@code "e"}. */
     public static Publication fromJson(String json) {
         JsonObject o;
-        try (JsonReader r = Json.createReader(new StringReader(json))) {
+        try (JsonReader r = JSON.createReader(new StringReader(json))) {
             o = r.readObject();
         }
         List<String> targets = new ArrayList<>();

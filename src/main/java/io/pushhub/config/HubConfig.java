@@ -221,7 +221,8 @@ public class HubConfig {
      * Topics that keep history (offsets, epoch, resume with {@code since}): comma-separated globs, each optionally
      * with its own size and TTL: {@code chat:*;size=500;ttl=PT1H, news, *}. The first match wins; {@code none} = no
      * topic keeps history (an empty value means "unset" in MicroProfile Config, so it cannot express that). Default {@code *}: every topic keeps a small history, so that any client that reconnects within
-     * a few minutes gets what it missed without configuration; memory is bounded by size x active topics.
+     * a few minutes gets what it missed without configuration; memory is bounded by size x active topics and, with the
+     * memory broker, by {@code pushhub.history.max-bytes}.
      */
     @Inject
     @ConfigProperty(name = "pushhub.history.topics", defaultValue = "*")
@@ -240,6 +241,17 @@ public class HubConfig {
     @Inject
     @ConfigProperty(name = "pushhub.history.ttl", defaultValue = "PT10M")
     Duration historyTtl;
+
+    /**
+     * Budget in bytes for the topic history the memory broker keeps in this JVM's heap, all topics together (each
+     * message is charged its encoded JSON size plus 64 bytes). Over budget, the oldest messages of the least recently
+     * used topics are evicted; a message charged more than 1/16 of the budget is not kept. At least 1024. Not used
+     * with {@code pushhub.broker=redis}, whose history lives in Redis (bounded by size and TTL per topic). Default
+     * {@code 67108864} (64 MiB).
+     */
+    @Inject
+    @ConfigProperty(name = "pushhub.history.max-bytes", defaultValue = "67108864")
+    long historyMaxBytes;
 
     /**
      * Lease of this node's presence entries in Redis (ISO-8601, PT2S..PT10M): the node renews it every third of this
@@ -422,6 +434,10 @@ public class HubConfig {
         return split(historyTopics.orElse("")).stream()
                 .filter(s -> !s.equalsIgnoreCase("none"))
                 .toList();
+    }
+
+    public long historyMaxBytes() {
+        return Math.max(1024, historyMaxBytes);
     }
 
     public int historySize() {

@@ -82,11 +82,9 @@ public class Hub {
     private PresenceStore presence;
     /** Topics that only {@link #pushLocal} feeds: every node produces them itself, so they keep no history. */
     private final Set<String> localTopics = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    /** Latest offset delivered here per history topic, to catch up from after the broker's live feed was cut. */
-    private final java.util.concurrent.ConcurrentHashMap<String, io.pushhub.broker.StreamPosition> lastSeen =
-            new java.util.concurrent.ConcurrentHashMap<>();
-    /** After a catch-up (listener thread only): live copies at or below these offsets were already delivered. */
-    private final Map<String, io.pushhub.broker.StreamPosition> caughtUpTo = new java.util.HashMap<>();
+    /** Delivers what this node missed while the broker's live feed was cut (retrying, or reporting a gap). */
+    private ClusterCatchUp catchUp;
+    private java.util.concurrent.ScheduledExecutorService catchUpRetries;
     /** Pushes to one history topic from this node take the same lock, so local delivery follows offset order. */
     private final Object[] topicLocks = new Object[64];
     private final SecureRandom random = new SecureRandom();
@@ -103,7 +101,14 @@ public class Hub {
         backplane = Backplane.create(config, registry, nodeId);
         broker = backplane.broker();
         presence = backplane.presence();
-        broker.onFeedResumed(this::catchUp);
+        catchUpRetries = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "pushhub-catch-up");
+            t.setDaemon(true);
+            return t;
+        });
+        catchUp = new ClusterCatchUp(broker::readHistory, new CatchUpTarget(), catchUpRetries,
+                ClusterCatchUp.Backoff.DEFAULT);
+        broker.onFeedResumed(catchUp::feedResumed);
         broker.start(nodeId, this::fromCluster);
         backplane.start(this::departed);
         LOG.info(() -> "pushhub hub node " + nodeId + " ready: broker " + broker.status().name() + ", history on "
@@ -177,6 +182,7 @@ public class Hub {
     @PreDestroy
     void shutdown() {
         backplane.stop();
+        catchUpRetries.shutdownNow();
     }
 
     public TopicRules rules() {
@@ -202,6 +208,11 @@ public class Hub {
 
     public BrokerStatus brokerStatus() {
         return broker.status();
+    }
+
+    /** Topic history held in this JVM's heap and its budget, or null when the history lives in Redis. */
+    public io.pushhub.broker.HistoryMemory historyMemory() {
+        return broker.historyMemory();
     }
 
     public boolean clustered() {
@@ -604,14 +615,8 @@ public class Hub {
         if (nodeId.equals(p.node())) {
             return; // our own echo: delivered locally when it was pushed
         }
-        if (p.hasOffset() && !caughtUpTo.isEmpty()) {
-            io.pushhub.broker.StreamPosition upTo = caughtUpTo.get(p.topic());
-            if (upTo != null && upTo.epoch().equals(p.epoch())) {
-                if (p.offset() <= upTo.offset()) {
-                    return; // delivered by the catch-up already
-                }
-                caughtUpTo.remove(p.topic());
-            }
+        if (p.kind() == Publication.Kind.TOPIC && !catchUp.admit(p)) {
+            return; // held until its topic's catch-up is done, or delivered by it already
         }
         if (p.kind() == Publication.Kind.PRESENCE) {
             JsonValue event = p.data();
@@ -622,42 +627,30 @@ public class Hub {
         deliverLocally(p);
     }
 
-    /**
-     * The broker's live feed was cut and is back (listener thread): deliver, from the history, what this node's
-     * subscribers missed meanwhile on every history topic they follow, in offset order. When the topic's epoch changed
-     * (Redis restarted empty) nothing can be delivered; clients see the new epoch on the next message.
-     */
-    private void catchUp() {
-        int delivered = 0;
-        for (Map.Entry<String, io.pushhub.broker.StreamPosition> e : lastSeen.entrySet()) {
-            String topic = e.getKey();
-            HistoryPolicy policy = historyPolicy(topic);
-            if (policy == null || !registry.hasSubscribers(topic)) {
-                lastSeen.remove(topic, e.getValue());
-                continue;
-            }
-            io.pushhub.broker.StreamPosition seen = e.getValue();
-            try {
-                HistoryRead read = broker.readHistory(topic, seen.offset(), policy.size());
-                if (!read.position().epoch().equals(seen.epoch())) {
-                    LOG.info(() -> "topic " + topic + " changed epoch while the feed was down (" + seen.epoch() + " -> "
-                            + read.position().epoch() + "): nothing to catch up");
-                    continue;
-                }
-                for (Publication p : read.publications()) {
-                    fanOutTopic(p.messageId(), topic, p.from(), p.data(), p.time(), p.offset(), p.epoch());
-                    delivered++;
-                }
-                if (!read.publications().isEmpty()) {
-                    Publication last = read.publications().get(read.publications().size() - 1);
-                    caughtUpTo.put(topic, new io.pushhub.broker.StreamPosition(last.offset(), last.epoch()));
-                }
-            } catch (BrokerUnavailableException ex) {
-                LOG.warning(() -> "cannot catch up topic " + topic + " after the feed was restored: " + ex.getMessage());
+    /** What the cluster catch-up acts on: this node's subscribers. */
+    private final class CatchUpTarget implements ClusterCatchUp.Target {
+        @Override
+        public HistoryPolicy policy(String topic) {
+            return historyPolicy(topic);
+        }
+
+        @Override
+        public boolean hasSubscribers(String topic) {
+            return registry.hasSubscribers(topic);
+        }
+
+        @Override
+        public void deliver(Publication p) {
+            fanOutTopic(p.messageId(), p.topic(), p.from(), p.data(), p.time(), p.offset(), p.epoch());
+        }
+
+        @Override
+        public void gap(String topic, long from, long to, String epoch, String reason, String message) {
+            String text = Codec.encode(ServerFrame.gap(topic, from, to, epoch, reason, message));
+            for (Connection c : registry.subscribers(topic)) {
+                Hub.this.deliver(c, text);
             }
         }
-        int count = delivered;
-        LOG.info(() -> "caught up " + count + " message(s) missed while the live feed was down");
     }
 
     /** A connection of a node that died: tell every node's subscribers of a presence topic that it left. */
@@ -753,13 +746,12 @@ public class Hub {
     private int fanOutTopic(String messageId, String topic, String from, JsonValue data, long time, long offset, String epoch) {
         List<Connection> subscribers = registry.subscribers(topic);
         if (subscribers.isEmpty()) {
-            lastSeen.remove(topic); // nobody here to catch up for
+            catchUp.forget(topic); // nobody here to catch up for
             return 0;
         }
         String text = Codec.encode(ServerFrame.message(messageId, topic, from, time, data, offset, epoch));
         if (epoch != null) {
-            io.pushhub.broker.StreamPosition at = new io.pushhub.broker.StreamPosition(offset, epoch);
-            lastSeen.merge(topic, at, (old, now) -> old.epoch().equals(now.epoch()) && old.offset() >= now.offset() ? old : now);
+            catchUp.delivered(topic, offset, epoch);
         }
         int reached = 0;
         for (Connection c : subscribers) {

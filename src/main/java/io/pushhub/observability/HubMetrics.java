@@ -64,6 +64,20 @@ public class HubMetrics {
         gauge("pushhub_send_failures_total", "Sends that failed (connection dropped)", stats, s -> s.sendFailures());
         gauge("pushhub_broker_up", "1 while the broker (Redis) is reachable, 0 while it is not", hub,
                 h -> h.brokerStatus().up() ? 1 : 0);
+        io.pushhub.broker.HistoryMemory history = hub.historyMemory();
+        if (history != null) { // memory broker: history in this heap (with Redis it lives in Redis)
+            gauge("pushhub_history_bytes", "Bytes of topic history held in memory (budget pushhub.history.max-bytes)",
+                    history, h -> h.bytes());
+            gauge("pushhub_history_max_bytes", "Budget for topic history held in memory (pushhub.history.max-bytes)",
+                    history, h -> h.maxBytes());
+            gauge("pushhub_history_messages", "Messages of topic history held in memory", history, h -> h.messages());
+            gauge("pushhub_history_evicted_total",
+                    "History messages evicted to stay within pushhub.history.max-bytes (least recently used topics first)",
+                    history, h -> h.evicted());
+            gauge("pushhub_history_not_kept_total",
+                    "Messages not kept in history because each alone exceeded 1/16 of pushhub.history.max-bytes",
+                    history, h -> h.notKept());
+        }
         gauge("pushhub_handshakes_rejected_total", "WebSocket handshakes refused (origin, token)", stats,
                 s -> s.handshakesRejected());
     }

@@ -13,7 +13,7 @@ import java.util.Map;
  */
 @JsonbPropertyOrder({
     "type", "id", "forType", "code", "message", "connectionId", "userId", "anonymous", "messageId", "scope", "topic",
-    "event", "from", "time", "offset", "epoch", "members", "recovery", "limits", "data"
+    "event", "from", "time", "offset", "epoch", "fromOffset", "toOffset", "reason", "members", "recovery", "limits", "data"
 })
 public class ServerFrame {
 
@@ -36,6 +36,9 @@ public class ServerFrame {
     public Long time;
     public Long offset;
     public String epoch;
+    public Long fromOffset;
+    public Long toOffset;
+    public String reason;
     public List<String> members;
     /** On a subscribe ack for a topic with history: the resume outcome and the stream position (docs/protocol.md). */
     public Map<String, Object> recovery;
@@ -109,6 +112,24 @@ public class ServerFrame {
         f.userId = userId;
         f.connectionId = connectionId;
         f.time = time;
+        return f;
+    }
+
+    /**
+     * Messages of a history topic that this connection missed and will not get (this node's live feed was cut and the
+     * catch-up could not read them): offsets {@code fromOffset..toOffset} of {@code epoch}; {@code toOffset} is left
+     * out ({@code to} 0) when the end is unknown. The drop-oldest notice {@code {"type":"gap","missed":N}} is another
+     * form (see Outbox).
+     */
+    public static ServerFrame gap(String topic, long from, long to, String epoch, String reason, String message) {
+        ServerFrame f = new ServerFrame();
+        f.type = "gap";
+        f.topic = topic;
+        f.fromOffset = from;
+        f.toOffset = to > 0 ? to : null;
+        f.epoch = epoch;
+        f.reason = reason;
+        f.message = message;
         return f;
     }
 }

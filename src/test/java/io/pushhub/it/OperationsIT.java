@@ -46,6 +46,20 @@ class OperationsIT extends HubIT {
 
 
     @Test
+    void historyMemoryIsMeteredWithTheMemoryBroker() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeFalse(Boolean.getBoolean("it.redis.enabled"),
+                "with Redis the history lives in Redis: no heap history metrics");
+        double before = api.metric("pushhub_history_bytes");
+        assertEquals(67108864, api.metric("pushhub_history_max_bytes"), "the default budget");
+        api.push("{\"topic\":\"metered-history\",\"data\":\"" + "h".repeat(1000) + "\"}");
+        double after = api.metric("pushhub_history_bytes");
+        assertTrue(after >= before + 1000, "the message is charged at least its data: before " + before + ", after " + after);
+        assertTrue(api.metric("pushhub_history_messages") >= 1, "messages gauge");
+        assertTrue(api.metric("pushhub_history_evicted_total") >= 0, "evicted counter exposed");
+        assertTrue(api.metric("pushhub_history_not_kept_total") >= 0, "not-kept counter exposed");
+    }
+
+    @Test
     void openApiDescribesThePushApi() throws Exception {
         Api.Reply r = api.get("/openapi", null);
         assertEquals(200, r.status(), "openapi: " + r.status());
