@@ -109,12 +109,4 @@ class SlowConsumerIT extends HubIT {
         }
     }
 
-    private int subscribersOf(String topic) throws Exception {
-        return api.get("/api/topics").json().getJsonArray("topics").getValuesAs(JsonObject.class).stream()
-                .filter(t -> t.getString("topic").equals(topic))
-                .mapToInt(t -> t.getInt("subscribers"))
-                .findFirst()
-                .orElse(0);
-    }
-
 }

@@ -97,12 +97,4 @@ class StalledCrowdIT extends HubIT {
         }
         return sb.toString();
     }
-
-    private int subscribersOf(String topic) throws Exception {
-        return api.get("/api/topics").json().getJsonArray("topics").getValuesAs(JsonObject.class).stream()
-                .filter(t -> t.getString("topic").equals(topic))
-                .mapToInt(t -> t.getInt("subscribers"))
-                .findFirst()
-                .orElse(0);
-    }
 }

@@ -23,6 +23,15 @@ public abstract class HubIT {
         return WsClient.connect(WS + "?access_token=" + Jwts.token(user, java.util.List.of()));
     }
 
+    /** Subscribers of a topic on the test server, from {@code GET /api/topics} (0 when the topic has none). */
+    protected int subscribersOf(String topic) throws Exception {
+        return api.get("/api/topics").json().getJsonArray("topics").getValuesAs(jakarta.json.JsonObject.class).stream()
+                .filter(t -> t.getString("topic").equals(topic))
+                .mapToInt(t -> t.getInt("subscribers"))
+                .findFirst()
+                .orElse(0);
+    }
+
     @Deployment(testable = false)
     public static WebArchive deployment() {
         File war = new File(System.getProperty("pushhub.war", "target/pushhub.war"));
