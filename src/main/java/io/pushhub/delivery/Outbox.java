@@ -41,6 +41,15 @@ public final class Outbox {
 
     private record Item(Frame frame, int bytes) {}
 
+    /**
+     * An anonymous connection with less than this queued is never refused for the shared anonymous budget: clients
+     * that keep up hold far less.
+     */
+    static final int ANONYMOUS_FLOOR_BYTES = 16 * 1024;
+
+    /** Set while a completion callback continues with the next send on its own thread (see {@link #completed}). */
+    private static final ThreadLocal<Boolean> CONTINUING = new ThreadLocal<>();
+
     private final DeliveryEngine engine;
     private final Transport transport;
     private final DeliveryEngine.FailureListener onFailure;
@@ -95,8 +104,10 @@ public final class Outbox {
         // Reserve first, then enqueue: two racing offers can never both take the last slot.
         int n = queued.incrementAndGet();
         long b = queuedBytes.addAndGet(cost);
-        if (sharedBudget != null && sharedBudget.addAndGet(cost) > sharedMax) {
-            // All anonymous connections together hold too much: this one, which wants more, is the slow one.
+        if (sharedBudget != null && sharedBudget.addAndGet(cost) > sharedMax && b > ANONYMOUS_FLOOR_BYTES) {
+            // All anonymous connections together hold too much, and this one holds more than a reading client ever
+            // needs: it is one of those filling the budget. A connection below the floor (a client that keeps up) is
+            // never the victim, so the shared bound is sharedMax plus at most the floor per anonymous connection.
             release(cost);
             return Offer.FULL;
         }
@@ -309,7 +320,20 @@ public final class Outbox {
             return;
         }
         if (!queue.isEmpty() || pendingGap.get() > 0) {
-            engine.ready(this); // still scheduled: back to the tail of the ready queue (fairness)
+            // Still scheduled. On the container's completion thread, start the next send right here: composing a frame
+            // and starting a send never waits, and a hop through the ready queue would cost a thread hand-off per
+            // frame. A completion that comes back inside send() (same thread) goes through the queue instead, so the
+            // stack never grows.
+            if (CONTINUING.get() == null) {
+                CONTINUING.set(Boolean.TRUE);
+                try {
+                    drain(engine.settings().batchMax(), engine.settings().batchMaxBytes());
+                } finally {
+                    CONTINUING.remove();
+                }
+            } else {
+                engine.ready(this);
+            }
         } else {
             finishTurn();
             if (closeReason != null) {

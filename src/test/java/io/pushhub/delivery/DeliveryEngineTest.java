@@ -303,6 +303,12 @@ class DeliveryEngineTest {
         }
         assertTrue(engine.anonymousQueuedBytes() <= 150_000, "shared bound held: " + engine.anonymousQueuedBytes());
         assertTrue(refused > 0 && accepted > 0, "accepted " + accepted + ", refused " + refused);
+        // An anonymous client that keeps up (little queued) is never the victim of the others' backlog.
+        RecordingTransport reader = new RecordingTransport();
+        Outbox readerBox = engine.newOutbox(reader, c -> {}, true);
+        for (int i = 0; i < 100; i++) {
+            assertEquals(Outbox.Offer.ACCEPTED, readerBox.offer(msg("r", i)), "small message " + i + " to a reader");
+        }
         // An identified client is not limited by the anonymous budget.
         RecordingTransport t = new RecordingTransport();
         t.stall = true;
