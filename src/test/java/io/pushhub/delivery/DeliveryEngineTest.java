@@ -309,6 +309,7 @@ class DeliveryEngineTest {
         for (int i = 0; i < 100; i++) {
             assertEquals(Outbox.Offer.ACCEPTED, readerBox.offer(msg("r", i)), "small message " + i + " to a reader");
         }
+        boxes.add(readerBox);
         // An identified client is not limited by the anonymous budget.
         RecordingTransport t = new RecordingTransport();
         t.stall = true;
