@@ -264,6 +264,9 @@ public final class RedisPresenceStore implements PresenceStore {
 
     @Override
     public Snapshot connections(List<String> connectionIds) {
+        if (connectionIds.isEmpty()) {
+            return new Snapshot(List.of(), true, null); // HMGET needs at least one field (Lettuce refuses, unchecked)
+        }
         List<LocalConnections.Local> local = new ArrayList<>();
         for (String id : connectionIds) {
             LocalConnections.Local c = registry.find(id);
