@@ -1,5 +1,6 @@
 package io.pushhub.api;
 
+import io.pushhub.problem.ApiError;
 import io.pushhub.config.HubConfig;
 import jakarta.annotation.Priority;
 import jakarta.inject.Inject;

@@ -1,5 +1,6 @@
 package io.pushhub.api;
 
+import io.pushhub.problem.ApiProblem;
 import io.pushhub.config.HubConfig;
 import io.pushhub.hub.Connection;
 import io.pushhub.hub.ConnectionRegistry;

@@ -1,5 +1,7 @@
 package io.pushhub.api;
 
+import io.pushhub.problem.ApiError;
+import io.pushhub.problem.ApiProblem;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;

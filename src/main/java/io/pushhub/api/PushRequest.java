@@ -1,5 +1,7 @@
 package io.pushhub.api;
 
+import io.pushhub.problem.ApiError;
+import io.pushhub.problem.ApiProblem;
 import io.pushhub.hub.PushTarget;
 import io.pushhub.hub.TopicRules;
 import io.pushhub.protocol.JsonDepth;

@@ -1,5 +1,6 @@
 package io.pushhub.api;
 
+import io.pushhub.problem.ApiProblem;
 import io.pushhub.broker.BrokerUnavailableException;
 import io.pushhub.delivery.DeliveryEngine;
 import io.pushhub.broker.HistoryRead;

@@ -4,7 +4,7 @@ import io.pushhub.broker.redis.RedisBroker;
 import io.pushhub.broker.redis.RedisLink;
 import io.pushhub.broker.redis.RedisPresenceStore;
 import io.pushhub.config.HubConfig;
-import io.pushhub.hub.ConnectionRegistry;
+import io.pushhub.presence.LocalConnections;
 import io.pushhub.presence.MemoryPresenceStore;
 import io.pushhub.presence.PresenceStore;
 import java.util.function.BiConsumer;
@@ -31,7 +31,7 @@ public final class Backplane {
     }
 
     /** @throws IllegalArgumentException for an unknown broker name or a malformed Redis URI (the app fails to start) */
-    public static Backplane create(HubConfig config, ConnectionRegistry registry, String nodeId) {
+    public static Backplane create(HubConfig config, LocalConnections registry, String nodeId) {
         switch (config.broker()) {
             case "memory" -> {
                 return new Backplane(

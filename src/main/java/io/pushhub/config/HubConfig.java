@@ -1,6 +1,5 @@
 package io.pushhub.config;
 
-import io.pushhub.delivery.DeliveryPolicy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;

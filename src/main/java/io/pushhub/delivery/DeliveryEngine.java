@@ -1,5 +1,6 @@
 package io.pushhub.delivery;
 
+import io.pushhub.config.DeliveryPolicy;
 import io.pushhub.config.HubConfig;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;

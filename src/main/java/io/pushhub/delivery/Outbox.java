@@ -1,5 +1,6 @@
 package io.pushhub.delivery;
 
+import io.pushhub.config.DeliveryPolicy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;

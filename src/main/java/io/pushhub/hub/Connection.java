@@ -2,6 +2,7 @@ package io.pushhub.hub;
 
 import io.pushhub.delivery.DeliveryEngine;
 import io.pushhub.delivery.Outbox;
+import io.pushhub.presence.LocalConnections;
 import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -11,7 +12,7 @@ import java.util.function.BiConsumer;
  * One client connection: who it is, what it is subscribed to, and its outbound queue. Created and indexed by the
  * {@link Hub}; transports hold it only to hand its frames back to the hub.
  */
-public final class Connection {
+public final class Connection implements LocalConnections.Local {
 
     private final String id;
     private final String userId;
@@ -45,10 +46,12 @@ public final class Connection {
         this.outbox = engine.newOutbox(channel, cause -> onSendFailure.accept(this, cause), anonymous);
     }
 
+    @Override
     public String id() {
         return id;
     }
 
+    @Override
     public String userId() {
         return userId;
     }
@@ -62,6 +65,7 @@ public final class Connection {
     }
 
     /** A snapshot of the topics this connection is subscribed to. */
+    @Override
     public Set<String> topics() {
         return Set.copyOf(topics);
     }

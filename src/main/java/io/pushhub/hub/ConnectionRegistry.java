@@ -1,5 +1,6 @@
 package io.pushhub.hub;
 
+import io.pushhub.presence.LocalConnections;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Collection;
 import java.util.List;
@@ -18,7 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * do not affect. A connection is in the topic index exactly while it is in its own topic set and not closed.
  */
 @ApplicationScoped
-public class ConnectionRegistry {
+public class ConnectionRegistry implements LocalConnections {
 
     /** Outcome of {@link #subscribe}. */
     enum Subscribed {
@@ -112,17 +113,20 @@ public class ConnectionRegistry {
 
     // ---- reads: snapshots ----
 
+    @Override
     public Connection find(String connectionId) {
         return byId.get(connectionId);
     }
 
     /** Snapshot of a user's open connections (empty if none). */
+    @Override
     public List<Connection> connectionsOf(String userId) {
         Set<Connection> set = byUser.get(userId);
         return set == null ? List.of() : List.copyOf(set);
     }
 
     /** Snapshot of a topic's subscribers (empty if none). */
+    @Override
     public List<Connection> subscribers(String topic) {
         Set<Connection> set = byTopic.get(topic);
         return set == null ? List.of() : List.copyOf(set);
@@ -134,6 +138,7 @@ public class ConnectionRegistry {
     }
 
     /** Snapshot of every open connection. */
+    @Override
     public Collection<Connection> all() {
         return List.copyOf(byId.values());
     }

@@ -70,10 +70,6 @@ public final class HistoryRules {
         return null;
     }
 
-    public boolean hasHistory(String topic) {
-        return policyFor(topic) != null;
-    }
-
     /** The largest history size of any rule (a replay never needs more). */
     public int maxSize() {
         return rules.stream().filter(r -> r.policy != null).mapToInt(r -> r.policy.size()).max().orElse(0);

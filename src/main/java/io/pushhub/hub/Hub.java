@@ -185,10 +185,6 @@ public class Hub {
         catchUpRetries.shutdownNow();
     }
 
-    public TopicRules rules() {
-        return rules;
-    }
-
     /** The topic's history policy, or null when it keeps none (not configured, or a node-local topic). */
     public HistoryPolicy historyPolicy(String topic) {
         return localTopics.contains(topic) ? null : history.policyFor(topic);
@@ -213,10 +209,6 @@ public class Hub {
     /** Topic history held in this JVM's heap and its budget, or null when the history lives in Redis. */
     public io.pushhub.broker.HistoryMemory historyMemory() {
         return broker.historyMemory();
-    }
-
-    public boolean clustered() {
-        return broker.distributed();
     }
 
     /** Cluster-wide presence (this node's alone with the memory broker). */

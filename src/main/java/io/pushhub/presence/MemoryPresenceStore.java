@@ -1,22 +1,20 @@
 package io.pushhub.presence;
 
-import io.pushhub.hub.Connection;
-import io.pushhub.hub.ConnectionRegistry;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 
-/** Presence of a single node: answered from the {@link ConnectionRegistry}, nothing to write. */
+/** Presence of a single node: answered from this node's {@link LocalConnections}, nothing to write. */
 public final class MemoryPresenceStore implements PresenceStore {
 
     private static final Comparator<Entry> ORDER =
             Comparator.comparing(Entry::userId).thenComparing(Entry::connectionId);
 
-    private final ConnectionRegistry registry;
+    private final LocalConnections registry;
     private final String node;
 
-    public MemoryPresenceStore(ConnectionRegistry registry, String node) {
+    public MemoryPresenceStore(LocalConnections registry, String node) {
         this.registry = registry;
         this.node = node;
     }
@@ -45,9 +43,9 @@ public final class MemoryPresenceStore implements PresenceStore {
 
     @Override
     public Snapshot connections(List<String> connectionIds) {
-        List<Connection> found = new ArrayList<>();
+        List<LocalConnections.Local> found = new ArrayList<>();
         for (String id : connectionIds) {
-            Connection c = registry.find(id);
+            LocalConnections.Local c = registry.find(id);
             if (c != null) {
                 found.add(c);
             }
@@ -56,14 +54,14 @@ public final class MemoryPresenceStore implements PresenceStore {
     }
 
     /** This node's view as a complete snapshot (a single node is the whole cluster). */
-    private Snapshot local(List<Connection> connections) {
+    private Snapshot local(List<? extends LocalConnections.Local> connections) {
         return new Snapshot(entries(connections, node), true, null);
     }
 
     /** Entries for connections of one node, in the order every snapshot uses (user, then connection id). */
-    public static List<Entry> entries(List<Connection> connections, String node) {
+    public static List<Entry> entries(List<? extends LocalConnections.Local> connections, String node) {
         List<Entry> out = new ArrayList<>();
-        for (Connection c : connections) {
+        for (LocalConnections.Local c : connections) {
             out.add(new Entry(c.id(), c.userId(), node));
         }
         out.sort(ORDER);

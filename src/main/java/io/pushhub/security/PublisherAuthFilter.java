@@ -1,6 +1,6 @@
 package io.pushhub.security;
 
-import io.pushhub.api.ApiError;
+import io.pushhub.problem.ApiError;
 import io.pushhub.config.HubConfig;
 import jakarta.annotation.Priority;
 import jakarta.inject.Inject;

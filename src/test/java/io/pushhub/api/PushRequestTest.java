@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pushhub.problem.ApiProblem;
 import io.pushhub.hub.PushTarget;
 import java.time.Duration;
 import java.time.Instant;

@@ -3,6 +3,7 @@ package io.pushhub.delivery;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pushhub.config.DeliveryPolicy;
 import io.pushhub.testsupport.Json;
 import jakarta.json.JsonObject;
 import java.io.IOException;

@@ -13,7 +13,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import io.pushhub.delivery.DeliveryEngine;
-import io.pushhub.delivery.DeliveryPolicy;
+import io.pushhub.config.DeliveryPolicy;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 

@@ -6,8 +6,7 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.pushhub.broker.BrokerUnavailableException;
-import io.pushhub.hub.Connection;
-import io.pushhub.hub.ConnectionRegistry;
+import io.pushhub.presence.LocalConnections;
 import io.pushhub.presence.MemoryPresenceStore;
 import io.pushhub.presence.PresenceStore;
 import java.util.ArrayList;
@@ -46,14 +45,14 @@ public final class RedisPresenceStore implements PresenceStore {
     private static final Comparator<Entry> ORDER = Comparator.comparing(Entry::userId).thenComparing(Entry::connectionId);
 
     private final RedisLink link;
-    private final ConnectionRegistry registry;
+    private final LocalConnections registry;
     private final String prefix;
     private final String node;
     private final long ttlMillis;
     private volatile BiConsumer<String, Entry> departed = (topic, entry) -> {};
     private volatile boolean stopped;
 
-    public RedisPresenceStore(RedisLink link, ConnectionRegistry registry, String prefix, String node, java.time.Duration ttl) {
+    public RedisPresenceStore(RedisLink link, LocalConnections registry, String prefix, String node, java.time.Duration ttl) {
         this.link = link;
         this.registry = registry;
         this.prefix = prefix;
@@ -180,7 +179,7 @@ public final class RedisPresenceStore implements PresenceStore {
     }
 
     /**
-     * After every (re)connection: replaces this node's entries with the registry's truth. Writes made while Redis was
+     * After every (re)connection: replaces this node's entries with the local view's truth. Writes made while Redis was
      * unreachable were refused, so without this a connection that closed meanwhile would stay listed (and one that
      * opened would be missing) for as long as this node lives.
      */
@@ -206,7 +205,7 @@ public final class RedisPresenceStore implements PresenceStore {
             return;
         }
         int n = 0;
-        for (Connection c : registry.all()) {
+        for (LocalConnections.Local c : registry.all()) {
             writeConnection(r, c.id(), c.userId());
             for (String topic : c.topics()) {
                 subscribed(c.id(), c.userId(), topic);
@@ -265,9 +264,12 @@ public final class RedisPresenceStore implements PresenceStore {
 
     @Override
     public Snapshot connections(List<String> connectionIds) {
-        List<Connection> local = new ArrayList<>();
+        if (connectionIds.isEmpty()) {
+            return new Snapshot(List.of(), true, null); // HMGET needs at least one field (Lettuce refuses, unchecked)
+        }
+        List<LocalConnections.Local> local = new ArrayList<>();
         for (String id : connectionIds) {
-            Connection c = registry.find(id);
+            LocalConnections.Local c = registry.find(id);
             if (c != null) {
                 local.add(c);
             }
@@ -294,7 +296,7 @@ public final class RedisPresenceStore implements PresenceStore {
         }
     }
 
-    private Snapshot read(String key, boolean valueHasUser, String user, List<Connection> local) {
+    private Snapshot read(String key, boolean valueHasUser, String user, List<? extends LocalConnections.Local> local) {
         try {
             RedisCommands<String, String> redis = link.sync();
             Set<String> alive = alive(redis);
@@ -322,8 +324,8 @@ public final class RedisPresenceStore implements PresenceStore {
         return alive;
     }
 
-    /** Redis's answer with this node's part replaced by the registry (the truth here, even before writes land). */
-    private Snapshot merge(List<Entry> fromRedis, List<Connection> local) {
+    /** Redis's answer with this node's part replaced by the local view (the truth here, even before writes land). */
+    private Snapshot merge(List<Entry> fromRedis, List<? extends LocalConnections.Local> local) {
         List<Entry> out = new ArrayList<>();
         for (Entry e : fromRedis) {
             if (!e.node().equals(node)) {
@@ -335,7 +337,7 @@ public final class RedisPresenceStore implements PresenceStore {
         return new Snapshot(out, true, null);
     }
 
-    private Snapshot localOnly(List<Connection> local, String problem) {
+    private Snapshot localOnly(List<? extends LocalConnections.Local> local, String problem) {
         return new Snapshot(MemoryPresenceStore.entries(local, node), false, problem);
     }
 

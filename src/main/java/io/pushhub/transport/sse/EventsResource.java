@@ -1,6 +1,6 @@
 package io.pushhub.transport.sse;
 
-import io.pushhub.api.ApiProblem;
+import io.pushhub.problem.ApiProblem;
 import io.pushhub.config.HubConfig;
 import io.pushhub.hub.Hub;
 import io.pushhub.protocol.ClientFrame;

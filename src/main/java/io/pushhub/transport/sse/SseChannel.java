@@ -74,10 +74,6 @@ final class SseChannel implements ClientChannel {
         return connection;
     }
 
-    String connectionId() {
-        return connectionId;
-    }
-
     boolean closed() {
         return closed;
     }

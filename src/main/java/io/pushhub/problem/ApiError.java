@@ -1,4 +1,4 @@
-package io.pushhub.api;
+package io.pushhub.problem;
 
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;

@@ -1,10 +1,10 @@
-package io.pushhub.api;
+package io.pushhub.problem;
 
 import java.util.List;
 
 /**
  * A request the API refuses: HTTP status, stable error code, message, and (for unknown connections) the ids at fault.
- * Thrown by validation code that knows nothing of JAX-RS; {@link ErrorMappers} renders it as the JSON error body.
+ * Thrown by validation code that knows nothing of JAX-RS; {@code io.pushhub.api.ErrorMappers} renders it as the JSON error body.
  */
 public final class ApiProblem extends RuntimeException {
 

@@ -1,4 +1,4 @@
-package io.pushhub.delivery;
+package io.pushhub.config;
 
 /** What happens when a connection's outbound queue is full (configured by {@code pushhub.outbox.policy}). */
 public enum DeliveryPolicy {

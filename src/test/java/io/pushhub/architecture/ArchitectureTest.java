@@ -1,0 +1,56 @@
+package io.pushhub.architecture;
+
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+/**
+ * The walls between pushhub's packages (issue #9, point 3). Each rule fails with the offending classes and lines when a
+ * cycle or a forbidden import comes back. Only production classes are checked (tests may reach anywhere).
+ */
+@AnalyzeClasses(packages = "io.pushhub", importOptions = ImportOption.DoNotIncludeTests.class)
+class ArchitectureTest {
+
+    /** Classes of pushhub outside {@code ownPackage} (and its subpackages). */
+    private static DescribedPredicate<JavaClass> pushhubOutside(String ownPackage) {
+        return resideInAPackage("io.pushhub..").and(not(resideInAPackage(ownPackage)))
+                .as("pushhub classes outside " + ownPackage);
+    }
+
+    /** No two top-level packages ({@code io.pushhub.hub}, {@code io.pushhub.broker}, ...) depend on each other. */
+    @ArchTest
+    static final ArchRule no_cycles_between_packages =
+            slices().matching("io.pushhub.(*)..").should().beFreeOfCycles();
+
+    /** Configuration reads keys, defaults and ranges: it knows nothing of what the rest of the hub does with them. */
+    @ArchTest
+    static final ArchRule config_depends_on_no_other_pushhub_package = noClasses()
+            .that().resideInAPackage("io.pushhub.config..")
+            .should().dependOnClassesThat(pushhubOutside("io.pushhub.config.."));
+
+    /** The wire protocol is a leaf: frames and codecs only. */
+    @ArchTest
+    static final ArchRule protocol_depends_on_no_other_pushhub_package = noClasses()
+            .that().resideInAPackage("io.pushhub.protocol..")
+            .should().dependOnClassesThat(pushhubOutside("io.pushhub.protocol.."));
+
+    /** Authentication and the transports never reach into the REST package. */
+    @ArchTest
+    static final ArchRule security_and_transports_never_use_the_rest_package = noClasses()
+            .that().resideInAnyPackage("io.pushhub.security..", "io.pushhub.transport..")
+            .should().dependOnClassesThat().resideInAPackage("io.pushhub.api..");
+
+    /** The cluster seams take plain values or views they define themselves; they never import the hub. */
+    @ArchTest
+    static final ArchRule cluster_seams_never_use_the_hub = noClasses()
+            .that().resideInAnyPackage("io.pushhub.broker..", "io.pushhub.presence..")
+            .should().dependOnClassesThat().resideInAPackage("io.pushhub.hub..");
+}
