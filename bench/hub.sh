@@ -3,6 +3,7 @@
 # target/liberty/wlp), with the root server.xml, on 127.0.0.1:PORT, with a known API key.
 #   bench/hub.sh start target/pushhub.war 9280 [server-name]   -> prints "PID=<pid> KEY=<key> URL=http://127.0.0.1:9280"
 #   bench/hub.sh stop [server-name]
+# HUB_VARS="pushhub.delivery.threads=1 pushhub.outbox.max-bytes=262144" sets more server.xml variables (config keys).
 # Only the server it names is stopped (Liberty's own `server stop`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,6 +26,7 @@ cat > "$dir/configDropins/overrides/bench.xml" <<XML
   <variable name="https.port" value="$((port + 1))"/>
   <variable name="pushhub.api-keys" value="$key"/>
   <variable name="pushhub.demo.enabled" value="false"/>
+$(for kv in ${HUB_VARS:-}; do printf '  <variable name="%s" value="%s"/>\n' "${kv%%=*}" "${kv#*=}"; done)
 </server>
 XML
 printf -- '-Xms512m\n-Xmx2g\n' > "$dir/jvm.options"
