@@ -33,7 +33,7 @@ import java.util.logging.Logger;
  * connection back in the queue if more is waiting. A worker never blocks on the network, so a client that stops
  * reading holds no thread: its queue fills and the slow-consumer policy applies, or its send in flight times out.
  *
- * <p>Two time bounds make that true on every container (ADR 0005):
+ * <p>Two time bounds make that true on every container (ADR 0006):
  * <ul>
  *   <li>The transport gives its container the write time-out ({@code pushhub.delivery.write-timeout}); a send the
  *       client does not take in that time fails.

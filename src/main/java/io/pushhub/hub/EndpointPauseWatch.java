@@ -21,7 +21,7 @@ import javax.management.ObjectName;
  * say goodbye. The first thing the quiesce does is pause the endpoints, which Liberty's public {@code
  * ServerEndpointControl} MBean reports ({@code Paused}). This polls that attribute in-process every {@value
  * #POLL_MILLIS} ms on one daemon thread. On other containers (Payara) the MBean does not exist, the watch ends at
- * once, and the application's shutdown ({@code @BeforeDestroyed}) drains the node. See ADR 0005.
+ * once, and the application's shutdown ({@code @BeforeDestroyed}) drains the node. See ADR 0006.
  */
 @ApplicationScoped
 public class EndpointPauseWatch {

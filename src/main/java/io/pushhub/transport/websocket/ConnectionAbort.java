@@ -22,7 +22,7 @@ import java.util.logging.Logger;
  * {@code closeUsingSession(reason, false, true)}, which closes the TCP connection ("right to the device link"). The
  * link is found by a bounded walk of the session's fields, once per session class. On any other container (Payara's
  * Tyrus) or if Liberty's internals change, {@link #abort} returns false and the caller falls back to {@code
- * Session.close()}. See ADR 0005.
+ * Session.close()}. See ADR 0006.
  */
 final class ConnectionAbort {
 

@@ -13,7 +13,7 @@ import java.util.logging.Logger;
 /**
  * The hub's view of one WebSocket session. Every frame leaves through the container's asynchronous send with a send
  * time-out, so no thread of the hub waits for the client: on Open Liberty the time-out is enforced by its TCP channel
- * (an asynchronous write with that time-out), on Payara by Tyrus. See ADR 0005.
+ * (an asynchronous write with that time-out), on Payara by Tyrus. See ADR 0006.
  */
 final class WebSocketChannel implements ClientChannel {
 
@@ -52,9 +52,10 @@ final class WebSocketChannel implements ClientChannel {
 
     @Override
     public void close(int code, String reason) {
-        // No isOpen() guard: after a send failed (time-out) the container may already call the session not open while
-        // its TCP connection is still up; close() on a closing session returns at once. On Liberty the close frame is
-        // written with a 5.5 s time-out, after which Liberty closes the TCP connection itself (ADR 0005).
+        // No isOpen() guard: after a send failed the container may already call the session not open while its TCP
+        // connection is still up; close() on a closing session returns at once. On Liberty the close frame is written
+        // with a 5.5 s time-out and the socket then waits up to 30 s for the client's reply (slow clients go through
+        // abort() instead; ADR 0006).
         try {
             session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(code), reason));
         } catch (IOException | RuntimeException e) {
