@@ -285,42 +285,13 @@ public final class Bench {
         }
 
         // ---- drain: wait until every expected delivery arrived, or nothing new for 3 s (max 30 s)
-        long[] snap = p.loop.submit(() -> new long[] {p.sent, p.okCount, p.errors, p.reachedSum, p.maxPending, p.reconnects}).get();
-        long expected = snap[1] * targets;
-        Group.Stats st = stats();
-        long lastProgress = System.nanoTime(), lastDistinct = st.distinct, drainStart = System.nanoTime();
-        while (st.distinct < expected && System.nanoTime() - lastProgress < 3e9 && System.nanoTime() - drainStart < 30e9) {
-            Util.sleepMs(250);
-            st = stats();
-            if (st.distinct != lastDistinct) { lastDistinct = st.distinct; lastProgress = System.nanoTime(); }
-        }
-        r.put("drain_s", fmt((System.nanoTime() - drainStart) / 1e9));
-
-        r.put("pushes_sent", String.valueOf(snap[0]));
-        r.put("pushes_ok", String.valueOf(snap[1]));
-        r.put("push_errors", String.valueOf(snap[2]));
-        if (p.firstError != null) r.put("push_first_error", p.firstError);
-        r.put("reached_sum", String.valueOf(snap[3]));
-        r.put("expected", String.valueOf(expected));
-        r.put("delivered", String.valueOf(st.distinct));
-        r.put("lost", String.valueOf(Math.max(0, expected - st.distinct)));
-        r.put("duplicates", String.valueOf(st.dups));
-        r.put("misrouted", String.valueOf(st.nonTarget));
-        if (st.gapMissed > 0) r.put("gap_missed", String.valueOf(st.gapMissed));
-        r.put("frames", String.valueOf(st.frames));
-        r.put("msgs_per_frame", fmt(st.frames == 0 ? 0 : (double) st.msgs / st.frames));
-        r.put("measured_deliveries", String.valueOf(st.measured));
-        r.put("deliveries_per_s", fmt(st.measured / durationS));
-        r.put("open_at_end", String.valueOf(st.open));
+        Drained d = drain(p, targets, durationS);
+        long[] snap = d.snap();
+        Group.Stats st = d.stats();
 
         Histogram h = new Histogram(ConnGroup.MAX_LATENCY_US, 3);
         for (Group g : groups) h.add(g.histogram());
-        r.put("p50_ms", ms(h.getValueAtPercentile(50)));
-        r.put("p90_ms", ms(h.getValueAtPercentile(90)));
-        r.put("p99_ms", ms(h.getValueAtPercentile(99)));
-        r.put("p999_ms", ms(h.getValueAtPercentile(99.9)));
-        r.put("max_ms", ms(h.getMaxValue()));
-        r.put("mean_ms", fmt(h.getMean() / 1000.0));
+        putLatency(h);
 
         if (srvCpu0 >= 0 && srvCpu1 >= 0) {
             double cpuS = (srvCpu1 - srvCpu0) / (double) Util.CLK_TCK;
@@ -334,15 +305,7 @@ public final class Bench {
             r.put("other_cpu_pct", fmt(Math.max(0, 100.0 * other / Util.CLK_TCK / durationS)));
             r.put("machine_cpu_pct", fmt(100.0 * (all1 - all0) / Util.CLK_TCK / durationS));
         }
-        double[] pl = p.loop.submit(() -> new double[] {
-                p.httpLatency.getValueAtPercentile(50), p.httpLatency.getValueAtPercentile(99),
-                p.sendLag.getValueAtPercentile(99), p.sendLag.getMaxValue()}).get();
-        r.put("push_http_p50_ms", ms((long) pl[0]));
-        r.put("push_http_p99_ms", ms((long) pl[1]));
-        r.put("push_send_lag_p99_ms", ms((long) pl[2]));
-        r.put("push_send_lag_max_ms", ms((long) pl[3]));
-        r.put("push_queue_max", String.valueOf(snap[4]));
-        if (snap[5] > 0) r.put("push_reconnects", String.valueOf(snap[5]));
+        double[] pl = putPusherFigures(p, snap);
         if (rate > 0) {
             double achieved = snap[0] / (warmupS + durationS);
             r.put("push_rate_achieved", fmt(achieved));
@@ -373,6 +336,67 @@ public final class Bench {
                 r.get("delivered"), r.get("expected"), r.get("lost"), r.get("duplicates"), r.get("misrouted"),
                 r.get("deliveries_per_s"), r.get("p50_ms"), r.get("p99_ms"), r.get("p999_ms"), r.get("max_ms")));
         finish(stem, h);
+    }
+
+    /** The pusher's snapshot (sent, ok, errors, reached, most pending, reconnects) and the deliveries after the drain. */
+    record Drained(long[] snap, Group.Stats stats) {}
+
+    /**
+     * After the last push: waits until every expected delivery arrived, or nothing new arrived for 3 s (at most 30 s),
+     * then records the push and delivery figures every scenario reports ({@code windowS}: the measured window).
+     */
+    Drained drain(Pusher p, long targets, double windowS) throws Exception {
+        long[] snap = p.loop.submit(() -> new long[] {p.sent, p.okCount, p.errors, p.reachedSum, p.maxPending, p.reconnects}).get();
+        long expected = snap[1] * targets;
+        Group.Stats st = stats();
+        long lastProgress = System.nanoTime(), lastDistinct = st.distinct, drainStart = System.nanoTime();
+        while (st.distinct < expected && System.nanoTime() - lastProgress < 3e9 && System.nanoTime() - drainStart < 30e9) {
+            Util.sleepMs(250);
+            st = stats();
+            if (st.distinct != lastDistinct) { lastDistinct = st.distinct; lastProgress = System.nanoTime(); }
+        }
+        r.put("drain_s", fmt((System.nanoTime() - drainStart) / 1e9));
+        r.put("pushes_sent", String.valueOf(snap[0]));
+        r.put("pushes_ok", String.valueOf(snap[1]));
+        r.put("push_errors", String.valueOf(snap[2]));
+        if (p.firstError != null) r.put("push_first_error", p.firstError);
+        r.put("reached_sum", String.valueOf(snap[3]));
+        r.put("expected", String.valueOf(expected));
+        r.put("delivered", String.valueOf(st.distinct));
+        r.put("lost", String.valueOf(Math.max(0, expected - st.distinct)));
+        r.put("duplicates", String.valueOf(st.dups));
+        r.put("misrouted", String.valueOf(st.nonTarget));
+        if (st.gapMissed > 0) r.put("gap_missed", String.valueOf(st.gapMissed));
+        r.put("frames", String.valueOf(st.frames));
+        r.put("msgs_per_frame", fmt(st.frames == 0 ? 0 : (double) st.msgs / st.frames));
+        r.put("measured_deliveries", String.valueOf(st.measured));
+        r.put("deliveries_per_s", fmt(st.measured / windowS));
+        r.put("open_at_end", String.valueOf(st.open));
+        return new Drained(snap, st);
+    }
+
+    /** Latency percentiles of the measured window. */
+    void putLatency(Histogram h) {
+        r.put("p50_ms", ms(h.getValueAtPercentile(50)));
+        r.put("p90_ms", ms(h.getValueAtPercentile(90)));
+        r.put("p99_ms", ms(h.getValueAtPercentile(99)));
+        r.put("p999_ms", ms(h.getValueAtPercentile(99.9)));
+        r.put("max_ms", ms(h.getMaxValue()));
+        r.put("mean_ms", fmt(h.getMean() / 1000.0));
+    }
+
+    /** The pusher's own figures; returns its HTTP p50/p99 and send-lag p99/max (µs). */
+    double[] putPusherFigures(Pusher p, long[] snap) throws Exception {
+        double[] pl = p.loop.submit(() -> new double[] {
+                p.httpLatency.getValueAtPercentile(50), p.httpLatency.getValueAtPercentile(99),
+                p.sendLag.getValueAtPercentile(99), p.sendLag.getMaxValue()}).get();
+        r.put("push_http_p50_ms", ms((long) pl[0]));
+        r.put("push_http_p99_ms", ms((long) pl[1]));
+        r.put("push_send_lag_p99_ms", ms((long) pl[2]));
+        r.put("push_send_lag_max_ms", ms((long) pl[3]));
+        r.put("push_queue_max", String.valueOf(snap[4]));
+        if (snap[5] > 0) r.put("push_reconnects", String.valueOf(snap[5]));
+        return pl;
     }
 
     Group.Stats stats() {

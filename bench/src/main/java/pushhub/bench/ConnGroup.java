@@ -6,6 +6,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
@@ -104,21 +105,25 @@ final class ConnGroup implements Group {
         return b;
     }
 
+    /** The client pipeline every load connection uses: HTTP upgrade to a WebSocket at {@code ws}, then {@code last}. */
+    static void webSocketPipeline(SocketChannel ch, URI ws, long handshakeTimeoutMs, ChannelHandler last) {
+        WebSocketClientProtocolConfig cfg = WebSocketClientProtocolConfig.newBuilder()
+                .webSocketUri(ws).version(WebSocketVersion.V13)
+                .customHeaders(new DefaultHttpHeaders())
+                .maxFramePayloadLength(64 << 20)
+                .handshakeTimeoutMillis(handshakeTimeoutMs)
+                .absoluteUpgradeUrl(false)
+                .dropPongFrames(true)
+                .build();
+        ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(1 << 16),
+                new WebSocketClientProtocolHandler(cfg), new WebSocketFrameAggregator(64 << 20), last);
+    }
+
     private ChannelInitializer<SocketChannel> init(Conn conn) {
         return new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel ch) {
-                WebSocketClientProtocolConfig cfg = WebSocketClientProtocolConfig.newBuilder()
-                        .webSocketUri(ws).version(WebSocketVersion.V13)
-                        .customHeaders(new DefaultHttpHeaders())
-                        .maxFramePayloadLength(64 << 20)
-                        .handshakeTimeoutMillis(welcomeTimeoutMs)
-                        .absoluteUpgradeUrl(false)
-                        .dropPongFrames(true)
-                        .build();
-                ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(1 << 16),
-                        new WebSocketClientProtocolHandler(cfg), new WebSocketFrameAggregator(64 << 20),
-                        conn);
+                webSocketPipeline(ch, ws, welcomeTimeoutMs, conn);
             }
         };
     }

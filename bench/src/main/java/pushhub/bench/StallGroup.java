@@ -10,14 +10,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.DuplexChannel;
-import io.netty.handler.codec.http.DefaultHttpHeaders;
-import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
-import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
-import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
-import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 import io.netty.util.ReferenceCountUtil;
 
 import java.net.InetSocketAddress;
@@ -86,16 +79,7 @@ final class StallGroup {
         ChannelFuture f = bootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel ch) {
-                WebSocketClientProtocolConfig cfg = WebSocketClientProtocolConfig.newBuilder()
-                        .webSocketUri(ws).version(WebSocketVersion.V13)
-                        .customHeaders(new DefaultHttpHeaders())
-                        .maxFramePayloadLength(64 << 20)
-                        .handshakeTimeoutMillis(timeoutMs)
-                        .absoluteUpgradeUrl(false)
-                        .dropPongFrames(true)
-                        .build();
-                ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(1 << 16),
-                        new WebSocketClientProtocolHandler(cfg), new WebSocketFrameAggregator(64 << 20), c);
+                ConnGroup.webSocketPipeline(ch, ws, timeoutMs, c);
             }
         }).connect(bootstrap.config().remoteAddress(), new InetSocketAddress(srcIp, 0));
         c.ch = f.channel();

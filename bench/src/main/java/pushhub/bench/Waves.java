@@ -239,42 +239,14 @@ final class Waves {
         p.awaitDone(15_000);
 
         // ---- drain, as in the other scenarios
-        long[] snap = p.loop.submit(() -> new long[] {p.sent, p.okCount, p.errors, p.reachedSum, p.maxPending, p.reconnects}).get();
-        long expected = snap[1] * targets;
-        Group.Stats st = b.stats();
-        long lastProgress = System.nanoTime(), lastDistinct = st.distinct, drainStart = System.nanoTime();
-        while (st.distinct < expected && System.nanoTime() - lastProgress < 3e9 && System.nanoTime() - drainStart < 30e9) {
-            Util.sleepMs(250);
-            st = b.stats();
-            if (st.distinct != lastDistinct) { lastDistinct = st.distinct; lastProgress = System.nanoTime(); }
-        }
+        Bench.Drained d = b.drain(p, targets, windowS);
+        long[] snap = d.snap();
+        Group.Stats st = d.stats();
         r.put("duration_s", fmt(windowS));
-        r.put("drain_s", fmt((System.nanoTime() - drainStart) / 1e9));
-        r.put("pushes_sent", String.valueOf(snap[0]));
-        r.put("pushes_ok", String.valueOf(snap[1]));
-        r.put("push_errors", String.valueOf(snap[2]));
-        if (p.firstError != null) r.put("push_first_error", p.firstError);
-        r.put("reached_sum", String.valueOf(snap[3]));
-        r.put("expected", String.valueOf(expected));
-        r.put("delivered", String.valueOf(st.distinct));
-        r.put("lost", String.valueOf(Math.max(0, expected - st.distinct)));
-        r.put("duplicates", String.valueOf(st.dups));
-        r.put("misrouted", String.valueOf(st.nonTarget));
-        if (st.gapMissed > 0) r.put("gap_missed", String.valueOf(st.gapMissed));
-        r.put("frames", String.valueOf(st.frames));
-        r.put("msgs_per_frame", fmt(st.frames == 0 ? 0 : (double) st.msgs / st.frames));
-        r.put("measured_deliveries", String.valueOf(st.measured));
-        r.put("deliveries_per_s", fmt(st.measured / windowS));
-        r.put("open_at_end", String.valueOf(st.open));
         r.put("disconnected", String.valueOf(Math.max(0, rd.ok - st.open)));
 
         Histogram h = readers.histogram();
-        r.put("p50_ms", ms(h.getValueAtPercentile(50)));
-        r.put("p90_ms", ms(h.getValueAtPercentile(90)));
-        r.put("p99_ms", ms(h.getValueAtPercentile(99)));
-        r.put("p999_ms", ms(h.getValueAtPercentile(99.9)));
-        r.put("max_ms", ms(h.getMaxValue()));
-        r.put("mean_ms", fmt(h.getMean() / 1000.0));
+        b.putLatency(h);
 
         if (srvCpu0 >= 0 && srvCpu1 >= 0) r.put("server_cpu_pct", fmt(100.0 * (srvCpu1 - srvCpu0) / Util.CLK_TCK / windowS));
         r.put("loadgen_cpu_pct", fmt(100.0 * (lgCpu1 - lgCpu0) / Util.CLK_TCK / windowS));
@@ -283,15 +255,7 @@ final class Waves {
             r.put("other_cpu_pct", fmt(Math.max(0, 100.0 * other / Util.CLK_TCK / windowS)));
             r.put("machine_cpu_pct", fmt(100.0 * (all1 - all0) / Util.CLK_TCK / windowS));
         }
-        double[] pl = p.loop.submit(() -> new double[] {
-                p.httpLatency.getValueAtPercentile(50), p.httpLatency.getValueAtPercentile(99),
-                p.sendLag.getValueAtPercentile(99), p.sendLag.getMaxValue()}).get();
-        r.put("push_http_p50_ms", ms((long) pl[0]));
-        r.put("push_http_p99_ms", ms((long) pl[1]));
-        r.put("push_send_lag_p99_ms", ms((long) pl[2]));
-        r.put("push_send_lag_max_ms", ms((long) pl[3]));
-        r.put("push_queue_max", String.valueOf(snap[4]));
-        if (snap[5] > 0) r.put("push_reconnects", String.valueOf(snap[5]));
+        double[] pl = b.putPusherFigures(p, snap);
         r.put("pusher_behind", pl[2] > 5000 ? "yes" : "no");
 
         putIf("server_threads_base", threads0);
