@@ -270,19 +270,15 @@ public class DeliveryEngine {
      * {@link Duration#ZERO} when nothing waits or the engine progresses. Liveness reports DOWN past a bound.
      */
     public Duration stuckFor() {
-        if (readyQueue.isEmpty() && inFlight.isEmpty()) {
-            return Duration.ZERO;
-        }
-        long idle = System.nanoTime() - lastProgressNanos;
-        // A lone send in flight makes no progress while it waits for a slow client: that is the watchdog's business
-        // (it ends it at the write time-out), not a stuck engine. Stuck means: connections wait and none is served.
+        // Sends in flight make no progress while they wait for slow clients: that is the watchdog's business (it ends
+        // them at the write time-out), not a stuck engine. Stuck means: connections wait and none is served.
         if (readyQueue.isEmpty()) {
             return Duration.ZERO;
         }
-        return Duration.ofNanos(idle);
+        return Duration.ofNanos(System.nanoTime() - lastProgressNanos);
     }
 
-    /** Whether the worker threads are alive (a dead worker is a bug; liveness says so). */
+    /** Worker threads still alive (a dead worker is a bug; liveness says so). */
     public int liveWorkers() {
         return (int) workers.stream().filter(Thread::isAlive).count();
     }
