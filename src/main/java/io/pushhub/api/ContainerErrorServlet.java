@@ -1,6 +1,6 @@
 package io.pushhub.api;
 
-import io.pushhub.hub.TopicRules;
+import io.pushhub.protocol.TopicName;
 import jakarta.json.Json;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.annotation.WebServlet;
@@ -45,7 +45,7 @@ public class ContainerErrorServlet extends HttpServlet {
         String uri = uriAttr instanceof String s ? s : req.getRequestURI();
         String message;
         if (status == 400 && mentionsEncoding(req)) {
-            message = "the request path " + TopicRules.printable(uri == null ? "" : uri) + " has an encoded '/' (%2F) "
+            message = "the request path " + TopicName.printable(uri == null ? "" : uri) + " has an encoded '/' (%2F) "
                     + "or '\\' (%5C), which this server refuses in paths; a topic name or id containing them cannot be "
                     + "used in a URL path here";
         } else {

@@ -2,9 +2,9 @@ package io.pushhub.api;
 
 import io.pushhub.problem.ApiProblem;
 import io.pushhub.config.HubConfig;
-import io.pushhub.hub.Connection;
-import io.pushhub.hub.ConnectionRegistry;
-import io.pushhub.hub.PushTarget;
+import io.pushhub.ConnectionView;
+import io.pushhub.Connections;
+import io.pushhub.Target;
 import io.pushhub.protocol.JsonDepth;
 import io.pushhub.scheduling.DemoJobs;
 import io.pushhub.security.AuthenticationException;
@@ -51,7 +51,7 @@ public class DemoResource {
     HandshakeAuthenticator authenticator;
 
     @Inject
-    ConnectionRegistry registry;
+    Connections connections;
 
     @Context
     HttpServletRequest request;
@@ -69,7 +69,7 @@ public class DemoResource {
         if (jobs.running() >= config.demoMaxJobs()) {
             throw ApiProblem.of(429, "too_many_jobs", "at most " + config.demoMaxJobs() + " demo jobs may run at once");
         }
-        PushTarget target = caller(body);
+        Target target = caller(body);
         DemoJobs.Job job = jobs.start(target);
         return Response.accepted(Json.createObjectBuilder()
                         .add("jobId", job.id())
@@ -82,7 +82,7 @@ public class DemoResource {
                 .build();
     }
 
-    private PushTarget caller(String body) {
+    private Target caller(String body) {
         if (body != null && !body.isBlank()) {
             if (JsonDepth.exceeds(body, JsonDepth.MAX_DEPTH)) {
                 throw ApiProblem.of(400, "bad_json", JsonDepth.message("request body"));
@@ -101,17 +101,15 @@ public class DemoResource {
                 if (!(id instanceof JsonString s)) {
                     throw ApiProblem.badRequest("'connectionId' must be a string");
                 }
-                Connection c = registry.find(s.getString());
-                if (c == null) {
-                    throw ApiProblem.unknownConnections(List.of(s.getString()));
-                }
+                ConnectionView c = connections.find(s.getString())
+                        .orElseThrow(() -> ApiProblem.unknownConnections(List.of(s.getString())));
                 // Only the caller's own connections: the same identity the hub gave the connection at its handshake.
                 Identity caller = identify();
                 if (caller == null || !caller.userId().equals(c.userId())) {
                     throw ApiProblem.of(403, "not_owner", "connection " + s.getString() + " belongs to another user; "
                             + "send the same JWT (or session cookie) that opened it");
                 }
-                return new PushTarget.Connections(List.of(s.getString()));
+                return new Target.Connections(List.of(s.getString()));
             }
         }
         Identity caller = identify();
@@ -119,7 +117,7 @@ public class DemoResource {
             throw ApiProblem.badRequest("cannot tell who you are: send {\"connectionId\":\"c-...\"} (from your welcome "
                     + "frame), a bearer JWT, or the session cookie of the page that opened the WebSocket");
         }
-        return new PushTarget.Users(List.of(caller.userId()));
+        return new Target.Users(List.of(caller.userId()));
     }
 
     /**

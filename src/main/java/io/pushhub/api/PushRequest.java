@@ -2,8 +2,8 @@ package io.pushhub.api;
 
 import io.pushhub.problem.ApiError;
 import io.pushhub.problem.ApiProblem;
-import io.pushhub.hub.PushTarget;
-import io.pushhub.hub.TopicRules;
+import io.pushhub.Target;
+import io.pushhub.protocol.TopicName;
 import io.pushhub.protocol.JsonDepth;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
@@ -36,7 +36,7 @@ import java.util.Set;
  *
  * @param deliverAt null to push now
  */
-public record PushRequest(PushTarget target, JsonValue data, Instant deliverAt) {
+public record PushRequest(Target target, JsonValue data, Instant deliverAt) {
 
     static final int MAX_TARGETS = 1000;
     private static final Set<String> FIELDS =
@@ -74,12 +74,12 @@ public record PushRequest(PushTarget target, JsonValue data, Instant deliverAt) 
         if (!obj.containsKey("data")) {
             throw ApiProblem.badRequest("field 'data' is required (any JSON value)");
         }
-        PushTarget target = target(obj);
+        Target target = target(obj);
         Instant at = when(obj, now, maxDelay);
         return new PushRequest(target, obj.get("data"), at);
     }
 
-    private static PushTarget target(JsonObject obj) {
+    private static Target target(JsonObject obj) {
         List<String> topics = names(obj, "topic", "topics");
         List<String> users = names(obj, "user", "users");
         List<String> connections = names(obj, "connection", "connections");
@@ -89,20 +89,20 @@ public record PushRequest(PushTarget target, JsonValue data, Instant deliverAt) 
         }
         if (topics != null) {
             for (String t : topics) {
-                String reason = TopicRules.invalidReason(t);
+                String reason = TopicName.problem(t);
                 if (reason != null) {
                     throw ApiProblem.of(400, "invalid_topic", reason);
                 }
             }
-            return new PushTarget.Topics(topics);
+            return new Target.Topics(topics);
         }
         if (users != null) {
-            return new PushTarget.Users(users);
+            return new Target.Users(users);
         }
         if (connections != null) {
-            return new PushTarget.Connections(connections);
+            return new Target.Connections(connections);
         }
-        return new PushTarget.All();
+        return new Target.All();
     }
 
     /** The singular or plural field as a de-duplicated list, or null when neither is present. */
@@ -159,7 +159,7 @@ public record PushRequest(PushTarget target, JsonValue data, Instant deliverAt) 
                 at = Instant.parse(s.getString());
             } catch (DateTimeParseException e) {
                 throw ApiProblem.badRequest("'at' is not an ISO-8601 instant (e.g. 2026-11-22T10:00:00Z): "
-                        + TopicRules.printable(s.getString()));
+                        + TopicName.printable(s.getString()));
             }
             if (at.isBefore(now)) {
                 return now; // already due: deliver as soon as the timer fires
@@ -210,7 +210,7 @@ public record PushRequest(PushTarget target, JsonValue data, Instant deliverAt) 
                             : tooFar("'delay'", maxDelay);
                 }
                 throw ApiProblem.badRequest("'delay' string is not an ISO-8601 duration (e.g. PT30S) within range: "
-                        + TopicRules.printable(s.getString()));
+                        + TopicName.printable(s.getString()));
             }
             if (d.isNegative()) {
                 throw ApiProblem.badRequest("'delay' must not be negative");

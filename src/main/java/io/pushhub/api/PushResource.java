@@ -2,10 +2,12 @@ package io.pushhub.api;
 
 import io.pushhub.problem.ApiProblem;
 import io.pushhub.config.HubConfig;
-import io.pushhub.hub.Hub;
-import io.pushhub.hub.PushResult;
-import io.pushhub.hub.PushTarget;
-import io.pushhub.scheduling.ScheduledPushes;
+import io.pushhub.Presence;
+import io.pushhub.PushResult;
+import io.pushhub.Pusher;
+import io.pushhub.ScheduledPush;
+import io.pushhub.TooManyScheduledException;
+import io.pushhub.Target;
 import io.pushhub.security.Publisher;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -41,10 +43,10 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 public class PushResource {
 
     @Inject
-    Hub hub;
+    Pusher pusher;
 
     @Inject
-    ScheduledPushes scheduled;
+    Presence presence;
 
     @Inject
     HubConfig config;
@@ -76,17 +78,19 @@ public class PushResource {
     public Response push(String body) {
         Instant now = Instant.now();
         PushRequest request = PushRequest.parse(body, now, config.scheduledMaxDelay());
-        if (request.target() instanceof PushTarget.Connections c) {
-            List<String> unknown = hub.unknownConnections(c.connectionIds());
+        if (request.target() instanceof Target.Connections c) {
+            List<String> unknown = presence.unknownConnections(c.connectionIds());
             if (!unknown.isEmpty()) {
                 throw ApiProblem.unknownConnections(unknown);
             }
         }
         if (request.scheduled()) {
-            int max = config.scheduledMaxPending();
-            ScheduledPushes.Entry e = scheduled.schedule(request.target(), request.data(), request.deliverAt(), max)
-                    .orElseThrow(() -> ApiProblem.of(429, "too_many_scheduled",
-                            "at most " + max + " scheduled pushes may be pending (pushhub.scheduled.max-pending)"));
+            ScheduledPush e;
+            try {
+                e = pusher.schedule(request.target(), request.data(), request.deliverAt());
+            } catch (TooManyScheduledException tooMany) {
+                throw ApiProblem.of(429, "too_many_scheduled", tooMany.getMessage());
+            }
             return Response.accepted(Json.createObjectBuilder()
                             .add("scheduledId", e.id())
                             .add("messageId", e.messageId())
@@ -95,7 +99,7 @@ public class PushResource {
                             .toString())
                     .build();
         }
-        PushResult result = hub.push(request.target(), request.data());
+        PushResult result = pusher.push(request.target(), request.data());
         JsonObjectBuilder answer = Json.createObjectBuilder()
                 .add("messageId", result.messageId())
                 .add("reached", result.reached());
@@ -115,7 +119,7 @@ public class PushResource {
     @Operation(summary = "Pushes scheduled for later, soonest first")
     public String pending() {
         JsonArrayBuilder arr = Json.createArrayBuilder();
-        for (ScheduledPushes.Entry e : scheduled.pending()) {
+        for (ScheduledPush e : pusher.scheduled()) {
             arr.add(toJson(e));
         }
         return Json.createObjectBuilder().add("scheduled", arr).build().toString();
@@ -127,20 +131,20 @@ public class PushResource {
     @APIResponse(responseCode = "204", description = "Cancelled; it will not be delivered")
     @APIResponse(responseCode = "404", description = "No pending push with this id")
     public Response cancel(@PathParam("id") String id) {
-        if (!scheduled.cancel(id)) {
+        if (!pusher.cancel(id)) {
             throw ApiProblem.of(404, "not_found", "no pending scheduled push '" + id + "' (unknown, delivered or cancelled)");
         }
         return Response.noContent().build();
     }
 
-    private static JsonObject toJson(ScheduledPushes.Entry e) {
+    private static JsonObject toJson(ScheduledPush e) {
         JsonArrayBuilder targets = Json.createArrayBuilder();
-        e.targets().forEach(targets::add);
+        e.target().names().forEach(targets::add);
         return Json.createObjectBuilder()
                 .add("scheduledId", e.id())
                 .add("messageId", e.messageId())
                 .add("at", e.at().toString())
-                .add("scope", e.scope())
+                .add("scope", e.target().scope())
                 .add("targets", targets)
                 .build();
     }

@@ -1,20 +1,11 @@
 package io.pushhub.api;
 
+import io.pushhub.Connections;
+import io.pushhub.History;
+import io.pushhub.Presence;
 import io.pushhub.problem.ApiProblem;
-import io.pushhub.broker.BrokerUnavailableException;
-import io.pushhub.delivery.DeliveryEngine;
-import io.pushhub.broker.HistoryRead;
-import io.pushhub.broker.Publication;
-import io.pushhub.broker.StreamPosition;
-import io.pushhub.hub.Connection;
-import io.pushhub.hub.ConnectionRegistry;
-import io.pushhub.hub.Hub;
-import io.pushhub.hub.HubStats;
-import io.pushhub.hub.Recovery;
-import io.pushhub.hub.TopicRules;
-import io.pushhub.presence.PresenceStore;
+import io.pushhub.protocol.TopicName;
 import io.pushhub.security.Publisher;
-import io.pushhub.transport.sse.SseTransport;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
@@ -52,22 +43,16 @@ public class StatusResource {
     /** WebSocket close code 1012 "service restart": the client should reconnect (pushhub.js does). */
     static final int CLOSE_BY_OPERATOR = 1012;
 
-    @Inject
-    ConnectionRegistry registry;
-
-    @Inject
-    Hub hub;
-
     static final int MAX_HISTORY_LIMIT = 1000;
 
     @Inject
-    HubStats stats;
+    Connections connections;
 
     @Inject
-    DeliveryEngine engine;
+    Presence presence;
 
     @Inject
-    SseTransport sse;
+    History history;
 
     @DELETE
     @Path("connections/{id}")
@@ -75,11 +60,9 @@ public class StatusResource {
     @APIResponse(responseCode = "204", description = "Closed")
     @APIResponse(responseCode = "404", description = "No open connection with this id")
     public Response close(@PathParam("id") String id) {
-        Connection c = registry.find(id);
-        if (c == null) {
+        if (!connections.close(id, CLOSE_BY_OPERATOR, "closed by an operator")) {
             throw ApiProblem.unknownConnections(List.of(id));
         }
-        hub.disconnect(c, CLOSE_BY_OPERATOR, "closed by an operator");
         return Response.noContent().build();
     }
 
@@ -88,28 +71,28 @@ public class StatusResource {
     @Operation(summary = "Gauges and counters since start, for the dashboard (rates are computed by the reader)")
     public String stats() {
         JsonArrayBuilder topics = topicCounts();
-        int total = registry.size();
-        int overSse = sse.size();
+        Map<String, Integer> byTransport = connections.countByTransport();
+        Connections.Totals t = connections.totals();
         return Json.createObjectBuilder()
                 .add("time", System.currentTimeMillis())
-                .add("connections", total)
+                .add("connections", connections.count())
                 .add("transports", Json.createObjectBuilder()
-                        .add("websocket", Math.max(0, total - overSse))
-                        .add("sse", overSse))
-                .add("users", registry.userCount())
-                .add("subscriptions", registry.subscriptionCount())
+                        .add("websocket", byTransport.getOrDefault("websocket", 0))
+                        .add("sse", byTransport.getOrDefault("sse", 0)))
+                .add("users", connections.users())
+                .add("subscriptions", connections.subscriptions())
                 .add("topics", topics)
                 .add("totals", Json.createObjectBuilder()
-                        .add("connectionsOpened", stats.connectionsOpened())
-                        .add("pushes", stats.pushes())
-                        .add("enqueued", stats.enqueued())
-                        .add("delivered", engine.sentMessages())
-                        .add("frames", engine.sentFrames())
-                        .add("dropped", engine.droppedMessages())
-                        .add("slowConsumerDisconnects", stats.slowConsumerDisconnects())
-                        .add("sendFailures", stats.sendFailures())
-                        .add("handshakesRejected", stats.handshakesRejected())
-                        .add("errors", stats.errorTotal()))
+                        .add("connectionsOpened", t.connectionsOpened())
+                        .add("pushes", t.pushes())
+                        .add("enqueued", t.enqueued())
+                        .add("delivered", t.delivered())
+                        .add("frames", t.frames())
+                        .add("dropped", t.dropped())
+                        .add("slowConsumerDisconnects", t.slowConsumerDisconnects())
+                        .add("sendFailures", t.sendFailures())
+                        .add("handshakesRejected", t.handshakesRejected())
+                        .add("errors", t.errors()))
                 .build()
                 .toString();
     }
@@ -118,7 +101,7 @@ public class StatusResource {
     @Path("connections")
     @Operation(summary = "Open connections: totals and the connection ids of each user")
     public String connections() {
-        Map<String, List<String>> byUser = registry.connectionIdsByUser();
+        Map<String, List<String>> byUser = connections.idsByUser();
         JsonArrayBuilder users = Json.createArrayBuilder();
         int total = 0;
         for (Map.Entry<String, List<String>> e : byUser.entrySet()) {
@@ -141,7 +124,7 @@ public class StatusResource {
     public String topics() {
         JsonArrayBuilder topics = topicCounts();
         return Json.createObjectBuilder()
-                .add("subscriptions", registry.subscriptionCount())
+                .add("subscriptions", connections.subscriptions())
                 .add("topics", topics)
                 .build()
                 .toString();
@@ -152,10 +135,10 @@ public class StatusResource {
     @Operation(summary = "Connections subscribed to a topic on every node of the cluster, and their users")
     public String topicPresence(@PathParam("topic") String topic) {
         checkTopic(topic);
-        PresenceStore.Snapshot s = hub.presence().topic(topic);
+        Presence.Snapshot s = presence.topic(topic);
         JsonArrayBuilder conns = Json.createArrayBuilder();
         Set<String> users = new TreeSet<>();
-        for (PresenceStore.Entry e : s.entries()) {
+        for (Presence.Entry e : s.entries()) {
             users.add(e.userId());
             conns.add(Json.createObjectBuilder()
                     .add("connectionId", e.connectionId())
@@ -176,10 +159,10 @@ public class StatusResource {
     @Path("users/{id}")
     @Operation(summary = "Whether a user is online anywhere in the cluster, and on how many connections")
     public String user(@PathParam("id") String userId) {
-        PresenceStore.Snapshot s = hub.presence().user(userId);
+        Presence.Snapshot s = presence.user(userId);
         JsonArrayBuilder conns = Json.createArrayBuilder();
         Set<String> nodes = new TreeSet<>();
-        for (PresenceStore.Entry e : s.entries()) {
+        for (Presence.Entry e : s.entries()) {
             nodes.add(e.node());
             conns.add(Json.createObjectBuilder().add("connectionId", e.connectionId()).add("node", e.node()));
         }
@@ -195,7 +178,7 @@ public class StatusResource {
     }
 
     /** {@code complete}: whether every node answered; when not, {@code cluster: unavailable} and why. */
-    private static JsonObjectBuilder withCompleteness(JsonObjectBuilder body, PresenceStore.Snapshot s) {
+    private static JsonObjectBuilder withCompleteness(JsonObjectBuilder body, Presence.Snapshot s) {
         body.add("complete", s.complete());
         if (!s.complete()) {
             body.add("cluster", "unavailable").add("clusterError", "only this node's connections are listed: " + s.problem());
@@ -217,48 +200,33 @@ public class StatusResource {
             @QueryParam("epoch") String epoch,
             @QueryParam("limit") String limitText) {
         checkTopic(topic);
-        if (hub.historyPolicy(topic) == null) {
+        if (!history.keeps(topic)) {
             throw ApiProblem.of(404, "no_history", "topic " + topic + " keeps no history; see pushhub.history.topics");
         }
         long since = number(sinceText, "since", 0, 0, Long.MAX_VALUE - 1);
         int limit = (int) number(limitText, "limit", 100, 1, MAX_HISTORY_LIMIT);
-        HistoryRead read;
+        History.Page page;
         try {
-            read = hub.readHistory(topic, since, limit);
-            if (epoch != null && !epoch.equals(read.position().epoch())) {
-                read = hub.readHistory(topic, 0, limit); // a new run of offsets: everything kept is new to the caller
-            }
-        } catch (BrokerUnavailableException e) {
+            page = history.read(topic, since, epoch, limit);
+        } catch (History.UnavailableException e) {
             throw ApiProblem.of(503, "broker_unavailable", "history cannot be read now: " + e.getMessage());
         }
-        StreamPosition pos = read.position();
-        List<Publication> got = read.publications();
         JsonObjectBuilder body = Json.createObjectBuilder()
                 .add("topic", topic)
-                .add("epoch", pos.epoch())
-                .add("offset", pos.offset());
-        String reason = null;
-        long missedFrom = since + 1;
-        if (epoch != null && !epoch.equals(pos.epoch())) {
-            reason = Recovery.EPOCH_CHANGED;
-            missedFrom = 1;
-        } else if (since < pos.offset() && (got.isEmpty() || got.get(0).offset() != since + 1)) {
-            reason = read.streamKept() ? Recovery.TRIMMED : Recovery.EXPIRED;
-        } else if (since > pos.offset()) {
-            reason = Recovery.EPOCH_CHANGED;
-            missedFrom = 1;
-        }
-        body.add("complete", reason == null);
-        if (reason != null) {
-            body.add("reason", reason);
-            long missedTo = got.isEmpty() ? pos.offset() : got.get(0).offset() - 1;
-            if (missedFrom <= missedTo) {
-                body.add("missed", Json.createObjectBuilder().add("fromOffset", missedFrom).add("toOffset", missedTo));
+                .add("epoch", page.epoch())
+                .add("offset", page.offset());
+        body.add("complete", page.complete());
+        if (!page.complete()) {
+            body.add("reason", page.reason());
+            if (page.missedTo() > 0) {
+                body.add("missed", Json.createObjectBuilder()
+                        .add("fromOffset", page.missedFrom())
+                        .add("toOffset", page.missedTo()));
             }
         }
-        body.add("more", !got.isEmpty() && got.get(got.size() - 1).offset() < pos.offset());
+        body.add("more", page.more());
         JsonArrayBuilder messages = Json.createArrayBuilder();
-        for (Publication p : got) {
+        for (History.Message p : page.messages()) {
             JsonObjectBuilder m = Json.createObjectBuilder()
                     .add("offset", p.offset())
                     .add("messageId", p.messageId())
@@ -272,7 +240,7 @@ public class StatusResource {
     }
 
     private static void checkTopic(String topic) {
-        String reason = TopicRules.invalidReason(topic);
+        String reason = TopicName.problem(topic);
         if (reason != null) {
             throw ApiProblem.of(400, "invalid_topic", reason);
         }
@@ -296,7 +264,7 @@ public class StatusResource {
     /** {@code [{"topic":..., "subscribers":n}, ...]}, sorted by topic. */
     private JsonArrayBuilder topicCounts() {
         JsonArrayBuilder topics = Json.createArrayBuilder();
-        registry.topicCounts().forEach((topic, n) ->
+        connections.topicCounts().forEach((topic, n) ->
                 topics.add(Json.createObjectBuilder().add("topic", topic).add("subscribers", n)));
         return topics;
     }

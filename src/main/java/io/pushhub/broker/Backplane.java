@@ -1,5 +1,6 @@
 package io.pushhub.broker;
 
+import io.pushhub.Presence;
 import io.pushhub.broker.redis.RedisBroker;
 import io.pushhub.broker.redis.RedisLink;
 import io.pushhub.broker.redis.RedisPresenceStore;
@@ -57,7 +58,7 @@ public final class Backplane {
      *
      * @param departed told of every subscription of a node that died without a clean stop (topic, entry)
      */
-    public void start(BiConsumer<String, PresenceStore.Entry> departed) {
+    public void start(BiConsumer<String, Presence.Entry> departed) {
         if (link != null) {
             redisPresence.start(departed);
             link.start();

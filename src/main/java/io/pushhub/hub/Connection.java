@@ -1,5 +1,6 @@
 package io.pushhub.hub;
 
+import io.pushhub.ConnectionView;
 import io.pushhub.delivery.DeliveryEngine;
 import io.pushhub.delivery.Outbox;
 import io.pushhub.presence.LocalConnections;
@@ -80,6 +81,11 @@ public final class Connection implements LocalConnections.Local {
 
     RateLimiter limiter() {
         return limiter;
+    }
+
+    /** A snapshot for the public API: what it is and what it is subscribed to now. */
+    public ConnectionView view(String node) {
+        return new ConnectionView(id, userId, anonymous, channel.transportName(), node, openedAt, Set.copyOf(topics));
     }
 
     @Override

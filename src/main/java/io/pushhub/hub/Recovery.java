@@ -30,18 +30,41 @@ public record Recovery(
      */
     public static Recovery of(long sinceOffset, String sinceEpoch, HistoryRead read) {
         StreamPosition pos = read.position();
-        if (!pos.epoch().equals(sinceEpoch) || sinceOffset > pos.offset()) {
+        List<Publication> got = read.publications();
+        String reason = lossReason(sinceOffset, sinceEpoch, read);
+        if (EPOCH_CHANGED.equals(reason)) {
             // A different run of offsets (or one the client cannot have seen): nothing it holds relates to this one.
             return lost(EPOCH_CHANGED, 1, pos.offset(), pos);
         }
-        if (sinceOffset == pos.offset()) {
-            return new Recovery(true, null, 0, 0, pos, List.of());
+        if (reason == null && !got.isEmpty() && got.get(got.size() - 1).offset() != pos.offset()) {
+            reason = read.streamKept() ? TRIMMED : EXPIRED; // the read ended before the latest offset
         }
-        List<Publication> got = read.publications();
-        if (got.isEmpty() || got.get(0).offset() != sinceOffset + 1 || got.get(got.size() - 1).offset() != pos.offset()) {
-            return lost(read.streamKept() ? TRIMMED : EXPIRED, sinceOffset + 1, pos.offset(), pos);
+        if (reason != null) {
+            return lost(reason, sinceOffset + 1, pos.offset(), pos);
         }
         return new Recovery(true, null, 0, 0, pos, got);
+    }
+
+    /**
+     * The one rule for whether a reader at {@code sinceOffset} of {@code sinceEpoch} can go on from a history read
+     * without a hole: null when it can (the read starts right after {@code sinceOffset}, or there is nothing new);
+     * else {@link #EPOCH_CHANGED} (another run of offsets, or an offset the stream never reached), {@link #TRIMMED}
+     * (the missed messages fell out of the kept size) or {@link #EXPIRED} (out of the kept time, or the whole stream
+     * expired). Both the resuming subscribe and the REST history read decide by it.
+     *
+     * @param sinceEpoch the epoch of {@code sinceOffset}; null when the reader does not know it (taken as the
+     *     current one)
+     */
+    public static String lossReason(long sinceOffset, String sinceEpoch, HistoryRead read) {
+        StreamPosition pos = read.position();
+        if ((sinceEpoch != null && !sinceEpoch.equals(pos.epoch())) || sinceOffset > pos.offset()) {
+            return EPOCH_CHANGED;
+        }
+        List<Publication> got = read.publications();
+        if (sinceOffset < pos.offset() && (got.isEmpty() || got.get(0).offset() != sinceOffset + 1)) {
+            return read.streamKept() ? TRIMMED : EXPIRED;
+        }
+        return null;
     }
 
     private static Recovery lost(String reason, long from, long to, StreamPosition pos) {

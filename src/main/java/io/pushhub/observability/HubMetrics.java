@@ -62,6 +62,9 @@ public class HubMetrics {
         gauge("pushhub_slow_consumer_disconnects_total", "Connections closed because their queue was full", stats,
                 s -> s.slowConsumerDisconnects());
         gauge("pushhub_send_failures_total", "Sends that failed (connection dropped)", stats, s -> s.sendFailures());
+        gauge("pushhub_events_dropped_total",
+                "Connection events dropped because CDI observers fell more than 10,000 events behind", hub,
+                h -> h.eventsDropped());
         gauge("pushhub_broker_up", "1 while the broker (Redis) is reachable, 0 while it is not", hub,
                 h -> h.brokerStatus().up() ? 1 : 0);
         io.pushhub.broker.HistoryMemory history = hub.historyMemory();

@@ -1,5 +1,7 @@
 package io.pushhub.presence;
 
+import io.pushhub.Presence.Entry;
+import io.pushhub.Presence.Snapshot;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

@@ -1,5 +1,7 @@
 package io.pushhub.presence;
 
+import io.pushhub.Presence.Entry;
+import io.pushhub.Presence.Snapshot;
 import java.util.List;
 
 /**
@@ -13,23 +15,6 @@ import java.util.List;
  * Thread-safe.
  */
 public interface PresenceStore {
-
-    /** One connection somewhere in the cluster. */
-    record Entry(String connectionId, String userId, String node) {}
-
-    /**
-     * A read's answer.
-     *
-     * @param entries connections found, sorted by user then connection id
-     * @param complete true when every live node's connections are included; false when only this node's are (the
-     *     backend is unreachable)
-     * @param problem why the answer is incomplete, else null
-     */
-    record Snapshot(List<Entry> entries, boolean complete, String problem) {
-        public Snapshot {
-            entries = List.copyOf(entries);
-        }
-    }
 
     void connected(String connectionId, String userId);
 

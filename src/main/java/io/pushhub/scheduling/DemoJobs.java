@@ -1,8 +1,9 @@
 package io.pushhub.scheduling;
 
 import io.pushhub.config.HubConfig;
-import io.pushhub.hub.Hub;
-import io.pushhub.hub.PushTarget;
+import io.pushhub.Pusher;
+import io.pushhub.Target;
+import io.pushhub.ids.Ids;
 import jakarta.annotation.Resource;
 import jakarta.ejb.Lock;
 import jakarta.ejb.LockType;
@@ -14,8 +15,6 @@ import jakarta.ejb.TimerService;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import java.io.Serializable;
-import java.security.SecureRandom;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -36,25 +35,21 @@ public class DemoJobs {
     TimerService timers;
 
     @Inject
-    Hub hub;
+    Pusher pusher;
 
     @Inject
     HubConfig config;
 
-    private final SecureRandom random = new SecureRandom();
     private final ConcurrentHashMap<String, AtomicInteger> progress = new ConcurrentHashMap<>();
 
     /** A running job; the timer's info. {@code scope} is user or connection. */
     public record Job(String id, String scope, String target, int steps, long intervalMillis) implements Serializable {}
 
-    public Job start(PushTarget target) {
+    public Job start(Target target) {
         String scope = target.scope();
-        String who = target instanceof PushTarget.Users u ? u.userIds().get(0)
-                : ((PushTarget.Connections) target).connectionIds().get(0);
-        byte[] b = new byte[6];
-        random.nextBytes(b);
+        String who = target.names().get(0);
         long interval = config.demoInterval().toMillis();
-        Job job = new Job("j-" + HexFormat.of().formatHex(b), scope, who, config.demoSteps(), interval);
+        Job job = new Job(Ids.job(), scope, who, config.demoSteps(), interval);
         progress.put(job.id(), new AtomicInteger());
         timers.createIntervalTimer(interval, interval, new TimerConfig(job, false));
         LOG.info(() -> "demo job " + job.id() + " started for " + scope + " " + who + ": " + job.steps()
@@ -84,10 +79,7 @@ public class DemoJobs {
             }
             boolean done = step == job.steps();
             try {
-                PushTarget target = job.scope().equals("user")
-                        ? new PushTarget.Users(List.of(job.target()))
-                        : new PushTarget.Connections(List.of(job.target()));
-                hub.push(target, Json.createObjectBuilder()
+                pusher.push(Target.of(job.scope(), List.of(job.target())), Json.createObjectBuilder()
                         .add("job", job.id())
                         .add("step", step)
                         .add("steps", job.steps())

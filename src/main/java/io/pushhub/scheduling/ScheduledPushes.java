@@ -1,8 +1,10 @@
 package io.pushhub.scheduling;
 
-import io.pushhub.hub.Hub;
-import io.pushhub.hub.PushResult;
-import io.pushhub.hub.PushTarget;
+import io.pushhub.PushResult;
+import io.pushhub.Pusher;
+import io.pushhub.ScheduledPush;
+import io.pushhub.Target;
+import io.pushhub.ids.Ids;
 import jakarta.annotation.Resource;
 import jakarta.ejb.Lock;
 import jakarta.ejb.LockType;
@@ -18,12 +20,10 @@ import jakarta.json.JsonReader;
 import jakarta.json.JsonValue;
 import java.io.Serializable;
 import java.io.StringReader;
-import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Date;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -50,9 +50,8 @@ public class ScheduledPushes {
     TimerService timers;
 
     @Inject
-    Hub hub;
+    Pusher pusher;
 
-    private final SecureRandom random = new SecureRandom();
     /** Reserved slots: entries in {@link #entries} plus schedules between their reservation and their put. */
     private final AtomicInteger reserved = new AtomicInteger();
     /** Pending pushes by id; removing one is what releases its slot, so each slot is released once. */
@@ -66,13 +65,12 @@ public class ScheduledPushes {
     public record Entry(String id, String messageId, Instant at, String scope, List<String> targets, String dataJson)
             implements Serializable {
 
-        PushTarget target() {
-            return switch (scope) {
-                case "user" -> new PushTarget.Users(targets);
-                case "topic" -> new PushTarget.Topics(targets);
-                case "connection" -> new PushTarget.Connections(targets);
-                default -> new PushTarget.All();
-            };
+        Target target() {
+            return Target.of(scope, targets);
+        }
+
+        ScheduledPush view() {
+            return new ScheduledPush(id, messageId, at, target());
         }
     }
 
@@ -81,23 +79,13 @@ public class ScheduledPushes {
      *
      * @return the pending push, or empty when the limit is reached (nothing was scheduled)
      */
-    public Optional<Entry> schedule(PushTarget target, JsonValue data, Instant at, int maxPending) {
+    public Optional<ScheduledPush> schedule(Target target, JsonValue data, Instant at, int maxPending) {
         if (!reserve(maxPending)) {
             return Optional.empty();
         }
         Entry entry;
         try {
-            List<String> targets = new ArrayList<>();
-            if (target instanceof PushTarget.Users u) {
-                targets.addAll(u.userIds());
-            } else if (target instanceof PushTarget.Topics t) {
-                targets.addAll(t.topics());
-            } else if (target instanceof PushTarget.Connections c) {
-                targets.addAll(c.connectionIds());
-            }
-            byte[] b = new byte[8];
-            random.nextBytes(b);
-            entry = new Entry("s-" + HexFormat.of().formatHex(b), hub.nextMessageId(), at, target.scope(), targets,
+            entry = new Entry(Ids.scheduled(), pusher.newMessageId(), at, target.scope(), target.names(),
                     data.toString());
         } catch (RuntimeException e) {
             reserved.decrementAndGet();
@@ -113,7 +101,7 @@ public class ScheduledPushes {
             throw e;
         }
         LOG.fine(() -> "scheduled " + entry.id() + " (" + entry.messageId() + ") for " + at);
-        return Optional.of(entry);
+        return Optional.of(entry.view());
     }
 
     private boolean reserve(int maxPending) {
@@ -153,7 +141,7 @@ public class ScheduledPushes {
             try (JsonReader r = Json.createReader(new StringReader(entry.dataJson()))) {
                 data = r.readValue();
             }
-            PushResult result = hub.push(entry.target(), data, entry.messageId());
+            PushResult result = pusher.push(entry.target(), data, entry.messageId());
             LOG.fine(() -> "scheduled push " + entry.id() + " delivered to " + result.reached() + " connection(s)");
         } catch (RuntimeException e) {
             // A failing push must not make the container retry the timer: the message would be delivered twice.
@@ -162,10 +150,8 @@ public class ScheduledPushes {
     }
 
     /** Pending pushes, soonest first (a snapshot). */
-    public List<Entry> pending() {
-        List<Entry> out = new ArrayList<>(entries.values());
-        out.sort(Comparator.comparing(Entry::at));
-        return out;
+    public List<ScheduledPush> pending() {
+        return entries.values().stream().sorted(Comparator.comparing(Entry::at)).map(Entry::view).toList();
     }
 
     public int pendingCount() {

@@ -1,8 +1,7 @@
 package io.pushhub.scheduling;
 
 import io.pushhub.config.HubConfig;
-import io.pushhub.hub.ConnectionRegistry;
-import io.pushhub.hub.Hub;
+import io.pushhub.Pusher;
 import jakarta.annotation.PostConstruct;
 import jakarta.ejb.Schedule;
 import jakarta.ejb.Singleton;
@@ -25,32 +24,29 @@ public class TimeTicker {
     private static final Logger LOG = Logger.getLogger(TimeTicker.class.getName());
 
     @Inject
-    Hub hub;
-
-    @Inject
-    ConnectionRegistry registry;
+    Pusher pusher;
 
     @Inject
     HubConfig config;
 
     private volatile Instant lastTick = Instant.now();
+    private Pusher.NodeTopic ticks;
 
     @PostConstruct
     void declareTopic() {
-        hub.declareLocalTopic(TOPIC); // ticks are per node: no history, no offsets
+        ticks = pusher.nodeTopic(TOPIC); // ticks are per node: no history, no offsets
     }
 
     @Schedule(second = "*", minute = "*", hour = "*", persistent = false, info = "pushhub time ticker")
     void tick() {
         Instant now = Instant.now();
         lastTick = now;
-        if (!config.timeEnabled() || !registry.hasSubscribers(TOPIC)) {
+        if (!config.timeEnabled() || !ticks.hasSubscribers()) {
             return;
         }
         try {
             // Every node ticks for its own subscribers: a cluster-wide push would multiply the ticks by the nodes.
-            hub.pushLocal(
-                    TOPIC,
+            ticks.push(
                     Json.createObjectBuilder()
                             .add("now", now.toString())
                             .add("epochMillis", now.toEpochMilli())

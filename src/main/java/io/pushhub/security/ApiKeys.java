@@ -1,5 +1,6 @@
 package io.pushhub.security;
 
+import io.pushhub.ids.Ids;
 import io.pushhub.config.HubConfig;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -9,7 +10,6 @@ import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -36,8 +36,7 @@ public class ApiKeys {
     void init() {
         List<String> keys = config.apiKeys();
         if (keys.isEmpty()) {
-            byte[] raw = new byte[24];
-            new SecureRandom().nextBytes(raw);
+            byte[] raw = Ids.secret(24);
             String key = "dev-" + HexFormat.of().formatHex(raw);
             keys = List.of(key);
             generated = true;

@@ -1,9 +1,9 @@
 package io.pushhub.security;
 
+import io.pushhub.ids.Ids;
 import io.pushhub.config.HubConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +30,6 @@ public class HandshakeAuthenticator {
     @Inject
     HubConfig config;
 
-    private final SecureRandom random = new SecureRandom();
     private volatile OriginPolicy originPolicy;
 
     public OriginPolicy originPolicy() {
@@ -62,9 +61,7 @@ public class HandshakeAuthenticator {
         if (httpSessionId != null) {
             return Identity.anonymous("anon-" + HexFormat.of().formatHex(ApiKeys.sha256(httpSessionId), 0, 8));
         }
-        byte[] b = new byte[8];
-        random.nextBytes(b);
-        return Identity.anonymous("anon-" + HexFormat.of().formatHex(b));
+        return Identity.anonymous(Ids.anonymousUser());
     }
 
     /** Finds the token in query parameters, headers (case-insensitive names) and offered sub-protocols. */

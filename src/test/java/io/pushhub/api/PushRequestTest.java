@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pushhub.problem.ApiProblem;
-import io.pushhub.hub.PushTarget;
+import io.pushhub.Target;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -28,11 +28,11 @@ class PushRequestTest {
 
     @Test
     void targets() {
-        assertEquals(new PushTarget.All(), parse("{\"data\":1}").target());
-        assertEquals(new PushTarget.Topics(List.of("news")), parse("{\"topic\":\"news\",\"data\":1}").target());
-        assertEquals(new PushTarget.Users(List.of("a", "b")), parse("{\"users\":[\"a\",\"b\",\"a\"],\"data\":1}").target(),
+        assertEquals(new Target.All(), parse("{\"data\":1}").target());
+        assertEquals(new Target.Topics(List.of("news")), parse("{\"topic\":\"news\",\"data\":1}").target());
+        assertEquals(new Target.Users(List.of("a", "b")), parse("{\"users\":[\"a\",\"b\",\"a\"],\"data\":1}").target(),
                 "duplicates are dropped, order kept");
-        assertEquals(new PushTarget.Connections(List.of("c-1")), parse("{\"connection\":\"c-1\",\"data\":1}").target());
+        assertEquals(new Target.Connections(List.of("c-1")), parse("{\"connection\":\"c-1\",\"data\":1}").target());
         assertEquals("{\"x\":[true]}", parse("{\"data\":{\"x\":[true]}}").data().toString());
         assertEquals("null", parse("{\"data\":null}").data().toString());
         assertFalse(parse("{\"data\":1}").scheduled());
@@ -126,7 +126,7 @@ class PushRequestTest {
 
     @Test
     void reservedTopicsAreCheckedLikeOthers() {
-        assertEquals(new PushTarget.Topics(List.of("$sys")), parse("{\"topic\":\"$sys\",\"data\":1}").target());
+        assertEquals(new Target.Topics(List.of("$sys")), parse("{\"topic\":\"$sys\",\"data\":1}").target());
         ApiProblem p = problem("{\"topic\":\"$evil\\n2026 FORGED\\u0000\",\"data\":1}");
         assertEquals("invalid_topic", p.code());
         assertTrue(p.getMessage().chars().allMatch(ch -> ch >= 0x20 && ch < 0x7f), p.getMessage());

@@ -53,4 +53,25 @@ class ArchitectureTest {
     static final ArchRule cluster_seams_never_use_the_hub = noClasses()
             .that().resideInAnyPackage("io.pushhub.broker..", "io.pushhub.presence..")
             .should().dependOnClassesThat().resideInAPackage("io.pushhub.hub..");
+
+    /** The public API ({@code io.pushhub}: Pusher, Presence, Connections, History, events) holds no implementation. */
+    @ArchTest
+    static final ArchRule the_public_api_depends_on_no_other_pushhub_package = noClasses()
+            .that().resideInAPackage("io.pushhub")
+            .should().dependOnClassesThat(pushhubOutside("io.pushhub"));
+
+    /** The REST resources and the timers push and read through the public API only, never the hub's insides. */
+    @ArchTest
+    static final ArchRule rest_and_timers_use_only_the_public_api = noClasses()
+            .that().resideInAnyPackage("io.pushhub.api..", "io.pushhub.scheduling..")
+            .should().dependOnClassesThat().resideInAnyPackage(
+                    "io.pushhub.hub..", "io.pushhub.broker..", "io.pushhub.delivery..", "io.pushhub.presence..",
+                    "io.pushhub.transport..");
+
+    /** Ids are minted in one place, {@code io.pushhub.ids.Ids}; nothing else holds a SecureRandom. */
+    @ArchTest
+    static final ArchRule only_the_id_minter_holds_a_secure_random = noClasses()
+            .that().resideOutsideOfPackage("io.pushhub.ids")
+            .and().resideInAPackage("io.pushhub..")
+            .should().dependOnClassesThat().haveFullyQualifiedName("java.security.SecureRandom");
 }

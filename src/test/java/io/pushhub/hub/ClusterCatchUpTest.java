@@ -1,5 +1,6 @@
 package io.pushhub.hub;
 
+import io.pushhub.Target;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

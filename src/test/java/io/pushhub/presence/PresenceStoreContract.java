@@ -1,5 +1,8 @@
 package io.pushhub.presence;
 
+import io.pushhub.Presence.Entry;
+import io.pushhub.Presence.Snapshot;
+
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -8,8 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.pushhub.presence.PresenceStore.Entry;
-import io.pushhub.presence.PresenceStore.Snapshot;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;

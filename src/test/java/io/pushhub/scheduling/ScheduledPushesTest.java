@@ -5,9 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.pushhub.hub.Hub;
-import io.pushhub.hub.PushResult;
-import io.pushhub.hub.PushTarget;
+import io.pushhub.PushResult;
+import io.pushhub.Pusher;
+import io.pushhub.ScheduledPush;
+import io.pushhub.Target;
 import jakarta.ejb.Timer;
 import jakarta.ejb.TimerConfig;
 import jakarta.ejb.TimerService;
@@ -36,7 +37,7 @@ import org.junit.jupiter.api.Test;
  */
 class ScheduledPushesTest {
 
-    private static final PushTarget TOPIC = new PushTarget.Topics(List.of("news"));
+    private static final Target TOPIC = new Target.Topics(List.of("news"));
     private static final Instant LATER = Instant.now().plusSeconds(3600);
 
     /** Timers stay here until the test cancels them (firing is the test calling {@code fire}). */
@@ -49,11 +50,43 @@ class ScheduledPushesTest {
 
     ScheduledPushesTest() {
         scheduled.timers = timerService();
-        scheduled.hub = new Hub() {
+        scheduled.pusher = new Pusher() {
+            private final AtomicInteger ids = new AtomicInteger();
+
             @Override
-            public PushResult push(PushTarget target, JsonValue data, String messageId) {
+            public PushResult push(Target target, JsonValue data) {
+                return push(target, data, newMessageId());
+            }
+
+            @Override
+            public PushResult push(Target target, JsonValue data, String messageId) {
                 pushed.add(messageId);
                 return new PushResult(messageId, 1, null, null);
+            }
+
+            @Override
+            public String newMessageId() {
+                return "m-test-" + ids.incrementAndGet();
+            }
+
+            @Override
+            public NodeTopic nodeTopic(String topic) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public ScheduledPush schedule(Target target, JsonValue data, Instant at) {
+                throw new UnsupportedOperationException("the bean under test schedules");
+            }
+
+            @Override
+            public boolean cancel(String scheduledId) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public List<ScheduledPush> scheduled() {
+                throw new UnsupportedOperationException();
             }
         };
     }
@@ -99,7 +132,7 @@ class ScheduledPushesTest {
     @Test
     void concurrentCancelsAndFiresFreeEachSlotOnce() throws Exception {
         int max = 500;
-        List<ScheduledPushes.Entry> entries = new ArrayList<>();
+        List<ScheduledPush> entries = new ArrayList<>();
         for (int i = 0; i < max; i++) {
             entries.add(scheduled.schedule(TOPIC, JsonValue.TRUE, LATER, max).orElseThrow());
         }
@@ -139,14 +172,14 @@ class ScheduledPushesTest {
 
     @Test
     void aFiredOrCancelledPushFreesItsSlotAndCannotBeCancelledAgain() {
-        ScheduledPushes.Entry a = scheduled.schedule(TOPIC, JsonValue.TRUE, LATER, 2).orElseThrow();
+        ScheduledPush a = scheduled.schedule(TOPIC, JsonValue.TRUE, LATER, 2).orElseThrow();
         scheduled.schedule(TOPIC, JsonValue.TRUE, LATER, 2).orElseThrow();
         assertEquals(Optional.empty(), scheduled.schedule(TOPIC, JsonValue.TRUE, LATER, 2));
 
         scheduled.fire(live.peek());
         assertEquals(List.of(a.messageId()), List.copyOf(pushed), "the first push was delivered");
         assertFalse(scheduled.cancel(a.id()), "a delivered push cannot be cancelled");
-        ScheduledPushes.Entry c = scheduled.schedule(TOPIC, JsonValue.TRUE, LATER, 2).orElseThrow();
+        ScheduledPush c = scheduled.schedule(TOPIC, JsonValue.TRUE, LATER, 2).orElseThrow();
 
         assertTrue(scheduled.cancel(c.id()));
         assertFalse(scheduled.cancel(c.id()), "cancelled twice");

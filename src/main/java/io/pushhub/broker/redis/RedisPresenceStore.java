@@ -1,5 +1,7 @@
 package io.pushhub.broker.redis;
 
+import io.pushhub.Presence.Entry;
+import io.pushhub.Presence.Snapshot;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.api.StatefulRedisConnection;

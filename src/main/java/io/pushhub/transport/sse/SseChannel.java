@@ -36,6 +36,11 @@ import java.util.logging.Logger;
  */
 final class SseChannel implements ClientChannel {
 
+    @Override
+    public String transportName() {
+        return "sse";
+    }
+
     private static final Logger LOG = Logger.getLogger(SseChannel.class.getName());
     private static final long WRITE_TIMEOUT_SECONDS = 10;
 

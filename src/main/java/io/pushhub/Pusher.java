@@ -1,0 +1,75 @@
+package io.pushhub;
+
+import jakarta.json.JsonValue;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Pushes messages to clients: the one way into the hub for the REST API, the timers, and any application deployed in
+ * the same server ({@code @Inject Pusher pusher}). An application-scoped CDI bean.
+ *
+ * <p><b>Threading.</b> Every method may be called from any thread, concurrently. A push never blocks on a client: it
+ * encodes the message once and queues it for each recipient on this node (a recipient whose queue is full is
+ * disconnected as a slow consumer, the others are not delayed), then hands it to the broker for the other nodes.
+ *
+ * <p><b>Ordering and delivery.</b> At most once per connection; in order per connection for pushes made from one
+ * thread of one node. Pushes to a topic with history get consecutive offsets, and this node's subscribers see them in
+ * offset order.
+ *
+ * <p><b>When the broker is down</b> (Redis unreachable): this node's connections still get the message and the
+ * {@link PushResult} says {@code cluster: unavailable} with the reason; nothing is thrown, nothing is retried, and a
+ * history topic's message is then kept in no history.
+ */
+public interface Pusher {
+
+    /** Pushes {@code data} to a target now, on every node. */
+    PushResult push(Target target, JsonValue data);
+
+    /**
+     * As {@link #push(Target, JsonValue)} with a message id minted earlier by {@link #newMessageId()} (for example
+     * when the push was scheduled, so the id announced then is the one clients see).
+     */
+    PushResult push(Target target, JsonValue data, String messageId);
+
+    /** A fresh message id, unique in the cluster ({@code m-<node>-<sequence>}). */
+    String newMessageId();
+
+    /**
+     * A topic that every node feeds for its own subscribers only (e.g. a per-node clock): its pushes are not sent to
+     * the other nodes and it keeps no history, so subscribe acks carry no position and messages no offsets. Declare it
+     * before the first client subscribes (e.g. in a {@code @Startup} bean); declaring it again returns an equivalent
+     * handle.
+     */
+    NodeTopic nodeTopic(String topic);
+
+    /**
+     * Schedules a push for {@code at} (which may be in the past: it is then delivered at once). Scheduled pushes live
+     * in this node's memory and are lost when it stops.
+     *
+     * @throws TooManyScheduledException when {@code pushhub.scheduled.max-pending} pushes are pending already
+     */
+    ScheduledPush schedule(Target target, JsonValue data, Instant at);
+
+    /**
+     * Cancels a scheduled push. Of a cancel racing the push's time, exactly one wins: the push is either delivered or
+     * cancelled, never both.
+     *
+     * @return false when no pending push has this id (unknown, delivered or cancelled already)
+     */
+    boolean cancel(String scheduledId);
+
+    /** This node's pending scheduled pushes, soonest first (a snapshot). */
+    List<ScheduledPush> scheduled();
+
+    /** A topic fed by each node for its own subscribers ({@link #nodeTopic}). */
+    interface NodeTopic {
+
+        String name();
+
+        /** Whether any connection of this node is subscribed (to skip building a message nobody receives). */
+        boolean hasSubscribers();
+
+        /** Pushes to this node's subscribers. @return how many connections' queues accepted it */
+        int push(JsonValue data);
+    }
+}

@@ -1,0 +1,259 @@
+package io.pushhub.hub;
+
+import io.pushhub.ConnectionEvent;
+import io.pushhub.broker.BrokerUnavailableException;
+import io.pushhub.broker.HistoryPolicy;
+import io.pushhub.broker.HistoryRead;
+import io.pushhub.broker.Publication;
+import io.pushhub.config.HubConfig;
+import io.pushhub.protocol.ClientFrame;
+import io.pushhub.protocol.Codec;
+import io.pushhub.protocol.ErrorCode;
+import io.pushhub.protocol.ServerFrame;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * What a client may ask of the hub over its connection: subscribe (and resume from a history position), unsubscribe,
+ * publish, echo, ping. Each command is rate limited, checked, and answered with an ack or an error frame to that
+ * client only; nothing a client sends can throw out of {@link #handle} or disturb another client.
+ *
+ * <p>Called by the transports on their read threads, one frame at a time per connection.
+ */
+final class ClientCommands {
+
+    private static final Logger LOG = Logger.getLogger(ClientCommands.class.getName());
+    /** At most one rate_limited error frame per connection per second, so the notice cannot itself flood. */
+    private static final long RATE_NOTICE_INTERVAL_NANOS = 1_000_000_000L;
+
+    private final HubConfig config;
+    private final TopicRules rules;
+    private final ConnectionRegistry registry;
+    private final LocalDelivery local;
+    private final ClusterRelay relay;
+    private final PresenceNotices presence;
+    private final HubStats stats;
+    private final ConnectionEvents events;
+
+    ClientCommands(
+            HubConfig config,
+            TopicRules rules,
+            ConnectionRegistry registry,
+            LocalDelivery local,
+            ClusterRelay relay,
+            PresenceNotices presence,
+            HubStats stats,
+            ConnectionEvents events) {
+        this.config = config;
+        this.rules = rules;
+        this.registry = registry;
+        this.local = local;
+        this.relay = relay;
+        this.presence = presence;
+        this.stats = stats;
+        this.events = events;
+    }
+
+    /** Handles one decoded client frame. Never throws: every problem becomes an error frame to that client only. */
+    void handle(Connection c, ClientFrame frame) {
+        if (!c.limiter().tryAcquire()) {
+            long now = System.nanoTime();
+            if (now - c.lastRateLimitNotice > RATE_NOTICE_INTERVAL_NANOS) {
+                c.lastRateLimitNotice = now;
+                local.error(c, frame.id(), ErrorCode.RATE_LIMITED,
+                        "more than " + config.ratePerSecond() + " frames/s (burst " + config.rateBurst()
+                                + "); frames are being dropped");
+            } else {
+                stats.error(ErrorCode.RATE_LIMITED.code());
+            }
+            return;
+        }
+        if (!frame.isValid()) {
+            local.error(c, frame.id(), frame.problem().code(), frame.problem().message());
+            return;
+        }
+        try {
+            switch (frame.type()) {
+                case SUBSCRIBE -> subscribe(c, frame);
+                case UNSUBSCRIBE -> unsubscribe(c, frame);
+                case PUBLISH -> publish(c, frame);
+                case ECHO -> {
+                    ServerFrame ack = ServerFrame.ack(frame.id(), ClientFrame.Type.ECHO);
+                    ack.data = frame.data();
+                    local.reply(c, ack);
+                }
+                case PING -> local.reply(c, ServerFrame.pong(frame.id(), System.currentTimeMillis()));
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "failed to handle " + frame.type() + " from " + c, e);
+            local.error(c, frame.id(), ErrorCode.INTERNAL, "the server failed to process this frame");
+        }
+    }
+
+    private boolean checkTopicName(Connection c, ClientFrame frame) {
+        String reason = TopicRules.invalidReason(frame.topic());
+        if (reason != null) {
+            local.error(c, frame.id(), ErrorCode.INVALID_TOPIC, reason);
+            return false;
+        }
+        return true;
+    }
+
+    private void subscribe(Connection c, ClientFrame frame) {
+        String topic = frame.topic();
+        if (!checkTopicName(c, frame)) {
+            return;
+        }
+        String denied = rules.subscribeDenied(c.userId(), topic);
+        if (denied != null) {
+            local.error(c, frame.id(), ErrorCode.FORBIDDEN_TOPIC, denied);
+            return;
+        }
+        HistoryPolicy policy = relay.policy(topic);
+        ClientFrame.Since since = frame.since();
+        // Resuming: hold live messages from the moment of subscription until the replay is queued.
+        SeamGate gate = null;
+        if (policy != null && since != null) {
+            gate = new SeamGate(config.outboxMaxMessages());
+            c.seams.put(topic, gate);
+        }
+        ConnectionRegistry.Subscribed result = registry.subscribe(c, topic, config.maxSubscriptions());
+        if (gate != null && result != ConnectionRegistry.Subscribed.ADDED) {
+            c.seams.remove(topic, gate); // nothing new to join: no replay
+            gate = null;
+        }
+        if (result == ConnectionRegistry.Subscribed.LIMIT) {
+            local.error(c, frame.id(), ErrorCode.TOO_MANY_SUBSCRIPTIONS,
+                    "at most " + config.maxSubscriptions() + " subscriptions per connection; unsubscribe first");
+            return;
+        }
+        if (result == ConnectionRegistry.Subscribed.CLOSED) {
+            return;
+        }
+        boolean added = result == ConnectionRegistry.Subscribed.ADDED;
+        if (added) {
+            presence.subscribed(c, topic);
+        }
+        ServerFrame ack = ServerFrame.ack(frame.id(), ClientFrame.Type.SUBSCRIBE);
+        ack.topic = topic;
+        if (presence.hasPresence(topic)) {
+            ack.members = presence.members(topic);
+        }
+        Recovery recovery = null;
+        if (policy != null) {
+            try {
+                // A repeated subscribe (already subscribed) only learns the position: its messages were never missed.
+                HistoryRead read = gate == null
+                        ? relay.readHistory(topic, Long.MAX_VALUE, 0)
+                        : relay.readHistory(topic, since.offset(), policy.size());
+                if (gate == null) {
+                    ack.recovery = position(read.position().epoch(), read.position().offset());
+                } else {
+                    recovery = Recovery.of(since.offset(), since.epoch(), read);
+                    ack.recovery = describe(recovery);
+                }
+            } catch (BrokerUnavailableException e) {
+                LOG.fine(() -> "history of " + topic + " unavailable for " + c + ": " + e.getMessage());
+                ack.recovery = unavailable(gate != null, e.getMessage());
+            }
+        }
+        local.reply(c, ack);
+        if (gate != null) {
+            if (recovery != null) {
+                for (Publication p : recovery.replay()) {
+                    local.deliver(c, Codec.encode(ServerFrame.message(
+                            p.messageId(), p.topic(), p.from(), p.time(), p.data(), p.offset(), p.epoch())));
+                }
+            }
+            // Without a read (broker down) there is no seam: let everything through.
+            long seam = recovery != null ? recovery.position().offset() : -1;
+            String seamEpoch = recovery != null ? recovery.position().epoch() : null;
+            if (!gate.open(seam, seamEpoch, text -> local.deliver(c, text))) {
+                local.slowConsumer(c);
+                return;
+            }
+        }
+        if (added) {
+            presence.joined(c, topic);
+            events.fire(() -> new ConnectionEvent.Subscribed(c.view(relay.nodeId()), topic));
+        }
+    }
+
+    private static Map<String, Object> position(String epoch, long offset) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("epoch", epoch);
+        m.put("offset", offset);
+        return m;
+    }
+
+    private static Map<String, Object> describe(Recovery r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("recovered", r.recovered());
+        if (r.recovered()) {
+            m.put("replayed", r.replay().size());
+        } else {
+            m.put("reason", r.reason());
+            if (r.missedTo() > 0) {
+                Map<String, Object> missed = new LinkedHashMap<>();
+                missed.put("fromOffset", r.missedFrom());
+                missed.put("toOffset", r.missedTo());
+                m.put("missed", missed);
+            }
+        }
+        m.put("epoch", r.position().epoch());
+        m.put("offset", r.position().offset());
+        return m;
+    }
+
+    /** The broker could not be asked: no position, and a resume attempt is not recovered. */
+    private static Map<String, Object> unavailable(boolean resuming, String why) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (resuming) {
+            m.put("recovered", false);
+        }
+        m.put("reason", "unavailable");
+        m.put("message", "history is unavailable: " + why + "; live messages still arrive, subscribe again later to resume");
+        return m;
+    }
+
+    private void unsubscribe(Connection c, ClientFrame frame) {
+        String topic = frame.topic();
+        if (!checkTopicName(c, frame)) {
+            return;
+        }
+        boolean was = registry.unsubscribe(c, topic);
+        c.seams.remove(topic);
+        ServerFrame ack = ServerFrame.ack(frame.id(), ClientFrame.Type.UNSUBSCRIBE);
+        ack.topic = topic;
+        local.reply(c, ack);
+        if (was) {
+            presence.unsubscribed(c, topic);
+            events.fire(() -> new ConnectionEvent.Unsubscribed(c.view(relay.nodeId()), topic));
+        }
+    }
+
+    private void publish(Connection c, ClientFrame frame) {
+        String topic = frame.topic();
+        if (!checkTopicName(c, frame)) {
+            return;
+        }
+        if (!rules.clientMayPublish(topic)) {
+            local.error(c, frame.id(), ErrorCode.PUBLISH_NOT_ALLOWED,
+                    "clients may not publish to " + topic + "; only to topics matching " + config.clientPublishTopics());
+            return;
+        }
+        if (!c.topics.contains(topic)) {
+            local.error(c, frame.id(), ErrorCode.NOT_SUBSCRIBED, "subscribe to " + topic + " before publishing to it");
+            return;
+        }
+        // Ack first, so the publisher learns the message id before (or together with) its own copy.
+        String messageId = relay.nextMessageId();
+        ServerFrame ack = ServerFrame.ack(frame.id(), ClientFrame.Type.PUBLISH);
+        ack.topic = topic;
+        ack.messageId = messageId;
+        local.reply(c, ack);
+        relay.publish(messageId, topic, c.userId(), frame.data());
+    }
+}

@@ -1,0 +1,232 @@
+package io.pushhub.hub;
+
+import io.pushhub.PushResult;
+import io.pushhub.Target;
+import io.pushhub.broker.Broker;
+import io.pushhub.broker.BrokerUnavailableException;
+import io.pushhub.broker.HistoryPolicy;
+import io.pushhub.broker.HistoryRead;
+import io.pushhub.broker.Publication;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Where a push goes after the API: this node's recipients directly (so local delivery works while the broker is down)
+ * and the {@link Broker} for the other nodes; and where the other nodes' publications come in ({@link #fromCluster}).
+ * A topic with history gets its offset from the broker first, under the topic's lock, so this node's subscribers see
+ * its pushes in offset order. What this node missed while its live feed was cut is delivered (or reported as a gap)
+ * by the {@link ClusterCatchUp}.
+ *
+ * <p>Thread-safe; pushes come from any thread, publications of other nodes on the broker's thread.
+ */
+final class ClusterRelay {
+
+    private final String nodeId;
+    private final Broker broker;
+    private final HistoryRules history;
+    private final LocalDelivery local;
+    private final HubStats stats;
+    private final ClusterCatchUp catchUp;
+    /** Topics that only {@link #pushLocal} feeds: every node produces them itself, so they keep no history. */
+    private final Set<String> localTopics = ConcurrentHashMap.newKeySet();
+    /** Pushes to one history topic from this node take the same lock, so local delivery follows offset order. */
+    private final Object[] topicLocks = new Object[64];
+    private final AtomicLong messageSeq = new AtomicLong();
+
+    ClusterRelay(
+            String nodeId,
+            Broker broker,
+            HistoryRules history,
+            LocalDelivery local,
+            ConnectionRegistry registry,
+            HubStats stats,
+            ScheduledExecutorService catchUpRetries) {
+        this.nodeId = nodeId;
+        this.broker = broker;
+        this.history = history;
+        this.local = local;
+        this.stats = stats;
+        for (int i = 0; i < topicLocks.length; i++) {
+            topicLocks[i] = new Object();
+        }
+        this.catchUp = new ClusterCatchUp(broker::readHistory, new CatchUpTarget(registry), catchUpRetries,
+                ClusterCatchUp.Backoff.DEFAULT);
+        local.watch(new LocalDelivery.TopicWatch() {
+            @Override
+            public void noSubscribers(String topic) {
+                catchUp.forget(topic); // nobody here to catch up for
+            }
+
+            @Override
+            public void delivered(String topic, long offset, String epoch) {
+                catchUp.delivered(topic, offset, epoch);
+            }
+        });
+        broker.onFeedResumed(catchUp::feedResumed);
+    }
+
+    String nodeId() {
+        return nodeId;
+    }
+
+    String nextMessageId() {
+        return "m-" + nodeId + "-" + Long.toHexString(messageSeq.incrementAndGet());
+    }
+
+    /** The topic's history policy, or null when it keeps none (not configured, or a node topic). */
+    HistoryPolicy policy(String topic) {
+        return localTopics.contains(topic) ? null : history.policyFor(topic);
+    }
+
+    void declareLocalTopic(String topic) {
+        localTopics.add(topic);
+    }
+
+    HistoryRead readHistory(String topic, long sinceOffset, int limit) throws BrokerUnavailableException {
+        return broker.readHistory(topic, sinceOffset, limit);
+    }
+
+    /** Pushes to a target now, on every node, with this message id. */
+    PushResult push(Target target, JsonValue data, String messageId) {
+        stats.countPush();
+        ClusterOutcome cluster = new ClusterOutcome(broker.distributed());
+        int reached = 0;
+        if (target instanceof Target.Topics topics) {
+            for (String topic : topics.topics()) {
+                reached += publishTopic(messageId, topic, null, data, cluster);
+            }
+            return cluster.result(messageId, reached);
+        }
+        Publication p = new Publication(nodeId, kindOf(target), target.names(), messageId, null,
+                System.currentTimeMillis(), data, 0, null);
+        if (cluster.distributed) {
+            try {
+                broker.publish(p);
+            } catch (BrokerUnavailableException e) {
+                cluster.failed(e.getMessage());
+            }
+        }
+        return cluster.result(messageId, local.toRecipients(p));
+    }
+
+    /** A client's publish to a topic: like a push, with the publishing user as {@code from}. */
+    PushResult publish(String messageId, String topic, String from, JsonValue data) {
+        stats.countPush();
+        ClusterOutcome cluster = new ClusterOutcome(broker.distributed());
+        return cluster.result(messageId, publishTopic(messageId, topic, from, data, cluster));
+    }
+
+    /** To this node's subscribers of a node topic only, without history. */
+    int pushLocal(String topic, JsonValue data) {
+        stats.countPush();
+        return local.toTopic(nextMessageId(), topic, null, data, System.currentTimeMillis(), 0, null);
+    }
+
+    private int publishTopic(String messageId, String topic, String from, JsonValue data, ClusterOutcome cluster) {
+        long now = System.currentTimeMillis();
+        Publication p = new Publication(nodeId, Publication.Kind.TOPIC, List.of(topic), messageId, from, now, data, 0, null);
+        HistoryPolicy policy = policy(topic);
+        if (policy == null) {
+            if (cluster.distributed) {
+                try {
+                    broker.publish(p);
+                } catch (BrokerUnavailableException e) {
+                    cluster.failed(e.getMessage());
+                }
+            }
+            return local.toTopic(messageId, topic, from, data, now, 0, null);
+        }
+        synchronized (topicLocks[Math.floorMod(topic.hashCode(), topicLocks.length)]) {
+            try {
+                p = broker.publishWithHistory(p, policy);
+            } catch (BrokerUnavailableException e) {
+                // Delivered here without an offset: it is in no history, and resuming clients will not see it again.
+                cluster.failed(e.getMessage());
+            }
+            return local.toTopic(messageId, topic, from, data, now, p.offset(), p.epoch());
+        }
+    }
+
+    /** A publication of another node: deliver it to this node's recipients. Runs on the broker's thread. */
+    void fromCluster(Publication p) {
+        if (nodeId.equals(p.node())) {
+            return; // our own echo: delivered locally when it was pushed
+        }
+        if (p.kind() == Publication.Kind.TOPIC && !catchUp.admit(p)) {
+            return; // held until its topic's catch-up is done, or delivered by it already
+        }
+        if (p.kind() == Publication.Kind.PRESENCE) {
+            String event = p.data() instanceof JsonString s ? s.getString() : String.valueOf(p.data());
+            local.presenceNotice(p.topic(), event, p.from(), p.messageId(), p.time());
+            return;
+        }
+        local.toRecipients(p);
+    }
+
+    /** What the cluster catch-up acts on: this node's subscribers. */
+    private final class CatchUpTarget implements ClusterCatchUp.Target {
+        private final ConnectionRegistry registry;
+
+        CatchUpTarget(ConnectionRegistry registry) {
+            this.registry = registry;
+        }
+
+        @Override
+        public HistoryPolicy policy(String topic) {
+            return ClusterRelay.this.policy(topic);
+        }
+
+        @Override
+        public boolean hasSubscribers(String topic) {
+            return registry.hasSubscribers(topic);
+        }
+
+        @Override
+        public void deliver(Publication p) {
+            local.toTopic(p.messageId(), p.topic(), p.from(), p.data(), p.time(), p.offset(), p.epoch());
+        }
+
+        @Override
+        public void gap(String topic, long from, long to, String epoch, String reason, String message) {
+            local.gap(topic, from, to, epoch, reason, message);
+        }
+    }
+
+    private static Publication.Kind kindOf(Target target) {
+        return switch (target.scope()) {
+            case "user" -> Publication.Kind.USERS;
+            case "connection" -> Publication.Kind.CONNECTIONS;
+            default -> Publication.Kind.ALL;
+        };
+    }
+
+    /** Whether the other nodes got a push; several topics in one push share it (the worst outcome wins). */
+    private static final class ClusterOutcome {
+        final boolean distributed;
+        String problem;
+
+        ClusterOutcome(boolean distributed) {
+            this.distributed = distributed;
+        }
+
+        void failed(String why) {
+            if (problem == null) {
+                problem = why;
+            }
+        }
+
+        PushResult result(String messageId, int reached) {
+            if (!distributed) {
+                return new PushResult(messageId, reached, null, null);
+            }
+            return problem == null
+                    ? new PushResult(messageId, reached, PushResult.PUBLISHED, null)
+                    : new PushResult(messageId, reached, PushResult.UNAVAILABLE, problem);
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package io.pushhub.hub;
+
+import io.pushhub.PushResult;
+import io.pushhub.Pusher;
+import io.pushhub.ScheduledPush;
+import io.pushhub.Target;
+import io.pushhub.TooManyScheduledException;
+import io.pushhub.config.HubConfig;
+import io.pushhub.scheduling.ScheduledPushes;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.json.JsonValue;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/** The {@link Pusher} bean: pushes go to the hub's cluster relay; schedules to the {@link ScheduledPushes} timers. */
+@ApplicationScoped
+public class HubPusher implements Pusher {
+
+    @Inject
+    Hub hub;
+
+    @Inject
+    ScheduledPushes scheduled;
+
+    @Inject
+    HubConfig config;
+
+    @Override
+    public PushResult push(Target target, JsonValue data) {
+        return push(target, data, newMessageId());
+    }
+
+    @Override
+    public PushResult push(Target target, JsonValue data, String messageId) {
+        Objects.requireNonNull(target, "target");
+        Objects.requireNonNull(data, "data");
+        Objects.requireNonNull(messageId, "messageId");
+        return hub.relay().push(target, data, messageId);
+    }
+
+    @Override
+    public String newMessageId() {
+        return hub.relay().nextMessageId();
+    }
+
+    @Override
+    public NodeTopic nodeTopic(String topic) {
+        ClusterRelay relay = hub.relay();
+        relay.declareLocalTopic(topic);
+        ConnectionRegistry registry = hub.registry();
+        return new NodeTopic() {
+            @Override
+            public String name() {
+                return topic;
+            }
+
+            @Override
+            public boolean hasSubscribers() {
+                return registry.hasSubscribers(topic);
+            }
+
+            @Override
+            public int push(JsonValue data) {
+                return relay.pushLocal(topic, data);
+            }
+        };
+    }
+
+    @Override
+    public ScheduledPush schedule(Target target, JsonValue data, Instant at) {
+        int max = config.scheduledMaxPending();
+        return scheduled.schedule(target, data, at, max).orElseThrow(() -> new TooManyScheduledException(max));
+    }
+
+    @Override
+    public boolean cancel(String scheduledId) {
+        return scheduled.cancel(scheduledId);
+    }
+
+    @Override
+    public List<ScheduledPush> scheduled() {
+        return scheduled.pending();
+    }
+}

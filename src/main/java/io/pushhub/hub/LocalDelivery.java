@@ -1,0 +1,187 @@
+package io.pushhub.hub;
+
+import io.pushhub.broker.Publication;
+import io.pushhub.delivery.Frame;
+import io.pushhub.delivery.Outbox;
+import io.pushhub.protocol.Codec;
+import io.pushhub.protocol.ErrorCode;
+import io.pushhub.protocol.ServerFrame;
+import jakarta.json.JsonValue;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.logging.Logger;
+
+/**
+ * Fan-out to this node's connections, and the slow-consumer policy. Every message is encoded once and the same text
+ * queued for each recipient; queuing never waits for a client. A recipient whose queue is full is disconnected (close
+ * 1013) and the others never notice.
+ *
+ * <p>Who calls it: the client commands (replies, client publishes), the cluster relay (pushes of this node and of
+ * others), presence notices. Any thread; no locks of its own.
+ */
+final class LocalDelivery {
+
+    private static final Logger LOG = Logger.getLogger(LocalDelivery.class.getName());
+    /** WebSocket close code 1013 "try again later", used for the slow-consumer disconnect. */
+    static final int CLOSE_SLOW_CONSUMER = 1013;
+    /** WebSocket close code 1011 "internal error": a write to the client failed or timed out. */
+    static final int CLOSE_SEND_FAILED = 1011;
+
+    /** What fan-out to a history topic tells the cluster catch-up. */
+    interface TopicWatch {
+        /** No connection of this node is subscribed: nothing to catch up for. */
+        void noSubscribers(String topic);
+
+        /** This node's subscribers were handed {@code offset} of {@code epoch}. */
+        void delivered(String topic, long offset, String epoch);
+
+        TopicWatch NONE = new TopicWatch() {
+            @Override
+            public void noSubscribers(String topic) {}
+
+            @Override
+            public void delivered(String topic, long offset, String epoch) {}
+        };
+    }
+
+    private final ConnectionRegistry registry;
+    private final HubStats stats;
+    /** Removes a connection from the hub (indexes, presence, leave notices): {@link Hub#closed}. */
+    private final Consumer<Connection> forget;
+    private volatile TopicWatch watch = TopicWatch.NONE;
+
+    LocalDelivery(ConnectionRegistry registry, HubStats stats, Consumer<Connection> forget) {
+        this.registry = registry;
+        this.stats = stats;
+        this.forget = forget;
+    }
+
+    void watch(TopicWatch watch) {
+        this.watch = watch;
+    }
+
+    /** A message to this node's subscribers of a topic; {@code epoch} null when the topic keeps no history. */
+    int toTopic(String messageId, String topic, String from, JsonValue data, long time, long offset, String epoch) {
+        List<Connection> subscribers = registry.subscribers(topic);
+        if (subscribers.isEmpty()) {
+            watch.noSubscribers(topic);
+            return 0;
+        }
+        String text = Codec.encode(ServerFrame.message(messageId, topic, from, time, data, offset, epoch));
+        if (epoch != null) {
+            watch.delivered(topic, offset, epoch);
+        }
+        int reached = 0;
+        for (Connection c : subscribers) {
+            SeamGate gate = c.seams.get(topic);
+            if (gate != null && gate.hold(offset, epoch, text)) {
+                continue; // held back until this connection's replay is queued, or already replayed
+            }
+            reached += deliver(c, text) ? 1 : 0;
+        }
+        return reached;
+    }
+
+    /** A publication to this node's recipients among its targets (any kind). */
+    int toRecipients(Publication p) {
+        if (p.kind() == Publication.Kind.TOPIC) {
+            return toTopic(p.messageId(), p.topic(), p.from(), p.data(), p.time(), p.offset(), p.epoch());
+        }
+        String text = Codec.encode(ServerFrame.message(p.messageId(), p.kind().wire(), null, null, p.time(), p.data()));
+        int reached = 0;
+        if (p.kind() == Publication.Kind.USERS) {
+            for (String user : p.targets()) {
+                for (Connection c : registry.connectionsOf(user)) {
+                    reached += deliver(c, text) ? 1 : 0;
+                }
+            }
+        } else if (p.kind() == Publication.Kind.CONNECTIONS) {
+            for (String id : p.targets()) {
+                Connection c = registry.find(id);
+                if (c != null) {
+                    reached += deliver(c, text) ? 1 : 0;
+                }
+            }
+        } else {
+            for (Connection c : registry.all()) {
+                reached += deliver(c, text) ? 1 : 0;
+            }
+        }
+        return reached;
+    }
+
+    /** A join or leave notice to this node's subscribers of a presence topic. */
+    void presenceNotice(String topic, String event, String userId, String connectionId, long time) {
+        String text = Codec.encode(ServerFrame.presence(topic, event, userId, connectionId, time));
+        for (Connection c : registry.subscribers(topic)) {
+            deliver(c, text);
+        }
+    }
+
+    /** Tells this node's subscribers of a history topic which offsets they will not get (cluster catch-up failed). */
+    void gap(String topic, long from, long to, String epoch, String reason, String message) {
+        String text = Codec.encode(ServerFrame.gap(topic, from, to, epoch, reason, message));
+        for (Connection c : registry.subscribers(topic)) {
+            deliver(c, text);
+        }
+    }
+
+    /** Queues an encoded message for one connection. @return whether its queue accepted it */
+    boolean deliver(Connection c, String text) {
+        Outbox.Offer offer = c.outbox().offer(text);
+        switch (offer) {
+            case ACCEPTED, ACCEPTED_AFTER_DROP -> {
+                stats.countEnqueued();
+                return true;
+            }
+            case FULL -> {
+                slowConsumer(c);
+                return false;
+            }
+            default -> {
+                return false; // closed: skipped, the transport's close callback cleans up
+            }
+        }
+    }
+
+    /** A reply (welcome, ack, error, pong) to one connection. */
+    void reply(Connection c, ServerFrame frame) {
+        if (c.outbox().offer(new Frame(Codec.encode(frame), frame)) == Outbox.Offer.FULL) {
+            slowConsumer(c);
+        }
+    }
+
+    void error(Connection c, String id, ErrorCode code, String message) {
+        stats.error(code.code());
+        reply(c, ServerFrame.error(id, code, message));
+    }
+
+    /** The policy for a full queue: the connection goes (1013), its queue is dropped, nobody else waits. */
+    void slowConsumer(Connection c) {
+        stats.countSlowConsumerDisconnect();
+        if (c.outbox().isClosed()) {
+            return; // already being disconnected by a concurrent push
+        }
+        LOG.warning(() -> "disconnecting slow consumer " + c + ": outbound queue full ("
+                + c.outbox().queuedMessages() + " messages, " + c.outbox().queuedBytes() + " bytes)");
+        forget.accept(c);
+        c.outbox().closeSlow(CLOSE_SLOW_CONSUMER, "slow consumer: outbound queue full");
+    }
+
+    /** The delivery engine's report that a write failed or timed out: the connection goes (1011). */
+    void sendFailed(Connection c, Throwable cause) {
+        stats.countSendFailure();
+        LOG.fine(() -> "send to " + c + " failed (" + cause + "); dropping the connection");
+        disconnect(c, CLOSE_SEND_FAILED, "send failed");
+    }
+
+    /**
+     * Removes a connection from the hub and asks its transport to close, on the delivery engine's closer threads once
+     * no send is in flight (a close never waits behind a write; the caller may be a pusher). Safe to call more than
+     * once.
+     */
+    void disconnect(Connection c, int code, String reason) {
+        forget.accept(c);
+        c.outbox().close(code, reason);
+    }
+}
