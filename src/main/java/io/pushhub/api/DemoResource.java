@@ -7,9 +7,8 @@ import io.pushhub.Connections;
 import io.pushhub.Target;
 import io.pushhub.protocol.JsonDepth;
 import io.pushhub.scheduling.DemoJobs;
-import io.pushhub.security.AuthenticationException;
-import io.pushhub.security.HandshakeAuthenticator;
 import io.pushhub.security.Identity;
+import io.pushhub.security.IdentityResolver;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
@@ -48,7 +47,7 @@ public class DemoResource {
     HubConfig config;
 
     @Inject
-    HandshakeAuthenticator authenticator;
+    IdentityResolver identities;
 
     @Inject
     Connections connections;
@@ -126,15 +125,16 @@ public class DemoResource {
      * session gets a random user).
      */
     private Identity identify() {
-        String token = HandshakeAuthenticator.findToken(java.util.Map.of(), headers.getRequestHeaders());
-        HttpSession session = request.getSession(false);
-        if (token == null && session == null) {
-            return null;
+        // No Origin rule here (not a handshake), and a token only as a header.
+        IdentityResolver.Result who = identities.resolve(null, null, headers.getRequestHeaders(), java.util.Map.of(),
+                create -> {
+                    HttpSession session = request.getSession(create);
+                    return session == null ? null : session.getId();
+                }, false);
+        if (who instanceof IdentityResolver.Refused r) {
+            throw ApiProblem.of(r.status(), r.code(), r.reason());
         }
-        try {
-            return authenticator.authenticate(token, session == null ? null : session.getId());
-        } catch (AuthenticationException e) {
-            throw ApiProblem.of(e.status(), e.code(), e.getMessage());
-        }
+        IdentityResolver.Identified caller = (IdentityResolver.Identified) who;
+        return caller.source() == IdentityResolver.Source.NONE ? null : caller.identity();
     }
 }

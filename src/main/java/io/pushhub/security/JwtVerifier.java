@@ -1,6 +1,7 @@
 package io.pushhub.security;
 
 import io.pushhub.config.HubConfig;
+import io.pushhub.config.Keys;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
@@ -28,7 +29,6 @@ import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.net.ssl.SSLSocketFactory;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jose4j.jwa.AlgorithmConstraints;
 import org.jose4j.jwk.JsonWebKey;
 import org.jose4j.jwk.JsonWebKeySet;
@@ -81,48 +81,23 @@ public class JwtVerifier {
     /** The algorithms that may be configured: the RSA PKCS#1 and ECDSA families, as before jose4j. */
     static final Set<String> ALGORITHMS = Set.of("RS256", "RS384", "RS512", "ES256", "ES384");
 
-    static final String INSECURE_HTTP_KEY = "pushhub.jwt.allow-insecure-http-keys";
-
+    /** Every key this verifier reads is declared in {@link io.pushhub.config.Keys} and read through here. */
     @Inject
-    @ConfigProperty(name = "mp.jwt.verify.publickey")
-    Optional<String> publicKey;
+    HubConfig config;
 
-    @Inject
-    @ConfigProperty(name = "mp.jwt.verify.publickey.location")
-    Optional<String> publicKeyLocation;
-
-    @Inject
-    @ConfigProperty(name = "mp.jwt.verify.publickey.algorithm", defaultValue = "RS256")
-    String algorithm;
-
-    @Inject
-    @ConfigProperty(name = "mp.jwt.verify.issuer")
-    Optional<String> issuer;
-
-    @Inject
-    @ConfigProperty(name = "mp.jwt.verify.audiences")
-    Optional<String> audiences;
-
-    @Inject
-    @ConfigProperty(name = "mp.jwt.verify.clock.skew", defaultValue = "60")
-    int clockSkewSeconds;
-
-    // The initialisers are the defaults for code that builds a verifier without CDI (the unit tests).
-
+    // Read from the configuration when the bean starts.
+    private Optional<String> publicKey;
+    private Optional<String> publicKeyLocation;
+    private String algorithm;
+    private Optional<String> issuer;
+    private List<String> audiences;
+    private int clockSkewSeconds;
     /** How long a fetched JWKS is used before it is fetched again (its own cache headers are ignored). */
-    @Inject
-    @ConfigProperty(name = "pushhub.jwt.jwks-refresh", defaultValue = "PT10M")
-    Duration jwksRefresh = Duration.ofMinutes(10);
-
+    private Duration jwksRefresh;
     /** Shortest time between two JWKS fetches, whatever triggers them (unknown kid, expiry, failed fetch). */
-    @Inject
-    @ConfigProperty(name = "pushhub.jwt.jwks-min-refresh-gap", defaultValue = "PT30S")
-    Duration jwksMinRefreshGap = Duration.ofSeconds(30);
-
+    private Duration jwksMinRefreshGap;
     /** Whether keys may be fetched over plain http: (anyone on the path could replace them). */
-    @Inject
-    @ConfigProperty(name = INSECURE_HTTP_KEY, defaultValue = "false")
-    boolean allowInsecureHttpKeys;
+    private boolean allowInsecureHttpKeys;
 
     /** TLS for fetching a remote JWKS; null: the JVM's default trust store. Set by tests. */
     SSLSocketFactory jwksSslSocketFactory;
@@ -142,6 +117,15 @@ public class JwtVerifier {
 
     @PostConstruct
     void init() {
+        publicKey = config.jwtPublicKey();
+        publicKeyLocation = config.jwtPublicKeyLocation();
+        algorithm = config.jwtAlgorithm();
+        issuer = config.jwtIssuer();
+        audiences = config.jwtAudiences();
+        clockSkewSeconds = config.jwtClockSkewSeconds();
+        jwksRefresh = config.jwksRefresh();
+        jwksMinRefreshGap = config.jwksMinRefreshGap();
+        allowInsecureHttpKeys = config.allowInsecureHttpKeys();
         try {
             if (!ALGORITHMS.contains(algorithm)) {
                 keySource = "mp.jwt.verify.publickey.algorithm";
@@ -149,11 +133,11 @@ public class JwtVerifier {
                         + "RS384, RS512, ES256, ES384)");
             }
             KeySetResolver resolver = null;
-            if (publicKey.isPresent() && !publicKey.get().isBlank()) {
+            if (publicKey.isPresent()) {
                 keySource = "mp.jwt.verify.publickey";
                 resolver = KeySetResolver.fixed(parseKeys(publicKey.get(), algorithm), algorithm);
-            } else if (publicKeyLocation.isPresent() && !publicKeyLocation.get().isBlank()) {
-                String location = publicKeyLocation.get().trim();
+            } else if (publicKeyLocation.isPresent()) {
+                String location = publicKeyLocation.get();
                 keySource = location;
                 resolver = isRemote(location) ? remoteResolver(location) : KeySetResolver.fixed(parseKeys(read(location), algorithm), algorithm);
             }
@@ -185,11 +169,10 @@ public class JwtVerifier {
         if (location.toLowerCase(Locale.ROOT).startsWith("http://") && !allowInsecureHttpKeys) {
             throw new InsecureLocationException("mp.jwt.verify.publickey.location is a plain http: URL (" + location
                     + "): keys fetched without TLS can be replaced by anyone on the network path. Serve the keys over "
-                    + "https: (or from a file), or, for a test setup only, set " + INSECURE_HTTP_KEY + "=true.");
+                    + "https: (or from a file), or, for a test setup only, set " + Keys.JWT_ALLOW_INSECURE_HTTP_KEYS.name() + "=true.");
         }
-        Duration refresh = clamp(jwksRefresh, Duration.ofSeconds(1), Duration.ofDays(1));
-        Duration gap = clamp(jwksMinRefreshGap, Duration.ofMillis(100), refresh);
-        RemoteJwks jwks = new RemoteJwks(location, refresh, gap, jwksSslSocketFactory);
+        Duration gap = jwksMinRefreshGap; // within its range and at most jwksRefresh (HubConfig)
+        RemoteJwks jwks = new RemoteJwks(location, jwksRefresh, gap, jwksSslSocketFactory);
         try {
             jwks.fetchNow();
         } catch (JoseException notAJwks) {
@@ -217,8 +200,8 @@ public class JwtVerifier {
                 .setSkipAllDefaultValidators()
                 .setJwsAlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT, algorithm)
                 .setVerificationKeyResolver(resolver)
-                .registerValidator(new DateValidator(Math.max(0, clockSkewSeconds)));
-        if (issuer.isPresent() && !issuer.get().isBlank()) {
+                .registerValidator(new DateValidator(clockSkewSeconds));
+        if (issuer.isPresent()) {
             b.registerValidator(new IssValidator(issuer.get(), true));
         }
         List<String> wantAud = wantedAudiences();
@@ -229,7 +212,7 @@ public class JwtVerifier {
     }
 
     private List<String> wantedAudiences() {
-        return HubConfig.split(audiences == null ? "" : audiences.orElse(""));
+        return audiences;
     }
 
     /** Whether a key is configured and loaded, i.e. whether a token can be accepted at all. */
@@ -359,13 +342,6 @@ public class JwtVerifier {
             }
         }
         return out;
-    }
-
-    private static Duration clamp(Duration d, Duration min, Duration max) {
-        if (d == null || d.compareTo(min) < 0) {
-            return min;
-        }
-        return d.compareTo(max) > 0 ? max : d;
     }
 
     // ---------------------------------------------------------------- key loading

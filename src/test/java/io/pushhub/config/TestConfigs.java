@@ -1,49 +1,44 @@
 package io.pushhub.config;
 
-import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 
-/** {@link HubConfig} with its documented defaults, for unit tests outside a container. */
+/**
+ * {@link HubConfig}s for unit tests outside a container, built from the declarations in {@link Keys}: every key has its
+ * declared default unless a test overrides it, so no key is ever left unset.
+ */
 public final class TestConfigs {
 
     private TestConfigs() {}
 
+    /** Every key at its declared default. */
     public static HubConfig defaults() {
-        HubConfig c = new HubConfig();
-        c.apiKeys = Optional.empty();
-        c.publisherGroup = "publisher";
-        c.anonymousAllowed = true;
-        c.allowedOrigins = Optional.empty();
-        c.maxFrameBytes = 65536;
-        c.maxSubscriptions = 100;
-        c.ratePerSecond = 50;
-        c.rateBurst = 100;
-        c.outboxMaxMessages = 1024;
-        c.outboxMaxBytes = 4194304;
-        c.outboxPolicy = "disconnect";
-        c.deliveryThreads = 0;
-        c.deliveryBatchMax = 64;
-        c.deliveryBatchMaxBytes = 65536;
-        c.deliveryWriteTimeout = Duration.ofSeconds(5);
-        c.deliveryLivenessTimeout = Duration.ofSeconds(30);
-        c.shutdownFlushTimeout = Duration.ofSeconds(1);
-        c.outboxAnonymousMaxBytes = 268435456L;
-        c.clientPublishTopics = "chat:*";
-        c.presenceTopics = "chat:*";
-        c.subscribeDenyTopics = "internal:*";
-        c.timeEnabled = true;
-        c.demoEnabled = true;
-        c.demoSteps = 20;
-        c.demoInterval = Duration.ofSeconds(1);
-        c.demoMaxJobs = 100;
-        c.scheduledMaxPending = 10000;
-        c.scheduledMaxDelay = Duration.ofDays(30);
-        return c;
+        return with(Map.of());
+    }
+
+    /**
+     * The defaults with {@code overrides} (key name to configured text, as MicroProfile Config would hand it over; a
+     * null value leaves the key unset). A name that is not a declared key fails, so a typo cannot go unnoticed.
+     */
+    public static HubConfig with(Map<String, String> overrides) {
+        for (String name : overrides.keySet()) {
+            if (!Keys.BY_NAME.containsKey(name)) {
+                throw new IllegalArgumentException("not a declared configuration key: " + name);
+            }
+        }
+        Map<String, String> copy = new HashMap<>(overrides);
+        return HubConfig.from(name -> Optional.ofNullable(copy.get(name)));
+    }
+
+    /** The defaults with one key set. */
+    public static HubConfig with(Key<?> key, String value) {
+        Map<String, String> m = new HashMap<>();
+        m.put(key.name(), value);
+        return with(m);
     }
 
     public static HubConfig withAnonymous(boolean allowed) {
-        HubConfig c = defaults();
-        c.anonymousAllowed = allowed;
-        return c;
+        return with(Keys.WS_ANONYMOUS, Boolean.toString(allowed));
     }
 }

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+import io.pushhub.config.Keys;
+import io.pushhub.config.TestConfigs;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -17,8 +19,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Handler;
@@ -210,11 +213,11 @@ class JwtVerifierJwksTest {
         assertFalse(v.enabled());
         assertEquals(0, server.requests.get(), "nothing fetched over plain http");
         String msg = assertThrows(InvalidTokenException.class, () -> v.verify(token(keyA, "a", claims("alice")))).getMessage();
-        assertTrue(msg.contains(JwtVerifier.INSECURE_HTTP_KEY), msg);
+        assertTrue(msg.contains(Keys.JWT_ALLOW_INSECURE_HTTP_KEYS.name()), msg);
         LogRecord severe = logged.stream().filter(r -> r.getLevel() == Level.SEVERE).findFirst().orElseThrow();
         assertTrue(severe.getMessage().contains("mp.jwt.verify.publickey.location"), severe.getMessage());
         assertTrue(severe.getMessage().contains("https:"), severe.getMessage());
-        assertTrue(severe.getMessage().contains(JwtVerifier.INSECURE_HTTP_KEY + "=true"), severe.getMessage());
+        assertTrue(severe.getMessage().contains(Keys.JWT_ALLOW_INSECURE_HTTP_KEYS.name() + "=true"), severe.getMessage());
     }
 
     @Test
@@ -308,13 +311,8 @@ class JwtVerifierJwksTest {
         String hsToken = hs.getCompactSerialization();
         assertTrue(assertThrows(InvalidTokenException.class, () -> v.verify(hsToken)).getMessage().contains("algorithm"));
 
-        JwtVerifier hmac = new JwtVerifier();
-        hmac.publicKey = Optional.of(jwks(keyA));
-        hmac.publicKeyLocation = Optional.empty();
-        hmac.algorithm = "HS256";
-        hmac.issuer = Optional.empty();
-        hmac.audiences = Optional.empty();
-        hmac.init();
+        JwtVerifier hmac = JwtVerifierTest.verifier(Map.of(Keys.JWT_PUBLIC_KEY.name(), jwks(keyA),
+                Keys.JWT_ALGORITHM.name(), "HS256"));
         assertFalse(hmac.enabled());
         assertTrue(assertThrows(InvalidTokenException.class, () -> hmac.verify(hsToken)).getMessage().contains("unsupported JWT algorithm"));
     }
@@ -388,28 +386,21 @@ class JwtVerifierJwksTest {
     }
 
     static JwtVerifier fixed(String keyMaterial, String audiences) {
-        JwtVerifier v = new JwtVerifier();
-        v.publicKey = Optional.of(keyMaterial);
-        v.publicKeyLocation = Optional.empty();
-        v.algorithm = "RS256";
-        v.issuer = Optional.of(ISSUER);
-        v.audiences = Optional.ofNullable(audiences);
-        v.clockSkewSeconds = 60;
-        v.init();
-        return v;
+        Map<String, String> c = new HashMap<>();
+        c.put(Keys.JWT_PUBLIC_KEY.name(), keyMaterial);
+        c.put(Keys.JWT_ISSUER.name(), ISSUER);
+        c.put(Keys.JWT_AUDIENCES.name(), audiences);
+        return JwtVerifierTest.verifier(c);
     }
 
     static JwtVerifier remote(String location, Duration refresh, Duration gap, boolean allowHttp, SSLSocketFactory tls) {
         JwtVerifier v = new JwtVerifier();
-        v.publicKey = Optional.empty();
-        v.publicKeyLocation = Optional.of(location);
-        v.algorithm = "RS256";
-        v.issuer = Optional.of(ISSUER);
-        v.audiences = Optional.empty();
-        v.clockSkewSeconds = 60;
-        v.jwksRefresh = refresh;
-        v.jwksMinRefreshGap = gap;
-        v.allowInsecureHttpKeys = allowHttp;
+        v.config = TestConfigs.with(Map.of(
+                Keys.JWT_PUBLIC_KEY_LOCATION.name(), location,
+                Keys.JWT_ISSUER.name(), ISSUER,
+                Keys.JWKS_REFRESH.name(), refresh.toString(),
+                Keys.JWKS_MIN_REFRESH_GAP.name(), gap.toString(),
+                Keys.JWT_ALLOW_INSECURE_HTTP_KEYS.name(), Boolean.toString(allowHttp)));
         v.jwksSslSocketFactory = tls;
         v.init();
         return v;

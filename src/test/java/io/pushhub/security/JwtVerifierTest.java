@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pushhub.config.Keys;
+import io.pushhub.config.TestConfigs;
 import io.pushhub.testsupport.Jwts;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
@@ -14,21 +16,26 @@ import java.security.interfaces.ECPublicKey;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class JwtVerifierTest {
 
     static JwtVerifier verifier(String keyMaterial, String algorithm, String issuer) {
+        Map<String, String> c = new HashMap<>();
+        c.put(Keys.JWT_PUBLIC_KEY.name(), keyMaterial);
+        c.put(Keys.JWT_ALGORITHM.name(), algorithm);
+        c.put(Keys.JWT_ISSUER.name(), issuer);
+        return verifier(c);
+    }
+
+    /** A verifier with the default configuration but for {@code settings} (key name to value). */
+    static JwtVerifier verifier(Map<String, String> settings) {
         JwtVerifier v = new JwtVerifier();
-        v.publicKey = Optional.of(keyMaterial);
-        v.publicKeyLocation = Optional.empty();
-        v.algorithm = algorithm;
-        v.issuer = Optional.ofNullable(issuer);
-        v.audiences = Optional.empty();
-        v.clockSkewSeconds = 60;
+        v.config = TestConfigs.with(settings);
         v.init();
         return v;
     }
@@ -106,13 +113,7 @@ class JwtVerifierTest {
 
     @Test
     void withoutAKeyEveryTokenIsRefused() {
-        JwtVerifier v = new JwtVerifier();
-        v.publicKey = Optional.empty();
-        v.publicKeyLocation = Optional.empty();
-        v.algorithm = "RS256";
-        v.issuer = Optional.empty();
-        v.audiences = Optional.empty();
-        v.init();
+        JwtVerifier v = verifier(Map.of());
         assertFalse(v.enabled());
         assertTrue(assertThrows(InvalidTokenException.class, () -> v.verify(Jwts.token("a", List.of())))
                 .getMessage().contains("not configured"));

@@ -7,9 +7,8 @@ import io.pushhub.protocol.ClientFrame;
 import io.pushhub.protocol.ClientFrameDecoder;
 import io.pushhub.protocol.Codec;
 import io.pushhub.protocol.ServerFrame;
-import io.pushhub.security.AuthenticationException;
-import io.pushhub.security.HandshakeAuthenticator;
 import io.pushhub.security.Identity;
+import io.pushhub.security.IdentityResolver;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
@@ -65,7 +64,7 @@ public class EventsResource {
     Hub hub;
 
     @Inject
-    HandshakeAuthenticator authenticator;
+    IdentityResolver identities;
 
     @Inject
     HubConfig config;
@@ -151,20 +150,14 @@ public class EventsResource {
 
     /** The caller's identity by the handshake rules (origin, JWT or HTTP session), or a 401/403 problem. */
     private Identity identify(boolean createSession) {
-        String origin = request.getHeader("Origin");
-        if (!authenticator.originPolicy().allows(origin, request.getHeader("Host"))) {
-            throw ApiProblem.of(403, "origin_not_allowed",
-                    "origin " + origin + " may not connect; add it to pushhub.ws.allowed-origins");
-        }
-        String token = HandshakeAuthenticator.findToken(uri.getQueryParameters(), headers.getRequestHeaders());
         // An anonymous SSE client without a session gets one, so its later commands (with the cookie) prove it is
         // the same user. A JWT client needs none.
-        HttpSession session = request.getSession(token == null && createSession);
-        try {
-            return authenticator.authenticate(token, session == null ? null : session.getId());
-        } catch (AuthenticationException e) {
-            throw ApiProblem.of(e.status(), e.code(), e.getMessage());
-        }
+        return identities.resolve(request.getHeader("Origin"), request.getHeader("Host"), headers.getRequestHeaders(),
+                        uri.getQueryParameters(), create -> {
+                            HttpSession session = request.getSession(create);
+                            return session == null ? null : session.getId();
+                        }, createSession)
+                .orElseThrow(r -> ApiProblem.of(r.status(), r.code(), r.reason()));
     }
 
     /** The SSE connection, if the caller is the user who owns it; 404 or 403 otherwise. */

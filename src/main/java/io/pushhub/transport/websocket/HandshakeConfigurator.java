@@ -1,8 +1,7 @@
 package io.pushhub.transport.websocket;
 
-import io.pushhub.security.AuthenticationException;
-import io.pushhub.security.HandshakeAuthenticator;
 import io.pushhub.security.Identity;
+import io.pushhub.security.IdentityResolver;
 import jakarta.enterprise.inject.spi.CDI;
 import jakarta.servlet.http.HttpSession;
 import jakarta.websocket.HandshakeResponse;
@@ -24,14 +23,14 @@ public class HandshakeConfigurator extends ServerEndpointConfig.Configurator {
 
     @Override
     public void modifyHandshake(ServerEndpointConfig sec, HandshakeRequest request, HandshakeResponse response) {
-        HandshakeAuthenticator auth = CDI.current().select(HandshakeAuthenticator.class).get();
-        String token = HandshakeAuthenticator.findToken(request.getParameterMap(), request.getHeaders());
-        Object session = request.getHttpSession();
-        String sessionId = session instanceof HttpSession s ? safeId(s) : null;
-        try {
-            sec.getUserProperties().put(IDENTITY, auth.authenticate(token, sessionId));
-        } catch (AuthenticationException e) {
-            sec.getUserProperties().put(REFUSAL, e.getMessage());
+        IdentityResolver identities = CDI.current().select(IdentityResolver.class).get();
+        // No Origin: HandshakeFilter checked it, with the Host header, before the upgrade.
+        IdentityResolver.Result who = identities.resolve(null, null, request.getHeaders(), request.getParameterMap(),
+                create -> request.getHttpSession() instanceof HttpSession s ? safeId(s) : null, false);
+        if (who instanceof IdentityResolver.Identified i) {
+            sec.getUserProperties().put(IDENTITY, i.identity());
+        } else if (who instanceof IdentityResolver.Refused r) {
+            sec.getUserProperties().put(REFUSAL, r.reason());
         }
     }
 

@@ -1,8 +1,7 @@
 package io.pushhub.transport.websocket;
 
 import io.pushhub.hub.HubStats;
-import io.pushhub.security.AuthenticationException;
-import io.pushhub.security.HandshakeAuthenticator;
+import io.pushhub.security.IdentityResolver;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.servlet.FilterChain;
@@ -31,7 +30,7 @@ public class HandshakeFilter extends HttpFilter {
     private static final Logger LOG = Logger.getLogger(HandshakeFilter.class.getName());
 
     @Inject
-    HandshakeAuthenticator authenticator;
+    IdentityResolver identities;
 
     @Inject
     HubStats stats;
@@ -39,22 +38,17 @@ public class HandshakeFilter extends HttpFilter {
     @Override
     protected void doFilter(HttpServletRequest req, HttpServletResponse res, FilterChain chain)
             throws IOException, ServletException {
-        String origin = req.getHeader("Origin");
-        if (!authenticator.originPolicy().allows(origin, req.getHeader("Host"))) {
-            refuse(res, 403, "origin_not_allowed",
-                    "origin " + origin + " may not connect; add it to pushhub.ws.allowed-origins", req);
-            return;
-        }
         Map<String, List<String>> headers = Collections.list(req.getHeaderNames()).stream()
                 .collect(Collectors.toMap(h -> h, h -> Collections.list(req.getHeaders(h)), (a, b) -> a));
         Map<String, List<String>> params = req.getParameterMap().entrySet().stream()
                 .collect(Collectors.toMap(Map.Entry::getKey, e -> List.of(e.getValue())));
-        String token = HandshakeAuthenticator.findToken(params, headers);
-        HttpSession session = req.getSession(false);
-        try {
-            authenticator.authenticate(token, session == null ? null : session.getId());
-        } catch (AuthenticationException e) {
-            refuse(res, e.status(), e.code(), e.getMessage(), req);
+        IdentityResolver.Result who = identities.resolve(req.getHeader("Origin"), req.getHeader("Host"), headers, params,
+                create -> {
+                    HttpSession session = req.getSession(create);
+                    return session == null ? null : session.getId();
+                }, false);
+        if (who instanceof IdentityResolver.Refused r) {
+            refuse(res, r.status(), r.code(), r.reason(), req);
             return;
         }
         // Liberty's WebSocket handshake calls request.getSession() and so creates an HTTP session for every
