@@ -1,7 +1,9 @@
 package io.pushhub.api;
 
+import io.pushhub.problem.ApiError;
 import io.pushhub.protocol.TopicName;
-import jakarta.json.Json;
+import jakarta.json.bind.Jsonb;
+import jakarta.json.bind.JsonbBuilder;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
@@ -55,14 +57,13 @@ public class ContainerErrorServlet extends HttpServlet {
         res.setStatus(status);
         res.setContentType("application/json");
         res.setCharacterEncoding("UTF-8");
-        byte[] body = Json.createObjectBuilder()
-                .add("status", status)
-                .add("error", code)
-                .add("message", message)
-                .build()
-                .toString()
-                .getBytes(StandardCharsets.UTF_8);
+        byte[] body = Writer.JSONB.toJson(new ApiError(status, code, message, null)).getBytes(StandardCharsets.UTF_8);
         res.setContentLength(body.length);
         res.getOutputStream().write(body);
+    }
+
+    /** The JSON-B instance for the error body, made on the first error (thread-safe, costly to create). */
+    private static final class Writer {
+        static final Jsonb JSONB = JsonbBuilder.create();
     }
 }

@@ -1,5 +1,8 @@
 package io.pushhub.api;
 
+import io.pushhub.api.dto.DemoJobAnswer;
+import io.pushhub.api.dto.DemoJobRequest;
+import io.pushhub.problem.ApiError;
 import io.pushhub.problem.ApiProblem;
 import io.pushhub.config.HubConfig;
 import io.pushhub.ConnectionView;
@@ -28,6 +31,11 @@ import jakarta.ws.rs.core.Response;
 import java.io.StringReader;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * {@code POST /api/demo/jobs}: starts a demo job that reports progress to the caller. The caller is the user of the
@@ -38,6 +46,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 @Path("demo/jobs")
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "demo", description = "Demo jobs that report progress to their caller")
 public class DemoResource {
 
     @Inject
@@ -60,7 +69,30 @@ public class DemoResource {
 
     @POST
     @BodyLimit
-    @Operation(summary = "Start a demo job that pushes progress updates to the caller")
+    @Operation(
+            operationId = "startDemoJob",
+            summary = "Start a demo job that pushes progress updates to the caller",
+            description = "No publisher credentials: the caller is the user of a bearer JWT, else the user of the HTTP "
+                    + "session cookie; with {\"connectionId\":\"c-...\"} the job reports to that one connection, "
+                    + "which must be the caller's own.")
+    @RequestBody(required = false, content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DemoJobRequest.class)))
+    @APIResponse(responseCode = "202", description = "Started", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DemoJobAnswer.class)))
+    @APIResponse(responseCode = "400", description = "Bad body, or the caller cannot be identified", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "401", description = "An invalid JWT", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "403", description = "The connection belongs to another user (not_owner)",
+            content = @Content(
+                    mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "404", description = "Demo jobs are disabled, or no open connection has this id",
+            content = @Content(
+                    mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "413", description = "Body larger than pushhub.push.max-body-bytes", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "429", description = "Too many demo jobs are running", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
     public Response start(String body) {
         if (!config.demoEnabled()) {
             throw ApiProblem.of(404, "not_found", "demo jobs are disabled (pushhub.demo.enabled=false)");
@@ -70,14 +102,8 @@ public class DemoResource {
         }
         Target target = caller(body);
         DemoJobs.Job job = jobs.start(target);
-        return Response.accepted(Json.createObjectBuilder()
-                        .add("jobId", job.id())
-                        .add("steps", job.steps())
-                        .add("intervalMillis", job.intervalMillis())
-                        .add("scope", job.scope())
-                        .add("target", job.target())
-                        .build()
-                        .toString())
+        return Response.accepted(new DemoJobAnswer(job.id(), job.steps(), job.intervalMillis(), job.scope(),
+                        job.target()))
                 .build();
     }
 

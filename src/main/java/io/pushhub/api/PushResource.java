@@ -3,18 +3,19 @@ package io.pushhub.api;
 import io.pushhub.problem.ApiProblem;
 import io.pushhub.config.HubConfig;
 import io.pushhub.Presence;
-import io.pushhub.PushResult;
 import io.pushhub.Pusher;
 import io.pushhub.ScheduledPush;
 import io.pushhub.TooManyScheduledException;
 import io.pushhub.Target;
 import io.pushhub.security.Publisher;
+import io.pushhub.api.dto.PushAnswer;
+import io.pushhub.api.dto.PushRequestBody;
+import io.pushhub.api.dto.ScheduledAnswer;
+import io.pushhub.api.dto.ScheduledItem;
+import io.pushhub.api.dto.ScheduledList;
+import io.pushhub.problem.ApiError;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
-import jakarta.json.JsonArrayBuilder;
-import jakarta.json.JsonObject;
-import jakarta.json.JsonObjectBuilder;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -29,9 +30,11 @@ import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** {@code POST /api/push}: push now or later; {@code /api/push/scheduled}: list and cancel later pushes. */
 @Path("push")
@@ -40,6 +43,12 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 @Produces(MediaType.APPLICATION_JSON)
 @SecurityRequirement(name = "bearer")
 @SecurityRequirement(name = "apiKey")
+// Every operation here: no or bad credentials (401), a JWT without the publisher group (403).
+@APIResponse(responseCode = "401", description = "No or bad credentials", content = @Content(
+        mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+@APIResponse(responseCode = "403", description = "JWT without the publisher group", content = @Content(
+        mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+@Tag(name = "push", description = "Push to clients now or later")
 public class PushResource {
 
     @Inject
@@ -54,11 +63,12 @@ public class PushResource {
     @POST
     @BodyLimit
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Push a message now, or schedule it with 'at' or 'delay'")
+    @Operation(operationId = "push", summary = "Push a message now, or schedule it with 'at' or 'delay'")
     @RequestBody(
             required = true,
             content = @Content(
                     mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = PushRequestBody.class),
                     examples = {
                         @ExampleObject(name = "topic", value = "{\"topic\":\"news\",\"data\":{\"text\":\"hi\"}}"),
                         @ExampleObject(name = "users", value = "{\"users\":[\"alice\"],\"data\":{\"n\":1}}"),
@@ -66,15 +76,24 @@ public class PushResource {
                         @ExampleObject(name = "later", value = "{\"topic\":\"news\",\"delay\":\"PT30S\",\"data\":1}")
                     }))
     @APIResponse(responseCode = "200", description = "Pushed: {messageId, reached} (reached: connections on this node); "
-            + "in a cluster also cluster: published | unavailable (then clusterError says why)")
-    @APIResponse(responseCode = "202", description = "Scheduled: {scheduledId, messageId, at}")
+            + "in a cluster also cluster: published | unavailable (then clusterError says why)",
+            content = @Content(
+                    mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PushAnswer.class)))
+    @APIResponse(responseCode = "202", description = "Scheduled: {scheduledId, messageId, at}",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = ScheduledAnswer.class)))
     @APIResponse(responseCode = "400", description = "Malformed body, bad topic name, schedule beyond "
-            + "pushhub.scheduled.max-delay, or JSON nested deeper than 64 levels")
-    @APIResponse(responseCode = "401", description = "No or bad credentials")
-    @APIResponse(responseCode = "403", description = "JWT without the publisher group")
-    @APIResponse(responseCode = "404", description = "Unknown connection ids (nothing was pushed)")
-    @APIResponse(responseCode = "413", description = "Body larger than pushhub.push.max-body-bytes (nothing was pushed)")
-    @APIResponse(responseCode = "429", description = "Too many scheduled pushes pending")
+            + "pushhub.scheduled.max-delay, or JSON nested deeper than 64 levels", content = @Content(
+                    mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "404", description = "Unknown connection ids (nothing was pushed)", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(
+            responseCode = "413",
+            description = "Body larger than pushhub.push.max-body-bytes (nothing was pushed)",
+            content = @Content(
+                    mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "429", description = "Too many scheduled pushes pending", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
     public Response push(String body) {
         Instant now = Instant.now();
         PushRequest request = PushRequest.parse(body, now, config.scheduledMaxDelay());
@@ -91,61 +110,31 @@ public class PushResource {
             } catch (TooManyScheduledException tooMany) {
                 throw ApiProblem.of(429, "too_many_scheduled", tooMany.getMessage());
             }
-            return Response.accepted(Json.createObjectBuilder()
-                            .add("scheduledId", e.id())
-                            .add("messageId", e.messageId())
-                            .add("at", e.at().toString())
-                            .build()
-                            .toString())
-                    .build();
+            return Response.accepted(ScheduledAnswer.of(e)).build();
         }
-        PushResult result = pusher.push(request.target(), request.data());
-        JsonObjectBuilder answer = Json.createObjectBuilder()
-                .add("messageId", result.messageId())
-                .add("reached", result.reached());
-        if (result.cluster() != null) {
-            // reached counts this node's connections; the other nodes' are not known here.
-            answer.add("cluster", result.cluster());
-            if (result.clusterProblem() != null) {
-                answer.add("clusterError", "other nodes were not reached, only this node's connections: "
-                        + result.clusterProblem());
-            }
-        }
-        return Response.ok(answer.build().toString()).build();
+        // reached counts this node's connections; the other nodes' are not known here.
+        return Response.ok(PushAnswer.of(pusher.push(request.target(), request.data()))).build();
     }
 
     @GET
     @Path("scheduled")
-    @Operation(summary = "Pushes scheduled for later, soonest first")
-    public String pending() {
-        JsonArrayBuilder arr = Json.createArrayBuilder();
-        for (ScheduledPush e : pusher.scheduled()) {
-            arr.add(toJson(e));
-        }
-        return Json.createObjectBuilder().add("scheduled", arr).build().toString();
+    @Operation(operationId = "listScheduled", summary = "Pushes scheduled for later, soonest first")
+    @APIResponse(responseCode = "200", description = "This node's pending scheduled pushes", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ScheduledList.class)))
+    public ScheduledList pending() {
+        return new ScheduledList(pusher.scheduled().stream().map(ScheduledItem::of).toList());
     }
 
     @DELETE
     @Path("scheduled/{id}")
-    @Operation(summary = "Cancel a scheduled push")
+    @Operation(operationId = "cancelScheduled", summary = "Cancel a scheduled push")
     @APIResponse(responseCode = "204", description = "Cancelled; it will not be delivered")
-    @APIResponse(responseCode = "404", description = "No pending push with this id")
+    @APIResponse(responseCode = "404", description = "No pending push with this id", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
     public Response cancel(@PathParam("id") String id) {
         if (!pusher.cancel(id)) {
             throw ApiProblem.of(404, "not_found", "no pending scheduled push '" + id + "' (unknown, delivered or cancelled)");
         }
         return Response.noContent().build();
-    }
-
-    private static JsonObject toJson(ScheduledPush e) {
-        JsonArrayBuilder targets = Json.createArrayBuilder();
-        e.target().names().forEach(targets::add);
-        return Json.createObjectBuilder()
-                .add("scheduledId", e.id())
-                .add("messageId", e.messageId())
-                .add("at", e.at().toString())
-                .add("scope", e.target().scope())
-                .add("targets", targets)
-                .build();
     }
 }

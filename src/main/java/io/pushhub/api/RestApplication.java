@@ -2,10 +2,13 @@ package io.pushhub.api;
 
 import jakarta.ws.rs.ApplicationPath;
 import jakarta.ws.rs.core.Application;
+import io.pushhub.api.dto.AnyJson;
+import org.eclipse.microprofile.openapi.annotations.Components;
 import org.eclipse.microprofile.openapi.annotations.OpenAPIDefinition;
 import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeIn;
 import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
 import org.eclipse.microprofile.openapi.annotations.info.Info;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
 import org.eclipse.microprofile.openapi.annotations.security.SecuritySchemes;
 
@@ -16,7 +19,10 @@ import org.eclipse.microprofile.openapi.annotations.security.SecuritySchemes;
                 title = "pushhub API",
                 version = "0.1.0",
                 description = "Push messages to WebSocket clients of the hub: to everyone, users, topics or single "
-                        + "connections, now or later. Every endpoint except /api/demo needs publisher credentials."))
+                        + "connections, now or later. Every endpoint except /api/demo and /api/events "
+                        + "(the SSE transport, which identifies its caller as the WebSocket handshake does) needs "
+                        + "publisher credentials."),
+        components = @Components(schemas = @Schema(name = AnyJson.NAME, description = AnyJson.DESCRIPTION)))
 @SecuritySchemes({
     @SecurityScheme(
             securitySchemeName = "bearer",
@@ -27,6 +33,7 @@ import org.eclipse.microprofile.openapi.annotations.security.SecuritySchemes;
             securitySchemeName = "apiKey",
             type = SecuritySchemeType.APIKEY,
             in = SecuritySchemeIn.HEADER,
-            apiKeyName = "X-API-Key")
+            apiKeyName = "X-API-Key",
+            description = "An API key (pushhub.api-keys)")
 })
 public class RestApplication extends Application {}

@@ -3,14 +3,19 @@ package io.pushhub.api;
 import io.pushhub.Connections;
 import io.pushhub.History;
 import io.pushhub.Presence;
+import io.pushhub.api.dto.ConnectionList;
+import io.pushhub.api.dto.HistoryPage;
+import io.pushhub.api.dto.Stats;
+import io.pushhub.api.dto.TopicCount;
+import io.pushhub.api.dto.TopicList;
+import io.pushhub.api.dto.TopicPresence;
+import io.pushhub.api.dto.UserPresence;
+import io.pushhub.problem.ApiError;
 import io.pushhub.problem.ApiProblem;
 import io.pushhub.protocol.TopicName;
 import io.pushhub.security.Publisher;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
-import jakarta.json.JsonArrayBuilder;
-import jakarta.json.JsonObjectBuilder;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -20,12 +25,14 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * Who is connected and which topics have subscribers: {@code /api/connections} and {@code /api/topics} for this node,
@@ -38,6 +45,12 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 @Produces(MediaType.APPLICATION_JSON)
 @SecurityRequirement(name = "bearer")
 @SecurityRequirement(name = "apiKey")
+// Every operation here: no or bad credentials (401), a JWT without the publisher group (403).
+@APIResponse(responseCode = "401", description = "No or bad credentials", content = @Content(
+        mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+@APIResponse(responseCode = "403", description = "JWT without the publisher group", content = @Content(
+        mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+@Tag(name = "status", description = "Who is connected, topics, history and counters; closing a connection")
 public class StatusResource {
 
     /** WebSocket close code 1012 "service restart": the client should reconnect (pushhub.js does). */
@@ -56,9 +69,12 @@ public class StatusResource {
 
     @DELETE
     @Path("connections/{id}")
-    @Operation(summary = "Close one connection now (close code 1012); the client is expected to reconnect")
+    @Operation(
+            operationId = "closeConnection",
+            summary = "Close one connection now (close code 1012); the client is expected to reconnect")
     @APIResponse(responseCode = "204", description = "Closed")
-    @APIResponse(responseCode = "404", description = "No open connection with this id")
+    @APIResponse(responseCode = "404", description = "No open connection with this id", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
     public Response close(@PathParam("id") String id) {
         if (!connections.close(id, CLOSE_BY_OPERATOR, "closed by an operator")) {
             throw ApiProblem.unknownConnections(List.of(id));
@@ -68,136 +84,94 @@ public class StatusResource {
 
     @GET
     @Path("stats")
-    @Operation(summary = "Gauges and counters since start, for the dashboard (rates are computed by the reader)")
-    public String stats() {
-        JsonArrayBuilder topics = topicCounts();
-        Map<String, Integer> byTransport = connections.countByTransport();
-        Connections.Totals t = connections.totals();
-        return Json.createObjectBuilder()
-                .add("time", System.currentTimeMillis())
-                .add("connections", connections.count())
-                .add("transports", Json.createObjectBuilder()
-                        .add("websocket", byTransport.getOrDefault("websocket", 0))
-                        .add("sse", byTransport.getOrDefault("sse", 0)))
-                .add("users", connections.users())
-                .add("subscriptions", connections.subscriptions())
-                .add("topics", topics)
-                .add("totals", Json.createObjectBuilder()
-                        .add("connectionsOpened", t.connectionsOpened())
-                        .add("pushes", t.pushes())
-                        .add("enqueued", t.enqueued())
-                        .add("delivered", t.delivered())
-                        .add("frames", t.frames())
-                        .add("dropped", t.dropped())
-                        .add("slowConsumerDisconnects", t.slowConsumerDisconnects())
-                        .add("sendFailures", t.sendFailures())
-                        .add("handshakesRejected", t.handshakesRejected())
-                        .add("errors", t.errors()))
-                .build()
-                .toString();
+    @Operation(
+            operationId = "stats",
+            summary = "Gauges and counters since start, for the dashboard (rates are computed by the reader)")
+    @APIResponse(responseCode = "200", description = "The gauges and counters", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Stats.class)))
+    public Stats stats() {
+        List<TopicCount> topics = TopicCount.of(connections.topicCounts());
+        return new Stats(
+                System.currentTimeMillis(),
+                connections.count(),
+                Stats.TransportCounts.of(connections.countByTransport()),
+                connections.users(),
+                connections.subscriptions(),
+                topics,
+                Stats.StatsTotals.of(connections.totals()));
     }
 
     @GET
     @Path("connections")
-    @Operation(summary = "Open connections: totals and the connection ids of each user")
-    public String connections() {
-        Map<String, List<String>> byUser = connections.idsByUser();
-        JsonArrayBuilder users = Json.createArrayBuilder();
-        int total = 0;
-        for (Map.Entry<String, List<String>> e : byUser.entrySet()) {
-            JsonArrayBuilder ids = Json.createArrayBuilder();
-            e.getValue().forEach(ids::add);
-            total += e.getValue().size();
-            users.add(Json.createObjectBuilder().add("userId", e.getKey()).add("connections", ids));
-        }
-        return Json.createObjectBuilder()
-                .add("connections", total)
-                .add("users", byUser.size())
-                .add("byUser", users)
-                .build()
-                .toString();
+    @Operation(operationId = "connections", summary = "Open connections: totals and the connection ids of each user")
+    @APIResponse(responseCode = "200", description = "This node's connections", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ConnectionList.class)))
+    public ConnectionList connections() {
+        return ConnectionList.of(connections.idsByUser());
     }
 
     @GET
     @Path("topics")
-    @Operation(summary = "Topics with at least one subscriber, and how many")
-    public String topics() {
-        JsonArrayBuilder topics = topicCounts();
-        return Json.createObjectBuilder()
-                .add("subscriptions", connections.subscriptions())
-                .add("topics", topics)
-                .build()
-                .toString();
+    @Operation(operationId = "topics", summary = "Topics with at least one subscriber, and how many")
+    @APIResponse(responseCode = "200", description = "This node's topics", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TopicList.class)))
+    public TopicList topics() {
+        List<TopicCount> topics = TopicCount.of(connections.topicCounts());
+        return new TopicList(connections.subscriptions(), topics);
     }
 
     @GET
     @Path("topics/{topic}/presence")
-    @Operation(summary = "Connections subscribed to a topic on every node of the cluster, and their users")
-    public String topicPresence(@PathParam("topic") String topic) {
+    @Operation(
+            operationId = "topicPresence",
+            summary = "Connections subscribed to a topic on every node of the cluster, and their users")
+    @APIResponse(responseCode = "200", description = "The subscribers; complete is false (and cluster, clusterError "
+            + "say why) when only this node's could be listed", content = @Content(
+                    mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TopicPresence.class)))
+    @APIResponse(responseCode = "400", description = "Bad topic name", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    public TopicPresence topicPresence(@PathParam("topic") String topic) {
         checkTopic(topic);
-        Presence.Snapshot s = presence.topic(topic);
-        JsonArrayBuilder conns = Json.createArrayBuilder();
-        Set<String> users = new TreeSet<>();
-        for (Presence.Entry e : s.entries()) {
-            users.add(e.userId());
-            conns.add(Json.createObjectBuilder()
-                    .add("connectionId", e.connectionId())
-                    .add("userId", e.userId())
-                    .add("node", e.node()));
-        }
-        JsonArrayBuilder userArr = Json.createArrayBuilder();
-        users.forEach(userArr::add);
-        JsonObjectBuilder body = Json.createObjectBuilder()
-                .add("topic", topic)
-                .add("subscribers", s.entries().size())
-                .add("users", userArr)
-                .add("connections", conns);
-        return withCompleteness(body, s).build().toString();
+        return TopicPresence.of(topic, presence.topic(topic));
     }
 
     @GET
     @Path("users/{id}")
-    @Operation(summary = "Whether a user is online anywhere in the cluster, and on how many connections")
-    public String user(@PathParam("id") String userId) {
-        Presence.Snapshot s = presence.user(userId);
-        JsonArrayBuilder conns = Json.createArrayBuilder();
-        Set<String> nodes = new TreeSet<>();
-        for (Presence.Entry e : s.entries()) {
-            nodes.add(e.node());
-            conns.add(Json.createObjectBuilder().add("connectionId", e.connectionId()).add("node", e.node()));
-        }
-        JsonArrayBuilder nodeArr = Json.createArrayBuilder();
-        nodes.forEach(nodeArr::add);
-        JsonObjectBuilder body = Json.createObjectBuilder()
-                .add("userId", userId)
-                .add("online", !s.entries().isEmpty())
-                .add("connections", s.entries().size())
-                .add("nodes", nodeArr)
-                .add("connectionIds", conns);
-        return withCompleteness(body, s).build().toString();
-    }
-
-    /** {@code complete}: whether every node answered; when not, {@code cluster: unavailable} and why. */
-    private static JsonObjectBuilder withCompleteness(JsonObjectBuilder body, Presence.Snapshot s) {
-        body.add("complete", s.complete());
-        if (!s.complete()) {
-            body.add("cluster", "unavailable").add("clusterError", "only this node's connections are listed: " + s.problem());
-        }
-        return body;
+    @Operation(
+            operationId = "userPresence",
+            summary = "Whether a user is online anywhere in the cluster, and on how many connections")
+    @APIResponse(responseCode = "200", description = "The user's connections", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = UserPresence.class)))
+    public UserPresence user(@PathParam("id") String userId) {
+        return UserPresence.of(userId, presence.user(userId));
     }
 
     @GET
     @Path("topics/{topic}/history")
-    @Operation(summary = "A topic's kept messages after offset 'since' (of epoch 'epoch', if given), oldest first")
+    @Operation(
+            operationId = "history",
+            summary = "A topic's kept messages after offset 'since' (of epoch 'epoch', if given), oldest first")
     @APIResponse(responseCode = "200", description = "{topic, epoch, offset, complete, more, messages[]}; when not "
-            + "complete also reason (trimmed, expired, epoch_changed) and missed {fromOffset, toOffset}")
-    @APIResponse(responseCode = "400", description = "Bad topic, since or limit")
-    @APIResponse(responseCode = "404", description = "The topic keeps no history (pushhub.history.topics)")
-    @APIResponse(responseCode = "503", description = "The broker (Redis) is unreachable")
-    public String history(
+            + "complete also reason (trimmed, expired, epoch_changed) and missed {fromOffset, toOffset}",
+            content = @Content(
+                    mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = HistoryPage.class)))
+    @APIResponse(responseCode = "400", description = "Bad topic, since or limit", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "404", description = "The topic keeps no history (pushhub.history.topics)",
+            content = @Content(
+                    mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "503", description = "The broker (Redis) is unreachable", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    public HistoryPage history(
             @PathParam("topic") String topic,
+            @Parameter(description = "Messages after this offset (default 0: all kept)",
+                    schema = @Schema(type = SchemaType.INTEGER, format = "int64", minimum = "0"))
             @QueryParam("since") String sinceText,
+            @Parameter(description = "The epoch 'since' belongs to (from a message or an earlier page); when it is "
+                    + "not the current one the page says reason epoch_changed")
             @QueryParam("epoch") String epoch,
+            @Parameter(description = "At most this many messages (default 100)",
+                    schema = @Schema(type = SchemaType.INTEGER, format = "int32", minimum = "1", maximum = "1000"))
             @QueryParam("limit") String limitText) {
         checkTopic(topic);
         if (!history.keeps(topic)) {
@@ -211,32 +185,7 @@ public class StatusResource {
         } catch (History.UnavailableException e) {
             throw ApiProblem.of(503, "broker_unavailable", "history cannot be read now: " + e.getMessage());
         }
-        JsonObjectBuilder body = Json.createObjectBuilder()
-                .add("topic", topic)
-                .add("epoch", page.epoch())
-                .add("offset", page.offset());
-        body.add("complete", page.complete());
-        if (!page.complete()) {
-            body.add("reason", page.reason());
-            if (page.missedTo() > 0) {
-                body.add("missed", Json.createObjectBuilder()
-                        .add("fromOffset", page.missedFrom())
-                        .add("toOffset", page.missedTo()));
-            }
-        }
-        body.add("more", page.more());
-        JsonArrayBuilder messages = Json.createArrayBuilder();
-        for (History.Message p : page.messages()) {
-            JsonObjectBuilder m = Json.createObjectBuilder()
-                    .add("offset", p.offset())
-                    .add("messageId", p.messageId())
-                    .add("time", p.time());
-            if (p.from() != null) {
-                m.add("from", p.from());
-            }
-            messages.add(m.add("data", p.data()));
-        }
-        return body.add("messages", messages).build().toString();
+        return HistoryPage.of(topic, page);
     }
 
     private static void checkTopic(String topic) {
@@ -259,13 +208,5 @@ public class StatusResource {
         } catch (NumberFormatException e) {
             throw ApiProblem.badRequest("'" + name + "' must be an integer, got '" + text + "'");
         }
-    }
-
-    /** {@code [{"topic":..., "subscribers":n}, ...]}, sorted by topic. */
-    private JsonArrayBuilder topicCounts() {
-        JsonArrayBuilder topics = Json.createArrayBuilder();
-        connections.topicCounts().forEach((topic, n) ->
-                topics.add(Json.createObjectBuilder().add("topic", topic).add("subscribers", n)));
-        return topics;
     }
 }

@@ -1,31 +1,52 @@
 package io.pushhub.problem;
 
-import jakarta.json.Json;
-import jakarta.json.JsonArrayBuilder;
-import jakarta.json.JsonObjectBuilder;
+import jakarta.json.bind.annotation.JsonbNillable;
+import jakarta.json.bind.annotation.JsonbPropertyOrder;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * Every REST error has the same JSON body: {@code {"status":400,"error":"bad_request","message":"..."}}, plus
- * {@code connections} for unknown connection ids. {@code error} is a stable code clients may switch on.
+ * {@code connections} for unknown connection ids. {@code error} is a stable code clients may switch on. This record is
+ * that body (written by JSON-B, described in {@code /openapi} as {@code ApiError}); the static methods make responses
+ * with it.
+ *
+ * @param status the HTTP status, repeated
+ * @param error the stable error code
+ * @param message what was wrong, for people (never null: empty when there is nothing to say)
+ * @param connections the unknown connection ids of a 404 {@code unknown_connections}, else null (left out)
  */
-public final class ApiError {
+@Schema(description = "The body of every 4xx/5xx answer")
+@JsonbNillable(false)
+@JsonbPropertyOrder({"status", "error", "message", "connections"})
+public record ApiError(
+        @Schema(required = true, description = "The HTTP status code, repeated", example = "400") int status,
+        @Schema(required = true, description = "A stable error code to switch on, e.g. bad_request, bad_json, "
+                + "invalid_topic, unauthorized, forbidden, not_found, unknown_connections, payload_too_large, "
+                + "too_many_scheduled, broker_unavailable, internal", example = "bad_request")
+        String error,
+        @Schema(required = true, description = "What was wrong, for people") String message,
+        @Schema(description = "Only for unknown_connections: the connection ids that name no open connection")
+        List<String> connections) {
 
-    private ApiError() {}
+    public ApiError {
+        message = message == null ? "" : message;
+        connections = connections == null ? null : List.copyOf(connections);
+    }
+
+    /** The body for a problem. */
+    public static ApiError from(ApiProblem p) {
+        return new ApiError(p.status(), p.code(), p.getMessage(), p.connections());
+    }
 
     public static Response of(ApiProblem p) {
-        JsonObjectBuilder body = body(p.status(), p.code(), p.getMessage());
-        if (p.connections() != null) {
-            JsonArrayBuilder arr = Json.createArrayBuilder();
-            p.connections().forEach(arr::add);
-            body.add("connections", arr);
-        }
-        return json(p.status(), body);
+        return json(from(p));
     }
 
     public static Response response(int status, String code, String message) {
-        return json(status, body(status, code, message));
+        return json(new ApiError(status, code, message, null));
     }
 
     public static Response unauthorized(String message) {
@@ -38,14 +59,7 @@ public final class ApiError {
         return response(403, "forbidden", message);
     }
 
-    private static JsonObjectBuilder body(int status, String code, String message) {
-        return Json.createObjectBuilder()
-                .add("status", status)
-                .add("error", code)
-                .add("message", message == null ? "" : message);
-    }
-
-    private static Response json(int status, JsonObjectBuilder body) {
-        return Response.status(status).type(MediaType.APPLICATION_JSON).entity(body.build().toString()).build();
+    private static Response json(ApiError body) {
+        return Response.status(body.status()).type(MediaType.APPLICATION_JSON).entity(body).build();
     }
 }

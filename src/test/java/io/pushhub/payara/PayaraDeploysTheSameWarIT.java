@@ -120,6 +120,35 @@ class PayaraDeploysTheSameWarIT {
         }
     }
 
+    /** The REST answers are records written by Payara's JSON-B (Yasson, through Jersey): the same bytes as on Liberty. */
+    @Test
+    void restAnswersAreTheSameJsonAsOnLiberty() throws Exception {
+        for (String data : List.of("{\"k\":[1,null,true]}", "\"text\"", "null")) {
+            Api.Reply r = api.post("/api/push", "{\"topic\":\"payara-json\",\"data\":" + data + "}", "Bearer " + KEY);
+            assertEquals(200, r.status(), "push: " + r);
+            assertTrue(r.body().matches("\\{\"messageId\":\"m-[^\"]+\",\"reached\":0}"), "push: " + r);
+        }
+        Api.Reply history = api.get("/api/topics/payara-json/history", "Bearer " + KEY);
+        assertEquals(200, history.status(), "history: " + history);
+        assertTrue(history.body().matches("\\{\"topic\":\"payara-json\",\"epoch\":\"[^\"]+\",\"offset\":3,"
+                + "\"complete\":true,\"more\":false,\"messages\":\\[\\{\"offset\":1,\"messageId\":\"m-[^\"]+\",\"time\":\\d+,"
+                + "\"data\":\\{\"k\":\\[1,null,true]}},\\{\"offset\":2,\"messageId\":\"m-[^\"]+\",\"time\":\\d+,"
+                + "\"data\":\"text\"},\\{\"offset\":3,\"messageId\":\"m-[^\"]+\",\"time\":\\d+,\"data\":null}]}"),
+                "history: " + history);
+        Api.Reply stats = api.get("/api/stats", "Bearer " + KEY);
+        assertTrue(stats.body().matches("\\{\"time\":\\d+,\"connections\":\\d+,\"transports\":\\{\"websocket\":\\d+,"
+                + "\"sse\":\\d+},\"users\":\\d+,\"subscriptions\":\\d+,\"topics\":\\[.*],\"totals\":\\{"
+                + "\"connectionsOpened\":\\d+,\"pushes\":\\d+,\"enqueued\":\\d+,\"delivered\":\\d+,\"frames\":\\d+,"
+                + "\"dropped\":\\d+,\"slowConsumerDisconnects\":\\d+,\"sendFailures\":\\d+,\"handshakesRejected\":\\d+,"
+                + "\"errors\":\\d+}}"), "stats: " + stats);
+        Api.Reply unknown = api.post("/api/push", "{\"connection\":\"c-nobody\",\"data\":1}", "Bearer " + KEY);
+        assertEquals("{\"status\":404,\"error\":\"unknown_connections\",\"message\":\"no open connection with id "
+                + "c-nobody\",\"connections\":[\"c-nobody\"]}", unknown.body(), "unknown: " + unknown);
+        Api.Reply user = api.get("/api/users/nobody", "Bearer " + KEY);
+        assertEquals("{\"userId\":\"nobody\",\"online\":false,\"connections\":0,\"nodes\":[],\"connectionIds\":[],"
+                + "\"complete\":true}", user.body(), "user: " + user);
+    }
+
     @Test
     void jwtsAreVerifiedAsOnLiberty() throws Exception {
         try (WsClient c = WsClient.connect(HTTP.replace("http:", "ws:") + "/ws?access_token=" + Jwts.token("alice", List.of()))) {

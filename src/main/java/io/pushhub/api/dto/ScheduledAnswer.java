@@ -1,0 +1,21 @@
+package io.pushhub.api.dto;
+
+import io.pushhub.ScheduledPush;
+import jakarta.json.bind.annotation.JsonbPropertyOrder;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+/** {@code 202} of {@code POST /api/push} with {@code at} or {@code delay}: the push waits for its time. */
+@Schema(description = "A push scheduled for later")
+@JsonbPropertyOrder({"scheduledId", "messageId", "at"})
+public record ScheduledAnswer(
+        @Schema(required = true, description = "The id to cancel it by (DELETE /api/push/scheduled/{id})")
+        String scheduledId,
+        @Schema(required = true, description = "The id its recipients will see")
+        String messageId,
+        @Schema(required = true, format = "date-time", description = "When it is due (ISO-8601 instant)")
+        String at) {
+
+    public static ScheduledAnswer of(ScheduledPush p) {
+        return new ScheduledAnswer(p.id(), p.messageId(), p.at().toString());
+    }
+}
