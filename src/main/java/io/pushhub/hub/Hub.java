@@ -29,9 +29,7 @@ import jakarta.json.JsonValue;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
@@ -259,13 +257,9 @@ public class Hub {
         LOG.fine(() -> "closed " + c);
     }
 
-    private Map<String, Object> limits() {
-        Map<String, Object> limits = new LinkedHashMap<>();
-        limits.put("maxFrameBytes", config.maxFrameBytes());
-        limits.put("maxSubscriptions", config.maxSubscriptions());
-        limits.put("ratePerSecond", config.ratePerSecond());
-        limits.put("rateBurst", config.rateBurst());
-        return limits;
+    private ServerFrame.Limits limits() {
+        return new ServerFrame.Limits(
+                config.maxFrameBytes(), config.maxSubscriptions(), config.ratePerSecond(), config.rateBurst());
     }
 
     // ---------------------------------------------------------------- client frames
@@ -293,11 +287,7 @@ public class Hub {
                 case SUBSCRIBE -> subscribe(c, frame);
                 case UNSUBSCRIBE -> unsubscribe(c, frame);
                 case PUBLISH -> publish(c, frame);
-                case ECHO -> {
-                    ServerFrame ack = ServerFrame.ack(frame.id(), ClientFrame.Type.ECHO);
-                    ack.data = frame.data();
-                    sendControl(c, ack);
-                }
+                case ECHO -> sendControl(c, ServerFrame.echoed(frame.id(), frame.data()));
                 case PING -> sendControl(c, ServerFrame.pong(frame.id(), System.currentTimeMillis()));
             }
         } catch (RuntimeException e) {
@@ -349,13 +339,10 @@ public class Hub {
         if (result == ConnectionRegistry.Subscribed.ADDED) {
             presence.subscribed(c.id(), c.userId(), topic);
         }
-        ServerFrame ack = ServerFrame.ack(frame.id(), ClientFrame.Type.SUBSCRIBE);
-        ack.topic = topic;
         boolean hasPresence = rules.hasPresence(topic);
-        if (hasPresence) {
-            ack.members = members(topic);
-        }
+        List<String> members = hasPresence ? members(topic) : null;
         Recovery recovery = null;
+        ServerFrame.Recovery ackRecovery = null;
         if (policy != null) {
             try {
                 // A repeated subscribe (already subscribed) only learns the position: its messages were never missed.
@@ -363,17 +350,17 @@ public class Hub {
                         ? broker.readHistory(topic, Long.MAX_VALUE, 0)
                         : broker.readHistory(topic, since.offset(), policy.size());
                 if (gate == null) {
-                    ack.recovery = position(read.position().epoch(), read.position().offset());
+                    ackRecovery = position(read.position().epoch(), read.position().offset());
                 } else {
                     recovery = Recovery.of(since.offset(), since.epoch(), read);
-                    ack.recovery = describe(recovery);
+                    ackRecovery = describe(recovery);
                 }
             } catch (BrokerUnavailableException e) {
                 LOG.fine(() -> "history of " + topic + " unavailable for " + c + ": " + e.getMessage());
-                ack.recovery = unavailable(gate != null, e.getMessage());
+                ackRecovery = unavailable(gate != null, e.getMessage());
             }
         }
-        sendControl(c, ack);
+        sendControl(c, ServerFrame.subscribed(frame.id(), topic, members, ackRecovery));
         if (gate != null) {
             if (recovery != null) {
                 for (Publication p : recovery.replay()) {
@@ -402,41 +389,22 @@ public class Hub {
         return List.copyOf(users);
     }
 
-    private static Map<String, Object> position(String epoch, long offset) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("epoch", epoch);
-        m.put("offset", offset);
-        return m;
+    private static ServerFrame.Recovery position(String epoch, long offset) {
+        return ServerFrame.Recovery.position(epoch, offset);
     }
 
-    private static Map<String, Object> describe(Recovery r) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("recovered", r.recovered());
+    private static ServerFrame.Recovery describe(Recovery r) {
         if (r.recovered()) {
-            m.put("replayed", r.replay().size());
-        } else {
-            m.put("reason", r.reason());
-            if (r.missedTo() > 0) {
-                Map<String, Object> missed = new LinkedHashMap<>();
-                missed.put("fromOffset", r.missedFrom());
-                missed.put("toOffset", r.missedTo());
-                m.put("missed", missed);
-            }
+            return ServerFrame.Recovery.recovered(r.replay().size(), r.position().epoch(), r.position().offset());
         }
-        m.put("epoch", r.position().epoch());
-        m.put("offset", r.position().offset());
-        return m;
+        ServerFrame.Missed missed = r.missedTo() > 0 ? new ServerFrame.Missed(r.missedFrom(), r.missedTo()) : null;
+        return ServerFrame.Recovery.lost(r.reason(), missed, r.position().epoch(), r.position().offset());
     }
 
     /** The broker could not be asked: no position, and a resume attempt is not recovered. */
-    private static Map<String, Object> unavailable(boolean resuming, String why) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        if (resuming) {
-            m.put("recovered", false);
-        }
-        m.put("reason", "unavailable");
-        m.put("message", "history is unavailable: " + why + "; live messages still arrive, subscribe again later to resume");
-        return m;
+    private static ServerFrame.Recovery unavailable(boolean resuming, String why) {
+        return ServerFrame.Recovery.unavailable(resuming,
+                "history is unavailable: " + why + "; live messages still arrive, subscribe again later to resume");
     }
 
     private void unsubscribe(Connection c, ClientFrame frame) {
@@ -446,9 +414,7 @@ public class Hub {
         }
         boolean was = registry.unsubscribe(c, topic);
         c.seams.remove(topic);
-        ServerFrame ack = ServerFrame.ack(frame.id(), ClientFrame.Type.UNSUBSCRIBE);
-        ack.topic = topic;
-        sendControl(c, ack);
+        sendControl(c, ServerFrame.unsubscribed(frame.id(), topic));
         if (was) {
             presence.unsubscribed(c.id(), c.userId(), topic);
             if (rules.hasPresence(topic)) {
@@ -473,10 +439,7 @@ public class Hub {
         }
         // Ack first, so the publisher learns the message id before (or together with) its own copy.
         String messageId = nextMessageId();
-        ServerFrame ack = ServerFrame.ack(frame.id(), ClientFrame.Type.PUBLISH);
-        ack.topic = topic;
-        ack.messageId = messageId;
-        sendControl(c, ack);
+        sendControl(c, ServerFrame.published(frame.id(), topic, messageId));
         publishTopic(messageId, topic, c.userId(), frame.data(), new ClusterOutcome(broker.distributed()));
         stats.countPush();
     }

@@ -55,7 +55,7 @@ final class SseChannel implements ClientChannel {
     private volatile boolean closed;
     private volatile String connectionId;
     private volatile Connection connection;
-    private final ConcurrentHashMap<String, CompletableFuture<ServerFrame>> pendingReplies = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, CompletableFuture<ServerFrame.Reply>> pendingReplies = new ConcurrentHashMap<>();
 
     SseChannel(Sse sse, SseEventSink sink, Executor writer, Identity identity, int replayFrames, long retryMillis) {
         this.sse = sse;
@@ -85,8 +85,8 @@ final class SseChannel implements ClientChannel {
     }
 
     /** Registers a command awaiting its reply frame (matched by the internal id the resource gave it). */
-    CompletableFuture<ServerFrame> expectReply(String internalId) {
-        CompletableFuture<ServerFrame> f = new CompletableFuture<>();
+    CompletableFuture<ServerFrame.Reply> expectReply(String internalId) {
+        CompletableFuture<ServerFrame.Reply> f = new CompletableFuture<>();
         pendingReplies.put(internalId, f);
         return f;
     }
@@ -100,13 +100,12 @@ final class SseChannel implements ClientChannel {
      * written.
      */
     private String toText(Frame frame) {
-        if (frame.control() instanceof ServerFrame f) {
-            if ("welcome".equals(f.type)) {
-                connectionId = f.connectionId;
-            }
-            CompletableFuture<ServerFrame> reply = f.id == null ? null : pendingReplies.remove(f.id);
+        if (frame.control() instanceof ServerFrame.Welcome w) {
+            connectionId = w.connectionId();
+        } else if (frame.control() instanceof ServerFrame.Reply r && r.id() != null) {
+            CompletableFuture<ServerFrame.Reply> reply = pendingReplies.remove(r.id());
             if (reply != null) {
-                reply.complete(f);
+                reply.complete(r);
                 return null;
             }
         }
