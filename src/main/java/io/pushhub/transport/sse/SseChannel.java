@@ -219,7 +219,7 @@ final class SseChannel implements ClientChannel {
         sink = newSink;
         detachedAtNanos = 0;
         int replay = (int) (seq - lastSeq);
-        String resumed = "{\"type\":\"resumed\",\"connectionId\":\"" + connectionId + "\",\"replayed\":" + replay + "}";
+        String resumed = Codec.encode(ServerFrame.resumed(connectionId, replay));
         // No id: the client's Last-Event-ID stays at the last real frame.
         if (!emit(newSink, sse.newEventBuilder().data(String.class, resumed).reconnectDelay(retryMillis).build())) {
             return true; // broke again at once; still resumable later
@@ -240,14 +240,8 @@ final class SseChannel implements ClientChannel {
         synchronized (this) {
             if (sink != null) {
                 // Say why before the stream ends (a WebSocket client sees the close code; this is the SSE equivalent).
-                emit(sink, sse.newEventBuilder()
-                        .data(String.class, jakarta.json.Json.createObjectBuilder()
-                                .add("type", "closed")
-                                .add("code", code)
-                                .add("reason", reason == null ? "" : reason)
-                                .build()
-                                .toString())
-                        .build());
+                String closed = Codec.encode(ServerFrame.closed(code, reason == null ? "" : reason));
+                emit(sink, sse.newEventBuilder().data(String.class, closed).build());
                 closeQuietly(sink);
                 sink = null;
             }
