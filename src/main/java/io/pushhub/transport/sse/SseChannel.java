@@ -240,8 +240,8 @@ final class SseChannel implements ClientChannel {
         synchronized (this) {
             if (sink != null) {
                 // Say why before the stream ends (a WebSocket client sees the close code; this is the SSE equivalent).
-                String closed = Codec.encode(ServerFrame.closed(code, reason == null ? "" : reason));
-                emit(sink, sse.newEventBuilder().data(String.class, closed).build());
+                String last = Codec.encode(ServerFrame.closed(code, reason == null ? "" : reason));
+                emit(sink, sse.newEventBuilder().data(String.class, last).build());
                 closeQuietly(sink);
                 sink = null;
             }
