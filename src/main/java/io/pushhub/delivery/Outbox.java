@@ -1,6 +1,8 @@
 package io.pushhub.delivery;
 
 import io.pushhub.config.DeliveryPolicy;
+import io.pushhub.protocol.Codec;
+import io.pushhub.protocol.ServerFrame;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -363,7 +365,10 @@ public final class Outbox {
         }
     }
 
-    /** One frame for what is to be sent: the frame itself when alone, else a batch (with a gap notice first). */
+    /**
+     * One frame for what is to be sent: the frame itself when alone, else a batch (with a gap notice first). The batch
+     * joins the frames' texts as they are ({@link ServerFrame.Batch}): nothing queued is encoded again.
+     */
     static Frame compose(int gap, List<Frame> batch) {
         if (gap == 0 && batch.size() == 1) {
             return batch.get(0);
@@ -371,28 +376,17 @@ public final class Outbox {
         if (batch.isEmpty()) {
             return Frame.text(gapFrame(gap));
         }
-        int size = 32;
-        for (Frame f : batch) {
-            size += f.text().length() + 1;
-        }
-        StringBuilder sb = new StringBuilder(size + 32);
-        sb.append("{\"type\":\"batch\",\"messages\":[");
-        boolean first = true;
+        List<String> texts = new ArrayList<>(batch.size() + 1);
         if (gap > 0) {
-            sb.append(gapFrame(gap));
-            first = false;
+            texts.add(gapFrame(gap));
         }
         for (Frame f : batch) {
-            if (!first) {
-                sb.append(',');
-            }
-            first = false;
-            sb.append(f.text());
+            texts.add(f.text());
         }
-        return Frame.text(sb.append("]}").toString());
+        return Frame.text(Codec.encode(new ServerFrame.Batch(texts)));
     }
 
     static String gapFrame(int missed) {
-        return "{\"type\":\"gap\",\"missed\":" + missed + "}";
+        return Codec.encode(ServerFrame.gap(missed));
     }
 }

@@ -3,18 +3,42 @@ package io.pushhub.delivery;
 import java.util.function.Consumer;
 
 /**
- * How the delivery engine writes to one client.
+ * How the delivery engine writes to one client: the seam between {@link DeliveryEngine} and a transport (the WebSocket
+ * session, the SSE stream, a test double). One instance per connection, created by the transport and handed to the
+ * engine with {@link DeliveryEngine#newOutbox}.
  *
- * <p><b>Contract.</b> {@link #send} starts writing one frame and returns without waiting for the client: the engine
- * calls it from its workers, which serve every connection, so a send must never wait on the network. The engine
- * calls {@code send} at most once at a time per transport (the next call only after {@code done} ran), and never
- * calls {@link #close} while a send is in flight. {@code done} must be called exactly once, on any thread, with null
- * on success or the failure; a transport should fail a write the client does not take within its write time-out (the
- * engine's watchdog fails it anyway at {@code pushhub.delivery.write-timeout} plus a grace, and then closes).
+ * <h2>Who calls it, and on which thread</h2>
+ *
+ * <ul>
+ *   <li>The engine calls {@link #send} (and {@link #batches}) only on its delivery workers, which serve every
+ *       connection: a send starts writing and returns without waiting for the client, never blocking on the network.
+ *       At most one send is in flight per transport: the next call comes only after {@code done} ran.
+ *   <li>The engine calls {@link #close} or {@link #abort} on its closer threads (a throwaway thread once the engine is
+ *       stopped), once per transport, never on a pusher's thread and never while a send is in flight (a send its
+ *       watchdog failed counts as ended). They may block for a bounded time.
+ * </ul>
+ *
+ * <h2>What it is given</h2>
+ *
+ * Text frames, already encoded by {@link io.pushhub.protocol.Codec} ({@link Frame#text()}, one JSON object: a single
+ * server frame or a {@code batch} of them); a transport writes the text as it is and never encodes or parses frames
+ * again. For control frames (welcome and the replies ack, error, pong) {@link Frame#control()} is also the typed {@link
+ * io.pushhub.protocol.ServerFrame}, so a transport that answers commands out of band (SSE) can match replies; it is
+ * null for everything else. A close is a WebSocket close code and reason (docs/protocol.md lists the codes).
+ *
+ * <h2>What a failure means</h2>
+ *
+ * {@code done} must be called exactly once, on any thread, with null on success or the failure. A failure means the
+ * client cannot be written to any more: the engine drops what is queued, reports it to the outbox's failure listener
+ * (the hub disconnects with 1011) and then closes the transport. A transport should fail a write the client does not
+ * take within its write time-out; the engine's watchdog fails it anyway at {@code pushhub.delivery.write-timeout} plus
+ * a grace, and then closes. A transport that can survive a broken write by itself (SSE keeps the frame for a resume)
+ * reports success instead. {@code send} should not throw; if it does, that counts as a failed send. Exceptions from
+ * {@code close} and {@code abort} are logged and otherwise ignored: the connection is gone either way.
  */
 public interface Transport {
 
-    /** Starts writing the frame; never blocks on the client. */
+    /** Starts writing the frame's text; never blocks on the client. Calls {@code done} once, when written or failed. */
     void send(Frame frame, Consumer<Throwable> done);
 
     /**

@@ -10,8 +10,7 @@ import io.pushhub.protocol.ClientFrame;
 import io.pushhub.protocol.Codec;
 import io.pushhub.protocol.ErrorCode;
 import io.pushhub.protocol.ServerFrame;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -79,11 +78,7 @@ final class ClientCommands {
                 case SUBSCRIBE -> subscribe(c, frame);
                 case UNSUBSCRIBE -> unsubscribe(c, frame);
                 case PUBLISH -> publish(c, frame);
-                case ECHO -> {
-                    ServerFrame ack = ServerFrame.ack(frame.id(), ClientFrame.Type.ECHO);
-                    ack.data = frame.data();
-                    local.reply(c, ack);
-                }
+                case ECHO -> local.reply(c, ServerFrame.echoed(frame.id(), frame.data()));
                 case PING -> local.reply(c, ServerFrame.pong(frame.id(), System.currentTimeMillis()));
             }
         } catch (RuntimeException e) {
@@ -136,12 +131,9 @@ final class ClientCommands {
         if (added) {
             presence.subscribed(c, topic);
         }
-        ServerFrame ack = ServerFrame.ack(frame.id(), ClientFrame.Type.SUBSCRIBE);
-        ack.topic = topic;
-        if (presence.hasPresence(topic)) {
-            ack.members = presence.members(topic);
-        }
+        List<String> members = presence.hasPresence(topic) ? presence.members(topic) : null;
         Recovery recovery = null;
+        ServerFrame.Recovery ackRecovery = null;
         if (policy != null) {
             try {
                 // A repeated subscribe (already subscribed) only learns the position: its messages were never missed.
@@ -149,17 +141,17 @@ final class ClientCommands {
                         ? relay.readHistory(topic, Long.MAX_VALUE, 0)
                         : relay.readHistory(topic, since.offset(), policy.size());
                 if (gate == null) {
-                    ack.recovery = position(read.position().epoch(), read.position().offset());
+                    ackRecovery = position(read.position().epoch(), read.position().offset());
                 } else {
                     recovery = Recovery.of(since.offset(), since.epoch(), read);
-                    ack.recovery = describe(recovery);
+                    ackRecovery = describe(recovery);
                 }
             } catch (BrokerUnavailableException e) {
                 LOG.fine(() -> "history of " + topic + " unavailable for " + c + ": " + e.getMessage());
-                ack.recovery = unavailable(gate != null, e.getMessage());
+                ackRecovery = unavailable(gate != null, e.getMessage());
             }
         }
-        local.reply(c, ack);
+        local.reply(c, ServerFrame.subscribed(frame.id(), topic, members, ackRecovery));
         if (gate != null) {
             if (recovery != null) {
                 for (Publication p : recovery.replay()) {
@@ -181,41 +173,22 @@ final class ClientCommands {
         }
     }
 
-    private static Map<String, Object> position(String epoch, long offset) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("epoch", epoch);
-        m.put("offset", offset);
-        return m;
+    private static ServerFrame.Recovery position(String epoch, long offset) {
+        return ServerFrame.Recovery.position(epoch, offset);
     }
 
-    private static Map<String, Object> describe(Recovery r) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("recovered", r.recovered());
+    private static ServerFrame.Recovery describe(Recovery r) {
         if (r.recovered()) {
-            m.put("replayed", r.replay().size());
-        } else {
-            m.put("reason", r.reason());
-            if (r.missedTo() > 0) {
-                Map<String, Object> missed = new LinkedHashMap<>();
-                missed.put("fromOffset", r.missedFrom());
-                missed.put("toOffset", r.missedTo());
-                m.put("missed", missed);
-            }
+            return ServerFrame.Recovery.recovered(r.replay().size(), r.position().epoch(), r.position().offset());
         }
-        m.put("epoch", r.position().epoch());
-        m.put("offset", r.position().offset());
-        return m;
+        ServerFrame.Missed missed = r.missedTo() > 0 ? new ServerFrame.Missed(r.missedFrom(), r.missedTo()) : null;
+        return ServerFrame.Recovery.lost(r.reason(), missed, r.position().epoch(), r.position().offset());
     }
 
     /** The broker could not be asked: no position, and a resume attempt is not recovered. */
-    private static Map<String, Object> unavailable(boolean resuming, String why) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        if (resuming) {
-            m.put("recovered", false);
-        }
-        m.put("reason", "unavailable");
-        m.put("message", "history is unavailable: " + why + "; live messages still arrive, subscribe again later to resume");
-        return m;
+    private static ServerFrame.Recovery unavailable(boolean resuming, String why) {
+        return ServerFrame.Recovery.unavailable(resuming,
+                "history is unavailable: " + why + "; live messages still arrive, subscribe again later to resume");
     }
 
     private void unsubscribe(Connection c, ClientFrame frame) {
@@ -225,9 +198,7 @@ final class ClientCommands {
         }
         boolean was = registry.unsubscribe(c, topic);
         c.seams.remove(topic);
-        ServerFrame ack = ServerFrame.ack(frame.id(), ClientFrame.Type.UNSUBSCRIBE);
-        ack.topic = topic;
-        local.reply(c, ack);
+        local.reply(c, ServerFrame.unsubscribed(frame.id(), topic));
         if (was) {
             presence.unsubscribed(c, topic);
             events.fire(() -> new ConnectionEvent.Unsubscribed(c.view(relay.nodeId()), topic));
@@ -250,10 +221,7 @@ final class ClientCommands {
         }
         // Ack first, so the publisher learns the message id before (or together with) its own copy.
         String messageId = relay.nextMessageId();
-        ServerFrame ack = ServerFrame.ack(frame.id(), ClientFrame.Type.PUBLISH);
-        ack.topic = topic;
-        ack.messageId = messageId;
-        local.reply(c, ack);
+        local.reply(c, ServerFrame.published(frame.id(), topic, messageId));
         relay.publish(messageId, topic, c.userId(), frame.data());
     }
 }

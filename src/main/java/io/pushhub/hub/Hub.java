@@ -20,9 +20,7 @@ import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.spi.BeanManager;
 import jakarta.inject.Inject;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -198,13 +196,9 @@ public class Hub {
         local.disconnect(c, code, reason);
     }
 
-    private Map<String, Object> limits() {
-        Map<String, Object> limits = new LinkedHashMap<>();
-        limits.put("maxFrameBytes", config.maxFrameBytes());
-        limits.put("maxSubscriptions", config.maxSubscriptions());
-        limits.put("ratePerSecond", config.ratePerSecond());
-        limits.put("rateBurst", config.rateBurst());
-        return limits;
+    private ServerFrame.Limits limits() {
+        return new ServerFrame.Limits(
+                config.maxFrameBytes(), config.maxSubscriptions(), config.ratePerSecond(), config.rateBurst());
     }
 
     /**

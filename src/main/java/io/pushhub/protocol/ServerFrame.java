@@ -3,133 +3,254 @@ package io.pushhub.protocol;
 import jakarta.json.JsonValue;
 import jakarta.json.bind.annotation.JsonbProperty;
 import jakarta.json.bind.annotation.JsonbPropertyOrder;
+import jakarta.json.bind.annotation.JsonbSubtype;
+import jakarta.json.bind.annotation.JsonbTypeInfo;
 import java.util.List;
-import java.util.Map;
 
 /**
- * A server-to-client frame. One class for every frame type keeps the JSON-B mapping in one place; fields a type does
- * not use stay null and are left out of the JSON. Use the static factories, which set exactly the fields that the
- * type documents in docs/protocol.md.
+ * A server-to-client frame: one immutable record per frame type of docs/protocol.md, encoded only by {@link Codec}.
+ *
+ * <p><b>The frame set.</b> {@link Welcome} opens every connection (its id, user and {@link Limits}). {@link Ack},
+ * {@link Error} and {@link Pong} are the {@link Reply replies} to client commands and echo the command's {@code id}; a
+ * subscribe ack may carry the room's {@code members} and a {@link Recovery} (the topic's stream position, or the outcome
+ * of resuming from {@code since}). {@link Message} is a push (scope all, user, connection or topic; topic messages of
+ * topics with history carry {@code offset} and {@code epoch}), {@link Presence} a join or leave in a presence topic.
+ * {@link Gap} says what will not arrive, in two forms: {@code missed} messages dropped from a slow client's queue, or a
+ * topic's offsets this node could not catch up. {@link Batch} carries several already encoded frames in one transport
+ * frame. Two frames exist only on the SSE transport: {@link Resumed} starts a resumed stream, {@link Closed} ends one
+ * with the WebSocket close code the connection would have got.
+ *
+ * <p><b>JSON.</b> The {@code type} member comes first (the alias below), then the record's components in the order of
+ * its {@code @JsonbPropertyOrder}; null components are left out. That order is part of the wire format (it is the one
+ * the frames had before they were records, which is why presence and gap frames do not follow their components'
+ * order): {@code ServerFrameWireFormatTest} pins every frame to the examples in docs/protocol.md. Records here must
+ * not declare {@code getX()} or {@code isX()} methods: JSON-B would write them as members.
  */
-@JsonbPropertyOrder({
-    "type", "id", "forType", "code", "message", "connectionId", "userId", "anonymous", "messageId", "scope", "topic",
-    "event", "from", "time", "offset", "epoch", "fromOffset", "toOffset", "reason", "members", "recovery", "limits", "data"
+@JsonbTypeInfo(key = "type", value = {
+    @JsonbSubtype(alias = "welcome", type = ServerFrame.Welcome.class),
+    @JsonbSubtype(alias = "ack", type = ServerFrame.Ack.class),
+    @JsonbSubtype(alias = "error", type = ServerFrame.Error.class),
+    @JsonbSubtype(alias = "pong", type = ServerFrame.Pong.class),
+    @JsonbSubtype(alias = "message", type = ServerFrame.Message.class),
+    @JsonbSubtype(alias = "presence", type = ServerFrame.Presence.class),
+    @JsonbSubtype(alias = "gap", type = ServerFrame.Gap.class),
+    @JsonbSubtype(alias = "resumed", type = ServerFrame.Resumed.class),
+    @JsonbSubtype(alias = "closed", type = ServerFrame.Closed.class)
+    // Batch is not here: its members are already encoded, and Codec joins them as they are.
 })
-public class ServerFrame {
+public sealed interface ServerFrame
+        permits ServerFrame.Welcome, ServerFrame.Reply, ServerFrame.Message, ServerFrame.Presence, ServerFrame.Gap,
+                ServerFrame.Batch, ServerFrame.Resumed, ServerFrame.Closed {
 
-    public String type;
-    public String id;
+    // ---------------------------------------------------------------- frames
 
-    @JsonbProperty("for")
-    public String forType;
+    /** The first frame of every connection. */
+    @JsonbPropertyOrder({"connectionId", "userId", "anonymous", "limits"})
+    record Welcome(String connectionId, String userId, boolean anonymous, Limits limits) implements ServerFrame {}
 
-    public String code;
-    public String message;
-    public String connectionId;
-    public String userId;
-    public Boolean anonymous;
-    public String messageId;
-    public String scope;
-    public String topic;
-    public String event;
-    public String from;
-    public Long time;
-    public Long offset;
-    public String epoch;
-    public Long fromOffset;
-    public Long toOffset;
-    public String reason;
-    public List<String> members;
-    /** On a subscribe ack for a topic with history: the resume outcome and the stream position (docs/protocol.md). */
-    public Map<String, Object> recovery;
-    public Map<String, Object> limits;
-    public JsonValue data;
+    /** The answer to one client command; {@code id} echoes the command's (null when it had none). */
+    sealed interface Reply extends ServerFrame permits Ack, Error, Pong {
+        String id();
 
-    public static ServerFrame welcome(String connectionId, String userId, boolean anonymous, Map<String, Object> limits) {
-        ServerFrame f = new ServerFrame();
-        f.type = "welcome";
-        f.connectionId = connectionId;
-        f.userId = userId;
-        f.anonymous = anonymous;
-        f.limits = limits;
-        return f;
+        /** The same reply answering the command with this id (the SSE transport restores the client's own id). */
+        Reply withId(String id);
     }
 
-    public static ServerFrame ack(String id, ClientFrame.Type forType) {
-        ServerFrame f = new ServerFrame();
-        f.type = "ack";
-        f.id = id;
-        f.forType = forType.wire();
-        return f;
+    /**
+     * A command succeeded. {@code forType} ({@code for} on the wire) names the command; {@code messageId} is set for
+     * publish, {@code topic} for subscribe, unsubscribe and publish, {@code members} for a subscribe to a presence
+     * topic, {@code recovery} for a subscribe to a topic with history, {@code data} for echo.
+     */
+    @JsonbPropertyOrder({"id", "forType", "messageId", "topic", "members", "recovery", "data"})
+    record Ack(
+            String id,
+            @JsonbProperty("for") String forType,
+            String messageId,
+            String topic,
+            List<String> members,
+            Recovery recovery,
+            JsonValue data)
+            implements Reply {
+
+        @Override
+        public Ack withId(String id) {
+            return new Ack(id, forType, messageId, topic, members, recovery, data);
+        }
     }
 
-    public static ServerFrame error(String id, ErrorCode code, String message) {
-        ServerFrame f = new ServerFrame();
-        f.type = "error";
-        f.id = id;
-        f.code = code.code();
-        f.message = message;
-        return f;
+    /** A command failed; {@code code} is one of {@link ErrorCode}. The connection stays open. */
+    @JsonbPropertyOrder({"id", "code", "message"})
+    record Error(String id, String code, String message) implements Reply {
+
+        @Override
+        public Error withId(String id) {
+            return new Error(id, code, message);
+        }
     }
 
-    public static ServerFrame pong(String id, long time) {
-        ServerFrame f = new ServerFrame();
-        f.type = "pong";
-        f.id = id;
-        f.time = time;
-        return f;
+    /** The answer to a ping: the server's clock in epoch milliseconds. */
+    @JsonbPropertyOrder({"id", "time"})
+    record Pong(String id, long time) implements Reply {
+
+        @Override
+        public Pong withId(String id) {
+            return new Pong(id, time);
+        }
+    }
+
+    /**
+     * A pushed message. {@code scope} is one of all, user, connection, topic; {@code topic} is set for scope topic,
+     * {@code from} when a client published it, {@code offset} and {@code epoch} when the topic keeps history.
+     */
+    @JsonbPropertyOrder({"messageId", "scope", "topic", "from", "time", "offset", "epoch", "data"})
+    record Message(
+            String messageId, String scope, String topic, String from, long time, Long offset, String epoch, JsonValue data)
+            implements ServerFrame {}
+
+    /** A user joined or left a presence topic ({@code event} join or leave). */
+    @JsonbPropertyOrder({"connectionId", "userId", "topic", "event", "time"})
+    record Presence(String topic, String event, String userId, String connectionId, long time) implements ServerFrame {}
+
+    /**
+     * Something this connection will not receive, in one of two forms (docs/protocol.md, "Batches and gaps"): only
+     * {@code missed}, the number of messages dropped from its queue (policy drop-oldest); or, with {@code topic}, the
+     * offsets {@code fromOffset..toOffset} of {@code epoch} that this node could not catch up ({@code toOffset} null when
+     * the end is unknown), with a {@code reason} and a {@code message} for people.
+     */
+    @JsonbPropertyOrder({"missed", "message", "topic", "epoch", "fromOffset", "toOffset", "reason"})
+    record Gap(
+            Integer missed, String topic, Long fromOffset, Long toOffset, String epoch, String reason, String message)
+            implements ServerFrame {}
+
+    /**
+     * Several frames sent as one: {@code messages} are frames already encoded by {@link Codec}, handled by the client in
+     * order as if each had arrived alone. Never nested. {@link Codec#encode} joins them as they are, without parsing
+     * them again; the list is not copied.
+     */
+    record Batch(List<String> messages) implements ServerFrame {}
+
+    /** SSE only: the stream was resumed with {@code Last-Event-ID}; {@code replayed} frames follow. Has no event id. */
+    @JsonbPropertyOrder({"connectionId", "replayed"})
+    record Resumed(String connectionId, int replayed) implements ServerFrame {}
+
+    /** SSE only: the last event of a stream the server ends, with the WebSocket close code it would have used. */
+    @JsonbPropertyOrder({"code", "reason"})
+    record Closed(int code, String reason) implements ServerFrame {}
+
+    // ---------------------------------------------------------------- values inside frames
+
+    /** The connection's limits, in the welcome. */
+    @JsonbPropertyOrder({"maxFrameBytes", "maxSubscriptions", "ratePerSecond", "rateBurst"})
+    record Limits(int maxFrameBytes, int maxSubscriptions, int ratePerSecond, int rateBurst) {}
+
+    /**
+     * In a subscribe ack for a topic with history: where the topic's stream is ({@code epoch}, {@code offset}), and for
+     * a subscribe with {@code since} whether the missed messages follow ({@code recovered}, {@code replayed}) or why
+     * not ({@code reason}, with the {@code missed} offsets when known). {@code reason} {@code unavailable} comes with a
+     * {@code message} and no position. See docs/protocol.md, "History and resume".
+     */
+    @JsonbPropertyOrder({"recovered", "replayed", "reason", "missed", "message", "epoch", "offset"})
+    record Recovery(
+            Boolean recovered, Integer replayed, String reason, Missed missed, String message, String epoch, Long offset) {
+
+        /** A subscribe without {@code since}: only the position, to resume from later. */
+        public static Recovery position(String epoch, long offset) {
+            return new Recovery(null, null, null, null, null, epoch, offset);
+        }
+
+        /** Resumed: {@code replayed} messages follow, up to {@code offset} of {@code epoch}. */
+        public static Recovery recovered(int replayed, String epoch, long offset) {
+            return new Recovery(true, replayed, null, null, null, epoch, offset);
+        }
+
+        /** Not resumed; {@code missed} may be null when no offset is known to be missed. */
+        public static Recovery lost(String reason, Missed missed, String epoch, long offset) {
+            return new Recovery(false, null, reason, missed, null, epoch, offset);
+        }
+
+        /** The history could not be read; {@code resuming}: the subscribe had {@code since}, so it is not recovered. */
+        public static Recovery unavailable(boolean resuming, String message) {
+            return new Recovery(resuming ? false : null, null, "unavailable", null, message, null, null);
+        }
+    }
+
+    /** Offsets a resume could not deliver, inclusive. */
+    @JsonbPropertyOrder({"fromOffset", "toOffset"})
+    record Missed(long fromOffset, long toOffset) {}
+
+    // ---------------------------------------------------------------- factories
+
+    static Welcome welcome(String connectionId, String userId, boolean anonymous, Limits limits) {
+        return new Welcome(connectionId, userId, anonymous, limits);
+    }
+
+    /** An ack with nothing but the command (see the specific factories below). */
+    static Ack ack(String id, ClientFrame.Type forType) {
+        return new Ack(id, forType.wire(), null, null, null, null, null);
+    }
+
+    /** Subscribed; {@code members} for presence topics and {@code recovery} for history topics, else null. */
+    static Ack subscribed(String id, String topic, List<String> members, Recovery recovery) {
+        return new Ack(id, ClientFrame.Type.SUBSCRIBE.wire(), null, topic, members, recovery, null);
+    }
+
+    static Ack unsubscribed(String id, String topic) {
+        return new Ack(id, ClientFrame.Type.UNSUBSCRIBE.wire(), null, topic, null, null, null);
+    }
+
+    /** Published: the message id the publisher will also see on its own copy. */
+    static Ack published(String id, String topic, String messageId) {
+        return new Ack(id, ClientFrame.Type.PUBLISH.wire(), messageId, topic, null, null, null);
+    }
+
+    static Ack echoed(String id, JsonValue data) {
+        return new Ack(id, ClientFrame.Type.ECHO.wire(), null, null, null, null, data);
+    }
+
+    static Error error(String id, ErrorCode code, String message) {
+        return new Error(id, code.code(), message);
+    }
+
+    static Pong pong(String id, long time) {
+        return new Pong(id, time);
     }
 
     /** A pushed message. {@code scope} is one of all, user, connection, topic; topic and from may be null. */
-    public static ServerFrame message(String messageId, String scope, String topic, String from, long time, JsonValue data) {
-        ServerFrame f = new ServerFrame();
-        f.type = "message";
-        f.messageId = messageId;
-        f.scope = scope;
-        f.topic = topic;
-        f.from = from;
-        f.time = time;
-        f.data = data;
-        return f;
+    static Message message(String messageId, String scope, String topic, String from, long time, JsonValue data) {
+        return new Message(messageId, scope, topic, from, time, null, null, data);
     }
 
-    /** A pushed topic message with its place in the topic's history. */
-    public static ServerFrame message(
+    /** A pushed topic message with its place in the topic's history ({@code epoch} null: the topic keeps none). */
+    static Message message(
             String messageId, String topic, String from, long time, JsonValue data, long offset, String epoch) {
-        ServerFrame f = message(messageId, "topic", topic, from, time, data);
-        if (epoch != null) {
-            f.offset = offset;
-            f.epoch = epoch;
-        }
-        return f;
+        return epoch == null
+                ? new Message(messageId, "topic", topic, from, time, null, null, data)
+                : new Message(messageId, "topic", topic, from, time, offset, epoch, data);
     }
 
-    public static ServerFrame presence(String topic, String event, String userId, String connectionId, long time) {
-        ServerFrame f = new ServerFrame();
-        f.type = "presence";
-        f.topic = topic;
-        f.event = event;
-        f.userId = userId;
-        f.connectionId = connectionId;
-        f.time = time;
-        return f;
+    static Presence presence(String topic, String event, String userId, String connectionId, long time) {
+        return new Presence(topic, event, userId, connectionId, time);
+    }
+
+    /** The drop-oldest notice: {@code missed} messages were dropped from this connection's queue. */
+    static Gap gap(int missed) {
+        return new Gap(missed, null, null, null, null, null, null);
     }
 
     /**
      * Messages of a history topic that this connection missed and will not get (this node's live feed was cut and the
-     * catch-up could not read them): offsets {@code fromOffset..toOffset} of {@code epoch}; {@code toOffset} is left
-     * out ({@code to} 0) when the end is unknown. The drop-oldest notice {@code {"type":"gap","missed":N}} is another
-     * form (see Outbox).
+     * catch-up could not read them): offsets {@code from..to} of {@code epoch}; {@code toOffset} is left out ({@code to}
+     * 0) when the end is unknown.
      */
-    public static ServerFrame gap(String topic, long from, long to, String epoch, String reason, String message) {
-        ServerFrame f = new ServerFrame();
-        f.type = "gap";
-        f.topic = topic;
-        f.fromOffset = from;
-        f.toOffset = to > 0 ? to : null;
-        f.epoch = epoch;
-        f.reason = reason;
-        f.message = message;
-        return f;
+    static Gap gap(String topic, long from, long to, String epoch, String reason, String message) {
+        return new Gap(null, topic, from, to > 0 ? to : null, epoch, reason, message);
+    }
+
+    static Resumed resumed(String connectionId, int replayed) {
+        return new Resumed(connectionId, replayed);
+    }
+
+    static Closed closed(int code, String reason) {
+        return new Closed(code, reason);
     }
 }

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pushhub.config.DeliveryPolicy;
+import io.pushhub.protocol.Codec;
+import io.pushhub.protocol.ServerFrame;
 import io.pushhub.testsupport.Json;
 import jakarta.json.JsonObject;
 import java.io.IOException;
@@ -273,10 +275,11 @@ class DeliveryEngineTest {
         Outbox box = engine.newOutbox(t, c -> {});
         box.offer(msg("x", 0)); // in flight forever
         awaitSendStarted(t);
-        String big = "{\"type\":\"ack\",\"data\":\"" + "x".repeat(30_000) + "\"}";
+        ServerFrame reply = ServerFrame.echoed("1", jakarta.json.Json.createValue("x".repeat(30_000)));
+        String big = Codec.encode(reply);
         // A 30 KB reply costs 2 bytes a char plus its frame object: the 100 KB bound takes one, not a fixed 256 B each.
-        assertEquals(Outbox.Offer.ACCEPTED, box.offer(new Frame(big, new Object())));
-        assertEquals(Outbox.Offer.FULL, box.offer(new Frame(big, new Object())));
+        assertEquals(Outbox.Offer.ACCEPTED, box.offer(new Frame(big, reply)));
+        assertEquals(Outbox.Offer.FULL, box.offer(new Frame(big, reply)));
         assertTrue(box.queuedBytes() >= 3L * big.length(), "charged " + box.queuedBytes());
     }
 

@@ -119,9 +119,9 @@ public class EventsResource {
         String internalId = "sse-" + COMMANDS.incrementAndGet();
         JsonValue clientId = command.get("id");
         ClientFrame frame = ClientFrameDecoder.parse(Json.createObjectBuilder(command).add("id", internalId).build().toString());
-        CompletableFuture<ServerFrame> pending = ch.expectReply(internalId);
+        CompletableFuture<ServerFrame.Reply> pending = ch.expectReply(internalId);
         hub.handle(ch.connection(), frame);
-        ServerFrame answer;
+        ServerFrame.Reply answer;
         try {
             answer = pending.get(REPLY_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (TimeoutException e) {
@@ -134,8 +134,7 @@ public class EventsResource {
         } catch (ExecutionException e) {
             throw ApiProblem.of(410, "connection_closed", "connection " + connectionId + " closed before it answered");
         }
-        answer.id = clientIdText(clientId);
-        return reply(answer);
+        return reply(answer.withId(clientIdText(clientId)));
     }
 
     @DELETE
@@ -195,10 +194,10 @@ public class EventsResource {
     }
 
     /** 200 with an ack or pong; 400 with an error frame (429 when rate limited, 500 for internal errors). */
-    private static Response reply(ServerFrame frame) {
+    private static Response reply(ServerFrame.Reply frame) {
         int status = 200;
-        if ("error".equals(frame.type)) {
-            status = switch (frame.code) {
+        if (frame instanceof ServerFrame.Error error) {
+            status = switch (error.code()) {
                 case "rate_limited" -> 429;
                 case "internal" -> 500;
                 default -> 400;

@@ -60,7 +60,7 @@ final class SseChannel implements ClientChannel {
     private volatile boolean closed;
     private volatile String connectionId;
     private volatile Connection connection;
-    private final ConcurrentHashMap<String, CompletableFuture<ServerFrame>> pendingReplies = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, CompletableFuture<ServerFrame.Reply>> pendingReplies = new ConcurrentHashMap<>();
 
     SseChannel(Sse sse, SseEventSink sink, Executor writer, Identity identity, int replayFrames, long retryMillis) {
         this.sse = sse;
@@ -90,8 +90,8 @@ final class SseChannel implements ClientChannel {
     }
 
     /** Registers a command awaiting its reply frame (matched by the internal id the resource gave it). */
-    CompletableFuture<ServerFrame> expectReply(String internalId) {
-        CompletableFuture<ServerFrame> f = new CompletableFuture<>();
+    CompletableFuture<ServerFrame.Reply> expectReply(String internalId) {
+        CompletableFuture<ServerFrame.Reply> f = new CompletableFuture<>();
         pendingReplies.put(internalId, f);
         return f;
     }
@@ -105,13 +105,12 @@ final class SseChannel implements ClientChannel {
      * written.
      */
     private String toText(Frame frame) {
-        if (frame.control() instanceof ServerFrame f) {
-            if ("welcome".equals(f.type)) {
-                connectionId = f.connectionId;
-            }
-            CompletableFuture<ServerFrame> reply = f.id == null ? null : pendingReplies.remove(f.id);
+        if (frame.control() instanceof ServerFrame.Welcome w) {
+            connectionId = w.connectionId();
+        } else if (frame.control() instanceof ServerFrame.Reply r && r.id() != null) {
+            CompletableFuture<ServerFrame.Reply> reply = pendingReplies.remove(r.id());
             if (reply != null) {
-                reply.complete(f);
+                reply.complete(r);
                 return null;
             }
         }
@@ -225,7 +224,7 @@ final class SseChannel implements ClientChannel {
         sink = newSink;
         detachedAtNanos = 0;
         int replay = (int) (seq - lastSeq);
-        String resumed = "{\"type\":\"resumed\",\"connectionId\":\"" + connectionId + "\",\"replayed\":" + replay + "}";
+        String resumed = Codec.encode(ServerFrame.resumed(connectionId, replay));
         // No id: the client's Last-Event-ID stays at the last real frame.
         if (!emit(newSink, sse.newEventBuilder().data(String.class, resumed).reconnectDelay(retryMillis).build())) {
             return true; // broke again at once; still resumable later
@@ -246,14 +245,8 @@ final class SseChannel implements ClientChannel {
         synchronized (this) {
             if (sink != null) {
                 // Say why before the stream ends (a WebSocket client sees the close code; this is the SSE equivalent).
-                emit(sink, sse.newEventBuilder()
-                        .data(String.class, jakarta.json.Json.createObjectBuilder()
-                                .add("type", "closed")
-                                .add("code", code)
-                                .add("reason", reason == null ? "" : reason)
-                                .build()
-                                .toString())
-                        .build());
+                String last = Codec.encode(ServerFrame.closed(code, reason == null ? "" : reason));
+                emit(sink, sse.newEventBuilder().data(String.class, last).build());
                 closeQuietly(sink);
                 sink = null;
             }
