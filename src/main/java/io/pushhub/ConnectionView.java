@@ -15,7 +15,13 @@ import java.util.Set;
  * @param topics the topics it was subscribed to at the time of the snapshot
  */
 public record ConnectionView(
-        String id, String userId, boolean anonymous, String transport, String node, Instant openedAt, Set<String> topics) {
+        String id,
+        String userId,
+        boolean anonymous,
+        String transport,
+        String node,
+        Instant openedAt,
+        Set<String> topics) {
 
     public ConnectionView {
         topics = Set.copyOf(topics);

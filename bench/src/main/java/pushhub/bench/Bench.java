@@ -1,7 +1,5 @@
 package pushhub.bench;
 
-import org.HdrHistogram.Histogram;
-
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;
@@ -19,6 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
 
 /**
  * Coordinator for one measured run of one scenario against one server (the reference or the hub).
@@ -54,21 +53,38 @@ public final class Bench {
         switch (scenario) {
             case "fanout":
             case "stalled":
-                conns = a.integer("conns", 2000); rate = a.dbl("rate", 50);
-                warmupS = a.dbl("warmup", 5); durationS = a.dbl("duration", 15); break;
+                conns = a.integer("conns", 2000);
+                rate = a.dbl("rate", 50);
+                warmupS = a.dbl("warmup", 5);
+                durationS = a.dbl("duration", 15);
+                break;
             case "burst":
-                conns = a.integer("conns", 1000); rate = 0;
-                warmupS = a.dbl("warmup", 3); durationS = a.dbl("duration", 10); break;
+                conns = a.integer("conns", 1000);
+                rate = 0;
+                warmupS = a.dbl("warmup", 3);
+                durationS = a.dbl("duration", 10);
+                break;
             case "user":
-                conns = a.integer("conns", 2000); rate = a.dbl("rate", 1000);
-                warmupS = a.dbl("warmup", 5); durationS = a.dbl("duration", 15); break;
+                conns = a.integer("conns", 2000);
+                rate = a.dbl("rate", 1000);
+                warmupS = a.dbl("warmup", 5);
+                durationS = a.dbl("duration", 15);
+                break;
             case "idle":
-                conns = a.integer("conns", 19000); rate = 0; warmupS = 0; durationS = 0; break;
+                conns = a.integer("conns", 19000);
+                rate = 0;
+                warmupS = 0;
+                durationS = 0;
+                break;
             case "waves": // the measured window is the whole wave sequence; its length is known only at the end
-                conns = a.integer("conns", 1000); rate = a.dbl("rate", 50);
-                warmupS = a.dbl("warmup", 5); durationS = 0; break;
+                conns = a.integer("conns", 1000);
+                rate = a.dbl("rate", 50);
+                warmupS = a.dbl("warmup", 5);
+                durationS = 0;
+                break;
             default:
-                throw new IllegalArgumentException("unknown scenario " + scenario + " (fanout|burst|idle|user|stalled|waves)");
+                throw new IllegalArgumentException(
+                        "unknown scenario " + scenario + " (fanout|burst|idle|user|stalled|waves)");
         }
         holdS = a.dbl("hold", 5);
         payload = a.integer("payload", 0);
@@ -107,7 +123,10 @@ public final class Bench {
         r.put("transport", Util.EPOLL ? "epoll" : "nio");
         r.put("conns", String.valueOf(conns));
         if (rate > 0) r.put("rate_per_s", fmt(rate));
-        if (durationS > 0) { r.put("warmup_s", fmt(warmupS)); r.put("duration_s", fmt(durationS)); }
+        if (durationS > 0) {
+            r.put("warmup_s", fmt(warmupS));
+            r.put("duration_s", fmt(durationS));
+        }
         if (payload > 0) r.put("payload_pad_bytes", String.valueOf(payload));
         if (a.has("server-args") && !a.str("server-args", "").isBlank()) r.put("server_args", a.str("server-args", ""));
 
@@ -118,7 +137,8 @@ public final class Bench {
         // ---- baseline memory of the server
         long rssBefore = Util.rssKb(serverPid);
         double heapBefore = wantHeap && idle ? heapMb(serverPid) : -1;
-        if (serverPid > 0 && rssBefore < 0) log("WARNING: cannot read /proc/" + serverPid + " (server metrics disabled)");
+        if (serverPid > 0 && rssBefore < 0)
+            log("WARNING: cannot read /proc/" + serverPid + " (server metrics disabled)");
 
         // ---- connection groups
         int perProc = a.integer("per-proc", 12000);
@@ -131,14 +151,28 @@ public final class Bench {
         if (procs == 1) {
             groups.add(new ConnGroup(ws, conns, stalled, ips, 0, clientThreads, concurrency, welcomeTimeout));
         } else {
-            List<String> jvm = List.of(a.str("worker-jvm", "-Xms64m -Xmx1g -XX:+UseParallelGC").split(" "));
+            List<String> jvm = List.of(
+                    a.str("worker-jvm", "-Xms64m -Xmx1g -XX:+UseParallelGC").split(" "));
             int start = 0;
             for (int i = 0; i < procs; i++) {
                 int n = conns / procs + (i < conns % procs ? 1 : 0);
-                List<String> wargs = new ArrayList<>(List.of("--ws-url", ws.toString(), "--count", String.valueOf(n),
-                        "--src-ips", a.str("src-ips", "127.0.0.2-127.0.0.17"), "--ip-offset", String.valueOf(start),
-                        "--threads", String.valueOf(clientThreads), "--concurrency", String.valueOf(concurrency),
-                        "--welcome-timeout-ms", String.valueOf(welcomeTimeout), "--max-seconds", a.str("worker-max-seconds", "900")));
+                List<String> wargs = new ArrayList<>(List.of(
+                        "--ws-url",
+                        ws.toString(),
+                        "--count",
+                        String.valueOf(n),
+                        "--src-ips",
+                        a.str("src-ips", "127.0.0.2-127.0.0.17"),
+                        "--ip-offset",
+                        String.valueOf(start),
+                        "--threads",
+                        String.valueOf(clientThreads),
+                        "--concurrency",
+                        String.valueOf(concurrency),
+                        "--welcome-timeout-ms",
+                        String.valueOf(welcomeTimeout),
+                        "--max-seconds",
+                        a.str("worker-max-seconds", "900")));
                 if (stalled && i == 0) wargs.add("--stalled");
                 groups.add(new RemoteGroup(i, jvm, wargs, out));
                 start += n;
@@ -151,7 +185,8 @@ public final class Bench {
         long c0 = System.nanoTime();
         List<Long> pidsC = new ArrayList<>();
         for (Group g : groups) pidsC.add(g.pid());
-        if (!pidsC.contains(ProcessHandle.current().pid())) pidsC.add(ProcessHandle.current().pid());
+        if (!pidsC.contains(ProcessHandle.current().pid()))
+            pidsC.add(ProcessHandle.current().pid());
         long cAll0 = Util.machineBusyTicks(), cSrv0 = Util.cpuTicks(serverPid), cLg0 = Util.cpuTicks(pidsC);
         List<CompletableFuture<Group.Ready>> fs = new ArrayList<>();
         for (Group g : groups) fs.add(g.connect());
@@ -171,8 +206,14 @@ public final class Bench {
         if (connErr != null) r.put("conn_first_error", connErr);
         r.put("connect_s", fmt(connectS));
         r.put("handshakes_per_s", fmt(ok / connectS));
-        log(String.format(Locale.ROOT, "connected %d ok, %d failed in %.2f s (%.0f handshakes/s)%s", ok, failed, connectS,
-                ok / connectS, connErr == null ? "" : " first error: " + connErr));
+        log(String.format(
+                Locale.ROOT,
+                "connected %d ok, %d failed in %.2f s (%.0f handshakes/s)%s",
+                ok,
+                failed,
+                connectS,
+                ok / connectS,
+                connErr == null ? "" : " first error: " + connErr));
 
         Util.sleepMs(1000);
         long rssAfter = Util.rssKb(serverPid);
@@ -229,7 +270,8 @@ public final class Bench {
         for (Group g : groups) g.window(warmEnd, end);
         List<Long> lgPids = new ArrayList<>();
         for (Group g : groups) lgPids.add(g.pid());
-        if (!lgPids.contains(ProcessHandle.current().pid())) lgPids.add(ProcessHandle.current().pid());
+        if (!lgPids.contains(ProcessHandle.current().pid()))
+            lgPids.add(ProcessHandle.current().pid());
 
         // stalled: besides the broadcasts, a filler stream of large pushes to the stalled connection alone, so its
         // socket buffers (several MB on loopback) fill within seconds and the server's slow-consumer handling shows
@@ -251,13 +293,24 @@ public final class Bench {
         }
 
         if (rate > 0) {
-            log(String.format(Locale.ROOT, "pushing at %.0f/s to %s: %.0f s warm-up + %.0f s measured", rate, mode, warmupS, durationS));
+            log(String.format(
+                    Locale.ROOT,
+                    "pushing at %.0f/s to %s: %.0f s warm-up + %.0f s measured",
+                    rate,
+                    mode,
+                    warmupS,
+                    durationS));
             p.startFixedRate(t0, rate, end);
         } else {
             long maxUndelivered = a.lng("max-undelivered", 16);
             boolean local = groups.size() == 1 && groups.get(0) instanceof ConnGroup;
-            log(String.format(Locale.ROOT, "saturation: %d requests in flight, %s; %.0f s warm-up + %.0f s measured", pool,
-                    local ? "at most " + maxUndelivered + " pushes not yet fully delivered" : "no delivery window", warmupS, durationS));
+            log(String.format(
+                    Locale.ROOT,
+                    "saturation: %d requests in flight, %s; %.0f s warm-up + %.0f s measured",
+                    pool,
+                    local ? "at most " + maxUndelivered + " pushes not yet fully delivered" : "no delivery window",
+                    warmupS,
+                    durationS));
             r.put("inflight_requests", String.valueOf(pool));
             if (local) r.put("max_undelivered_pushes", String.valueOf(maxUndelivered));
             Group g0 = groups.get(0);
@@ -275,7 +328,9 @@ public final class Bench {
         if (filler != null) {
             filler.awaitDone(5_000);
             Pusher f = filler;
-            long[] fs2 = f.loop.submit(() -> new long[] {f.okCount, f.errors, f.reachedSum, f.httpLatency.getValueAtPercentile(99)}).get();
+            long[] fs2 = f.loop.submit(() ->
+                            new long[] {f.okCount, f.errors, f.reachedSum, f.httpLatency.getValueAtPercentile(99)})
+                    .get();
             r.put("stall_fill_pushes_ok", String.valueOf(fs2[0]));
             r.put("stall_fill_errors", String.valueOf(fs2[1]));
             r.put("stall_fill_reached", String.valueOf(fs2[2]));
@@ -332,9 +387,19 @@ public final class Bench {
             r.put("stalled_conn_open", String.valueOf(open));
         }
         p.close();
-        log(String.format(Locale.ROOT, "delivered %s/%s (lost %s, dup %s, misrouted %s), %s deliveries/s, p50 %s p99 %s p99.9 %s max %s ms",
-                r.get("delivered"), r.get("expected"), r.get("lost"), r.get("duplicates"), r.get("misrouted"),
-                r.get("deliveries_per_s"), r.get("p50_ms"), r.get("p99_ms"), r.get("p999_ms"), r.get("max_ms")));
+        log(String.format(
+                Locale.ROOT,
+                "delivered %s/%s (lost %s, dup %s, misrouted %s), %s deliveries/s, p50 %s p99 %s p99.9 %s max %s ms",
+                r.get("delivered"),
+                r.get("expected"),
+                r.get("lost"),
+                r.get("duplicates"),
+                r.get("misrouted"),
+                r.get("deliveries_per_s"),
+                r.get("p50_ms"),
+                r.get("p99_ms"),
+                r.get("p999_ms"),
+                r.get("max_ms")));
         finish(stem, h);
     }
 
@@ -346,14 +411,21 @@ public final class Bench {
      * then records the push and delivery figures every scenario reports ({@code windowS}: the measured window).
      */
     Drained drain(Pusher p, long targets, double windowS) throws Exception {
-        long[] snap = p.loop.submit(() -> new long[] {p.sent, p.okCount, p.errors, p.reachedSum, p.maxPending, p.reconnects}).get();
+        long[] snap = p.loop.submit(
+                        () -> new long[] {p.sent, p.okCount, p.errors, p.reachedSum, p.maxPending, p.reconnects})
+                .get();
         long expected = snap[1] * targets;
         Group.Stats st = stats();
         long lastProgress = System.nanoTime(), lastDistinct = st.distinct, drainStart = System.nanoTime();
-        while (st.distinct < expected && System.nanoTime() - lastProgress < 3e9 && System.nanoTime() - drainStart < 30e9) {
+        while (st.distinct < expected
+                && System.nanoTime() - lastProgress < 3e9
+                && System.nanoTime() - drainStart < 30e9) {
             Util.sleepMs(250);
             st = stats();
-            if (st.distinct != lastDistinct) { lastDistinct = st.distinct; lastProgress = System.nanoTime(); }
+            if (st.distinct != lastDistinct) {
+                lastDistinct = st.distinct;
+                lastProgress = System.nanoTime();
+            }
         }
         r.put("drain_s", fmt((System.nanoTime() - drainStart) / 1e9));
         r.put("pushes_sent", String.valueOf(snap[0]));
@@ -388,8 +460,10 @@ public final class Bench {
     /** The pusher's own figures; returns its HTTP p50/p99 and send-lag p99/max (µs). */
     double[] putPusherFigures(Pusher p, long[] snap) throws Exception {
         double[] pl = p.loop.submit(() -> new double[] {
-                p.httpLatency.getValueAtPercentile(50), p.httpLatency.getValueAtPercentile(99),
-                p.sendLag.getValueAtPercentile(99), p.sendLag.getMaxValue()}).get();
+                    p.httpLatency.getValueAtPercentile(50), p.httpLatency.getValueAtPercentile(99),
+                    p.sendLag.getValueAtPercentile(99), p.sendLag.getMaxValue()
+                })
+                .get();
         r.put("push_http_p50_ms", ms((long) pl[0]));
         r.put("push_http_p99_ms", ms((long) pl[1]));
         r.put("push_send_lag_p99_ms", ms((long) pl[2]));
@@ -407,12 +481,15 @@ public final class Bench {
 
     void finish(String stem, Histogram h) throws Exception {
         StringBuilder sb = new StringBuilder();
-        for (Map.Entry<String, String> e : r.entrySet()) sb.append(e.getKey()).append('=').append(e.getValue()).append('\n');
+        for (Map.Entry<String, String> e : r.entrySet())
+            sb.append(e.getKey()).append('=').append(e.getValue()).append('\n');
         Files.writeString(out.resolve(stem + ".txt"), sb.toString());
         if (h != null && h.getTotalCount() > 0) {
             ByteBuffer bb = ByteBuffer.allocate(h.getNeededByteBufferCapacity());
             int n = h.encodeIntoCompressedByteBuffer(bb);
-            Files.writeString(out.resolve(stem + ".hist"), Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(bb.array(), n)));
+            Files.writeString(
+                    out.resolve(stem + ".hist"),
+                    Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(bb.array(), n)));
         }
         log("wrote " + out.resolve(stem + ".txt"));
     }
@@ -422,7 +499,9 @@ public final class Bench {
         while ((d = epochMicros - Util.nowMicros()) > 0) Util.sleepMs(Math.max(1, Math.min(d / 1000, 200)));
     }
 
-    static String ms(long micros) { return fmt(micros / 1000.0); }
+    static String ms(long micros) {
+        return fmt(micros / 1000.0);
+    }
 
     static String fmt(double v) {
         if (v == Math.rint(v) && Math.abs(v) < 1e15) return String.valueOf((long) v);
@@ -442,7 +521,8 @@ public final class Bench {
                 String l = line.trim();
                 boolean top = (l.contains(" total ") && l.contains(" used ")) || l.startsWith("ZHeap");
                 if (!top || l.startsWith("Metaspace") || l.startsWith("class space")) continue;
-                java.util.regex.Matcher m = java.util.regex.Pattern.compile("used (\\d+)([KMG])").matcher(l);
+                java.util.regex.Matcher m =
+                        java.util.regex.Pattern.compile("used (\\d+)([KMG])").matcher(l);
                 if (m.find()) {
                     double v = Double.parseDouble(m.group(1));
                     usedKb += "G".equals(m.group(2)) ? v * 1024 * 1024 : "M".equals(m.group(2)) ? v * 1024 : v;
@@ -459,7 +539,8 @@ public final class Bench {
     static String exec(String... cmd) throws Exception {
         Process pr = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String s;
-        try (BufferedReader br = new BufferedReader(new InputStreamReader(pr.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader br =
+                new BufferedReader(new InputStreamReader(pr.getInputStream(), StandardCharsets.UTF_8))) {
             StringBuilder sb = new StringBuilder();
             String line;
             while ((line = br.readLine()) != null) sb.append(line).append('\n');

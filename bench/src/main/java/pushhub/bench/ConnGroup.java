@@ -4,9 +4,9 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
@@ -22,8 +22,6 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.EventExecutor;
-import org.HdrHistogram.Histogram;
-
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.ArrayList;
@@ -35,6 +33,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import org.HdrHistogram.Histogram;
 
 /**
  * A set of WebSocket client connections living in this process (the coordinator's own, or a worker's).
@@ -72,11 +71,21 @@ final class ConnGroup implements Group {
         final EventLoop loop;
         final List<Conn> conns = new ArrayList<>();
         final Histogram hist = new Histogram(MAX_LATENCY_US, 3);
-        PerLoop(EventLoop loop) { this.loop = loop; }
+
+        PerLoop(EventLoop loop) {
+            this.loop = loop;
+        }
     }
 
-    ConnGroup(URI ws, int count, boolean withStalled, List<String> srcIps, int ipOffset, int threads,
-              int concurrency, long welcomeTimeoutMs) {
+    ConnGroup(
+            URI ws,
+            int count,
+            boolean withStalled,
+            List<String> srcIps,
+            int ipOffset,
+            int threads,
+            int concurrency,
+            long welcomeTimeoutMs) {
         Util.requireLoopback(ws.getHost());
         this.ws = ws;
         this.count = count;
@@ -96,7 +105,9 @@ final class ConnGroup implements Group {
     private Bootstrap bootstrap(boolean stalled) {
         int port = ws.getPort() > 0 ? ws.getPort() : 80;
         String path = ws.getRawPath() + (ws.getRawQuery() == null ? "" : "?" + ws.getRawQuery());
-        Bootstrap b = new Bootstrap().group(loopGroup).channel(Util.clientChannel())
+        Bootstrap b = new Bootstrap()
+                .group(loopGroup)
+                .channel(Util.clientChannel())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 15_000)
@@ -108,15 +119,21 @@ final class ConnGroup implements Group {
     /** The client pipeline every load connection uses: HTTP upgrade to a WebSocket at {@code ws}, then {@code last}. */
     static void webSocketPipeline(SocketChannel ch, URI ws, long handshakeTimeoutMs, ChannelHandler last) {
         WebSocketClientProtocolConfig cfg = WebSocketClientProtocolConfig.newBuilder()
-                .webSocketUri(ws).version(WebSocketVersion.V13)
+                .webSocketUri(ws)
+                .version(WebSocketVersion.V13)
                 .customHeaders(new DefaultHttpHeaders())
                 .maxFramePayloadLength(64 << 20)
                 .handshakeTimeoutMillis(handshakeTimeoutMs)
                 .absoluteUpgradeUrl(false)
                 .dropPongFrames(true)
                 .build();
-        ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(1 << 16),
-                new WebSocketClientProtocolHandler(cfg), new WebSocketFrameAggregator(64 << 20), last);
+        ch.pipeline()
+                .addLast(
+                        new HttpClientCodec(),
+                        new HttpObjectAggregator(1 << 16),
+                        new WebSocketClientProtocolHandler(cfg),
+                        new WebSocketFrameAggregator(64 << 20),
+                        last);
     }
 
     private ChannelInitializer<SocketChannel> init(Conn conn) {
@@ -152,12 +169,16 @@ final class ConnGroup implements Group {
         f.addListener(cf -> {
             if (!cf.isSuccess()) c.finish(false, cf.cause().toString());
         });
-        ch.eventLoop().schedule(() -> {
-            if (!c.done) {
-                c.finish(false, "no welcome within " + welcomeTimeoutMs + " ms");
-                ch.close();
-            }
-        }, welcomeTimeoutMs, TimeUnit.MILLISECONDS);
+        ch.eventLoop()
+                .schedule(
+                        () -> {
+                            if (!c.done) {
+                                c.finish(false, "no welcome within " + welcomeTimeoutMs + " ms");
+                                ch.close();
+                            }
+                        },
+                        welcomeTimeoutMs,
+                        TimeUnit.MILLISECONDS);
     }
 
     private void onResult(boolean success, String err) {
@@ -176,7 +197,8 @@ final class ConnGroup implements Group {
         if (withStalled) {
             // one extra connection that stops reading after its welcome; ready once it is welcomed (or 10 s)
             Bootstrap sb = bootstrap(true);
-            sb.handler(init(new Conn(true))).connect(sb.config().remoteAddress(), new InetSocketAddress(srcIps.get(0), 0));
+            sb.handler(init(new Conn(true)))
+                    .connect(sb.config().remoteAddress(), new InetSocketAddress(srcIps.get(0), 0));
             loopGroup.schedule(this::completeReadyWithStall, 10, TimeUnit.SECONDS);
         } else {
             ready.complete(new Ready(ok.get(), failed.get(), ms, firstConnId, firstUserId, null, firstError));
@@ -184,8 +206,14 @@ final class ConnGroup implements Group {
     }
 
     private void completeReadyWithStall() {
-        ready.complete(new Ready(ok.get(), failed.get(), (System.nanoTime() - connectStartNanos) / 1_000_000,
-                firstConnId, firstUserId, stalledConnId, firstError));
+        ready.complete(new Ready(
+                ok.get(),
+                failed.get(),
+                (System.nanoTime() - connectStartNanos) / 1_000_000,
+                firstConnId,
+                firstUserId,
+                stalledConnId,
+                firstError));
     }
 
     /** One WebSocket client connection. */
@@ -199,7 +227,9 @@ final class ConnGroup implements Group {
         long frames, msgs, distinct, dups, nonTarget, measured, gapMissed;
         long nowUs;
 
-        Conn(boolean stalled) { this.stalled = stalled; }
+        Conn(boolean stalled) {
+            this.stalled = stalled;
+        }
 
         Channel ch;
 
@@ -236,7 +266,10 @@ final class ConnGroup implements Group {
                         completeReadyWithStall();
                         return;
                     }
-                    if (firstConnId == null) { firstConnId = connId; firstUserId = userId; }
+                    if (firstConnId == null) {
+                        firstConnId = connId;
+                        firstUserId = userId;
+                    }
                     finish(true, null);
                     return;
                 }
@@ -263,11 +296,17 @@ final class ConnGroup implements Group {
         @Override
         public void pair(long seq, long t) {
             msgs++;
-            if (!target) { nonTarget++; return; }
+            if (!target) {
+                nonTarget++;
+                return;
+            }
             if (seq > Integer.MAX_VALUE - 1) return;
             if (seen == null) seen = new BitSet(4096);
             int s = (int) seq;
-            if (seen.get(s)) { dups++; return; }
+            if (seen.get(s)) {
+                dups++;
+                return;
+            }
             seen.set(s);
             distinct++;
             targetDistinct.increment();
@@ -321,7 +360,10 @@ final class ConnGroup implements Group {
         forEachLoop(pl -> {
             synchronized (s) {
                 for (Conn c : pl.conns) {
-                    if (c.stalled) { if (c.active && c.welcomed) s.stalled++; continue; }
+                    if (c.stalled) {
+                        if (c.active && c.welcomed) s.stalled++;
+                        continue;
+                    }
                     if (c.active && c.welcomed) s.open++;
                     if (c.target) s.targets++;
                     s.frames += c.frames;
@@ -340,7 +382,11 @@ final class ConnGroup implements Group {
     @Override
     public Histogram histogram() {
         Histogram h = new Histogram(MAX_LATENCY_US, 3);
-        forEachLoop(pl -> { synchronized (h) { h.add(pl.hist); } });
+        forEachLoop(pl -> {
+            synchronized (h) {
+                h.add(pl.hist);
+            }
+        });
         return h;
     }
 
@@ -363,7 +409,9 @@ final class ConnGroup implements Group {
         }
     }
 
-    interface LoopTask { void run(PerLoop pl); }
+    interface LoopTask {
+        void run(PerLoop pl);
+    }
 
     private void forEachLoop(LoopTask task) {
         List<io.netty.util.concurrent.Future<?>> fs = new ArrayList<>();

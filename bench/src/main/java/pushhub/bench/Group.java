@@ -1,8 +1,7 @@
 package pushhub.bench;
 
-import org.HdrHistogram.Histogram;
-
 import java.util.concurrent.CompletableFuture;
+import org.HdrHistogram.Histogram;
 
 /** A set of client connections, in this process ({@link ConnGroup}) or in a worker process ({@link RemoteGroup}). */
 interface Group {
@@ -34,8 +33,13 @@ interface Group {
         final String connId, userId, stalledConnId, error;
 
         Ready(int ok, int failed, long millis, String connId, String userId, String stalledConnId, String error) {
-            this.ok = ok; this.failed = failed; this.millis = millis;
-            this.connId = connId; this.userId = userId; this.stalledConnId = stalledConnId; this.error = error;
+            this.ok = ok;
+            this.failed = failed;
+            this.millis = millis;
+            this.connId = connId;
+            this.userId = userId;
+            this.stalledConnId = stalledConnId;
+            this.error = error;
         }
 
         String line() {
@@ -46,19 +50,34 @@ interface Group {
         static Ready parse(String line) {
             String[] f = line.split(" ", 8);
             if (!f[0].equals("READY")) throw new IllegalStateException("worker said: " + line);
-            return new Ready(Integer.parseInt(f[1]), Integer.parseInt(f[2]), Long.parseLong(f[3]),
-                    nul(f[4]), nul(f[5]), nul(f[6]), f[7].equals("-") ? null : f[7].replace('_', ' '));
+            return new Ready(
+                    Integer.parseInt(f[1]),
+                    Integer.parseInt(f[2]),
+                    Long.parseLong(f[3]),
+                    nul(f[4]),
+                    nul(f[5]),
+                    nul(f[6]),
+                    f[7].equals("-") ? null : f[7].replace('_', ' '));
         }
 
-        private static String nul(String s) { return "null".equals(s) ? null : s; }
+        private static String nul(String s) {
+            return "null".equals(s) ? null : s;
+        }
     }
 
     final class Stats {
         long open, stalled, targets, frames, msgs, distinct, dups, nonTarget, measured, gapMissed;
 
         void add(Stats o) {
-            open += o.open; stalled += o.stalled; targets += o.targets; frames += o.frames; msgs += o.msgs;
-            distinct += o.distinct; dups += o.dups; nonTarget += o.nonTarget; measured += o.measured;
+            open += o.open;
+            stalled += o.stalled;
+            targets += o.targets;
+            frames += o.frames;
+            msgs += o.msgs;
+            distinct += o.distinct;
+            dups += o.dups;
+            nonTarget += o.nonTarget;
+            measured += o.measured;
             gapMissed += o.gapMissed;
         }
 
@@ -71,9 +90,15 @@ interface Group {
             String[] f = line.split(" ");
             if (!f[0].equals("STATS")) throw new IllegalStateException("worker said: " + line);
             Stats s = new Stats();
-            s.open = Long.parseLong(f[1]); s.stalled = Long.parseLong(f[2]); s.targets = Long.parseLong(f[3]);
-            s.frames = Long.parseLong(f[4]); s.msgs = Long.parseLong(f[5]); s.distinct = Long.parseLong(f[6]);
-            s.dups = Long.parseLong(f[7]); s.nonTarget = Long.parseLong(f[8]); s.measured = Long.parseLong(f[9]);
+            s.open = Long.parseLong(f[1]);
+            s.stalled = Long.parseLong(f[2]);
+            s.targets = Long.parseLong(f[3]);
+            s.frames = Long.parseLong(f[4]);
+            s.msgs = Long.parseLong(f[5]);
+            s.distinct = Long.parseLong(f[6]);
+            s.dups = Long.parseLong(f[7]);
+            s.nonTarget = Long.parseLong(f[8]);
+            s.measured = Long.parseLong(f[9]);
             s.gapMissed = Long.parseLong(f[10]);
             return s;
         }

@@ -14,7 +14,9 @@ final class MiniJson {
     private final String s;
     private int i;
 
-    private MiniJson(String s) { this.s = s; }
+    private MiniJson(String s) {
+        this.s = s;
+    }
 
     static Map<String, String> object(String text) {
         MiniJson p = new MiniJson(text);
@@ -66,13 +68,22 @@ final class MiniJson {
         }
     }
 
-    private char peek() { return i < s.length() ? s.charAt(i) : '\0'; }
+    private char peek() {
+        return i < s.length() ? s.charAt(i) : '\0';
+    }
+
     private char next() {
         if (i >= s.length()) throw new IllegalArgumentException("unexpected end of JSON");
         return s.charAt(i++);
     }
-    private void ws() { while (i < s.length() && Character.isWhitespace(s.charAt(i))) i++; }
-    private void expect(char c) { if (next() != c) throw new IllegalArgumentException("expected " + c + " at " + (i - 1)); }
+
+    private void ws() {
+        while (i < s.length() && Character.isWhitespace(s.charAt(i))) i++;
+    }
+
+    private void expect(char c) {
+        if (next() != c) throw new IllegalArgumentException("expected " + c + " at " + (i - 1));
+    }
 
     private String string() {
         expect('"');
@@ -85,13 +96,27 @@ final class MiniJson {
                 if (sb == null) sb = new StringBuilder(s.substring(start, i - 1));
                 char e = next();
                 switch (e) {
-                    case 'n': sb.append('\n'); break;
-                    case 't': sb.append('\t'); break;
-                    case 'r': sb.append('\r'); break;
-                    case 'b': sb.append('\b'); break;
-                    case 'f': sb.append('\f'); break;
-                    case 'u': sb.append((char) Integer.parseInt(s.substring(i, i + 4), 16)); i += 4; break;
-                    default: sb.append(e);
+                    case 'n':
+                        sb.append('\n');
+                        break;
+                    case 't':
+                        sb.append('\t');
+                        break;
+                    case 'r':
+                        sb.append('\r');
+                        break;
+                    case 'b':
+                        sb.append('\b');
+                        break;
+                    case 'f':
+                        sb.append('\f');
+                        break;
+                    case 'u':
+                        sb.append((char) Integer.parseInt(s.substring(i, i + 4), 16));
+                        i += 4;
+                        break;
+                    default:
+                        sb.append(e);
                 }
             } else if (sb != null) {
                 sb.append(c);
@@ -101,14 +126,23 @@ final class MiniJson {
 
     private void skipValue() {
         char c = peek();
-        if (c == '"') { string(); return; }
+        if (c == '"') {
+            string();
+            return;
+        }
         if (c == '{' || c == '[') {
             int depth = 0;
             while (true) {
                 char d = next();
-                if (d == '"') { i--; string(); continue; }
+                if (d == '"') {
+                    i--;
+                    string();
+                    continue;
+                }
                 if (d == '{' || d == '[') depth++;
-                else if (d == '}' || d == ']') { if (--depth == 0) return; }
+                else if (d == '}' || d == ']') {
+                    if (--depth == 0) return;
+                }
             }
         }
         int start = i;

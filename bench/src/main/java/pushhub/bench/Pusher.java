@@ -21,8 +21,6 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.CharsetUtil;
-import org.HdrHistogram.Histogram;
-
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.ArrayDeque;
@@ -31,6 +29,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import org.HdrHistogram.Histogram;
 
 /**
  * HTTP/1.1 keep-alive pusher: a small pool of Netty channels on ONE event loop (so the dispatch state needs
@@ -55,12 +54,13 @@ final class Pusher {
 
     // results (loop thread only until done completes)
     final Histogram httpLatency = new Histogram(ConnGroup.MAX_LATENCY_US, 3); // response time - intended
-    final Histogram sendLag = new Histogram(ConnGroup.MAX_LATENCY_US, 3);     // actual send - intended
+    final Histogram sendLag = new Histogram(ConnGroup.MAX_LATENCY_US, 3); // actual send - intended
     long sent, okCount, errors, reachedSum, maxPending;
     /** Requests given up by {@link #awaitDone} (still unanswered, or never sent), also counted in errors. */
     long abandoned;
     /** "reached" of the latest answered push (-1: none yet). */
     long lastReached = -1;
+
     String firstError;
     int inFlight;
 
@@ -77,6 +77,7 @@ final class Pusher {
     boolean closing;
     /** Only pushes intended at or after this time (epoch micros) are recorded in the histograms. */
     volatile long windowStart;
+
     static final long DEBUG_SLOW_US = Long.getLong("bench.debugSlowMs", 0) * 1000;
     String name = "pusher";
 
@@ -90,12 +91,18 @@ final class Pusher {
         this.pad = payloadBytes > 0 ? ",\"p\":\"" + "x".repeat(payloadBytes) + "\"" : "";
         this.group = Util.group(1, "pusher");
         this.loop = group.next();
-        Bootstrap b = this.bootstrap = new Bootstrap().group(loop).channel(Util.clientChannel())
+        Bootstrap b = this.bootstrap = new Bootstrap()
+                .group(loop)
+                .channel(Util.clientChannel())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(1 << 20), new ResponseHandler());
+                        ch.pipeline()
+                                .addLast(
+                                        new HttpClientCodec(),
+                                        new HttpObjectAggregator(1 << 20),
+                                        new ResponseHandler());
                     }
                 });
         this.address = new InetSocketAddress(pushUri.getHost(), port);
@@ -157,7 +164,13 @@ final class Pusher {
             if (deliveredPushes != null && sent - deliveredPushes.getAsLong() >= maxUndelivered) {
                 if (!fillScheduled) { // wait for the receivers to catch up
                     fillScheduled = true;
-                    loop.schedule(() -> { fillScheduled = false; fill(); }, 200, TimeUnit.MICROSECONDS);
+                    loop.schedule(
+                            () -> {
+                                fillScheduled = false;
+                                fill();
+                            },
+                            200,
+                            TimeUnit.MICROSECONDS);
                 }
                 return;
             }
@@ -177,13 +190,21 @@ final class Pusher {
 
     private void send(Channel ch, long seq, long intended) {
         long now = Util.nowMicros();
-        if (intended >= windowStart) sendLag.recordValue(Math.max(0, Math.min(now - intended, ConnGroup.MAX_LATENCY_US)));
+        if (intended >= windowStart)
+            sendLag.recordValue(Math.max(0, Math.min(now - intended, ConnGroup.MAX_LATENCY_US)));
         StringBuilder sb = new StringBuilder(64 + pad.length());
-        sb.append(bodyPrefix).append("\"data\":{\"seq\":").append(seq).append(",\"t\":").append(intended).append(pad).append("}}");
+        sb.append(bodyPrefix)
+                .append("\"data\":{\"seq\":")
+                .append(seq)
+                .append(",\"t\":")
+                .append(intended)
+                .append(pad)
+                .append("}}");
         ByteBuf body = ch.alloc().buffer(sb.length());
         ByteBufUtil.writeAscii(body, sb);
         FullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, uri.getRawPath(), body);
-        req.headers().set(HttpHeaderNames.HOST, hostHeader)
+        req.headers()
+                .set(HttpHeaderNames.HOST, hostHeader)
                 .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
                 .set(HttpHeaderNames.ACCEPT, HttpHeaderValues.APPLICATION_JSON)
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
@@ -219,7 +240,10 @@ final class Pusher {
     private void replace(Channel dead) {
         channels.remove(dead);
         idle.remove(dead);
-        if (closing || reconnects > 100_000) { maybeDone(); return; }
+        if (closing || reconnects > 100_000) {
+            maybeDone();
+            return;
+        }
         reconnects++;
         bootstrap.connect(address).addListener((io.netty.channel.ChannelFutureListener) f -> {
             if (f.isSuccess()) {
@@ -243,7 +267,10 @@ final class Pusher {
 
     private void maybeDone() {
         if (stopped && inFlight == 0 && (pending.isEmpty() || channels.isEmpty())) {
-            if (!pending.isEmpty()) { errors += pending.size(); pending.clear(); }
+            if (!pending.isEmpty()) {
+                errors += pending.size();
+                pending.clear();
+            }
             done.complete(this);
         }
     }
@@ -254,17 +281,23 @@ final class Pusher {
             done.get(timeoutMs, TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             loop.submit(() -> {
-                if (firstError == null) firstError = "responses still outstanding after " + timeoutMs + " ms: " + inFlight;
-                errors += inFlight + pending.size();
-                abandoned += inFlight + pending.size();
-                pending.clear();
-                inFlight = 0;
-            }).syncUninterruptibly();
+                        if (firstError == null)
+                            firstError = "responses still outstanding after " + timeoutMs + " ms: " + inFlight;
+                        errors += inFlight + pending.size();
+                        abandoned += inFlight + pending.size();
+                        pending.clear();
+                        inFlight = 0;
+                    })
+                    .syncUninterruptibly();
         }
     }
 
     void close() {
-        loop.submit(() -> { closing = true; for (Channel ch : new ArrayList<>(channels)) ch.close(); }).syncUninterruptibly();
+        loop.submit(() -> {
+                    closing = true;
+                    for (Channel ch : new ArrayList<>(channels)) ch.close();
+                })
+                .syncUninterruptibly();
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
@@ -281,8 +314,13 @@ final class Pusher {
             if (intended >= windowStart) httpLatency.recordValue(Math.max(0, Math.min(lat, ConnGroup.MAX_LATENCY_US)));
             if (DEBUG_SLOW_US > 0 && lat > DEBUG_SLOW_US) {
                 Long sent = ctx.channel().attr(SENT).get();
-                System.err.printf("%s slow response: intended %d, sent +%d us, answered +%d us, %s, window %s%n", name,
-                        intended, sent == null ? -1 : sent - intended, lat, ctx.channel().localAddress(),
+                System.err.printf(
+                        "%s slow response: intended %d, sent +%d us, answered +%d us, %s, window %s%n",
+                        name,
+                        intended,
+                        sent == null ? -1 : sent - intended,
+                        lat,
+                        ctx.channel().localAddress(),
                         intended >= windowStart ? "in" : "warm-up");
             }
             if (res.status().code() == 200) {
@@ -292,7 +330,8 @@ final class Pusher {
                 if (r >= 0) lastReached = r;
             } else {
                 errors++;
-                if (firstError == null) firstError = "HTTP " + res.status() + ": " + res.content().toString(CharsetUtil.UTF_8);
+                if (firstError == null)
+                    firstError = "HTTP " + res.status() + ": " + res.content().toString(CharsetUtil.UTF_8);
             }
             if (!io.netty.handler.codec.http.HttpUtil.isKeepAlive(res)) {
                 // server is closing this keep-alive connection: do not reuse it; channelInactive replaces it

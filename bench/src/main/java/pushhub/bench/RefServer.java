@@ -33,7 +33,6 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.util.AttributeKey;
 import io.netty.util.CharsetUtil;
 import io.netty.util.concurrent.EventExecutor;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -69,12 +68,16 @@ public final class RefServer {
     final boolean dropSlow;
     /** --coalesce: messages queued for a connection while its loop is busy go out as one batch frame. */
     final boolean coalesce;
+
     final int batchMax;
-    static final ByteBuf BATCH_OPEN = Unpooled.unreleasableBuffer(Unpooled.directBuffer().writeBytes(
-            "{\"type\":\"batch\",\"messages\":[".getBytes(CharsetUtil.US_ASCII))).asReadOnly();
-    static final ByteBuf COMMA = Unpooled.unreleasableBuffer(Unpooled.directBuffer().writeByte(',')).asReadOnly();
-    static final ByteBuf BATCH_CLOSE = Unpooled.unreleasableBuffer(Unpooled.directBuffer().writeBytes(
-            "]}".getBytes(CharsetUtil.US_ASCII))).asReadOnly();
+    static final ByteBuf BATCH_OPEN = Unpooled.unreleasableBuffer(Unpooled.directBuffer()
+                    .writeBytes("{\"type\":\"batch\",\"messages\":[".getBytes(CharsetUtil.US_ASCII)))
+            .asReadOnly();
+    static final ByteBuf COMMA =
+            Unpooled.unreleasableBuffer(Unpooled.directBuffer().writeByte(',')).asReadOnly();
+    static final ByteBuf BATCH_CLOSE = Unpooled.unreleasableBuffer(
+                    Unpooled.directBuffer().writeBytes("]}".getBytes(CharsetUtil.US_ASCII)))
+            .asReadOnly();
     final int highWater;
     final EventLoopGroup group;
     final Map<EventLoop, LoopState> loops = new IdentityHashMap<>();
@@ -109,8 +112,8 @@ public final class RefServer {
         RefServer s = new RefServer(a);
         s.start();
         long maxSec = a.lng("max-seconds", 3600);
-        System.out.println("READY pid=" + ProcessHandle.current().pid() + " port=" + s.port
-                + " transport=" + (Util.EPOLL ? "epoll" : "nio"));
+        System.out.println("READY pid=" + ProcessHandle.current().pid() + " port=" + s.port + " transport="
+                + (Util.EPOLL ? "epoll" : "nio"));
         System.out.flush();
         // bounded lifetime: stops by itself after --max-seconds
         Thread.sleep(TimeUnit.SECONDS.toMillis(maxSec));
@@ -134,9 +137,11 @@ public final class RefServer {
                         p.addLast(new HttpServerCodec());
                         p.addLast(new HttpObjectAggregator(1 << 20));
                         p.addLast(new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
-                                .websocketPath("/ws").checkStartsWith(true)
+                                .websocketPath("/ws")
+                                .checkStartsWith(true)
                                 .maxFramePayloadLength(1 << 16)
-                                .handshakeTimeoutMillis(30_000).build()));
+                                .handshakeTimeoutMillis(30_000)
+                                .build()));
                         p.addLast("api", new ApiHandler());
                         p.addLast(new WsHandler());
                     }
@@ -155,7 +160,11 @@ public final class RefServer {
         ArrayList<ByteBuf> pending; // --coalesce only: message bodies waiting for this loop's flush task
         boolean dirty;
 
-        Sess(Channel ch, String id, String user) { this.ch = ch; this.id = id; this.user = user; }
+        Sess(Channel ch, String id, String user) {
+            this.ch = ch;
+            this.id = id;
+            this.user = user;
+        }
     }
 
     /** Everything here is touched only from {@link #loop}'s thread. */
@@ -168,7 +177,9 @@ public final class RefServer {
         final ArrayList<Sess> dirty = new ArrayList<>();
         boolean flushScheduled;
 
-        LoopState(EventLoop loop) { this.loop = loop; }
+        LoopState(EventLoop loop) {
+            this.loop = loop;
+        }
 
         void add(Sess s) {
             s.idx = all.size();
@@ -180,22 +191,32 @@ public final class RefServer {
         void remove(Sess s) {
             if (s.idx < 0) return;
             Sess last = all.remove(all.size() - 1);
-            if (last != s) { all.set(s.idx, last); last.idx = s.idx; }
+            if (last != s) {
+                all.set(s.idx, last);
+                last.idx = s.idx;
+            }
             s.idx = -1;
             ArrayList<Sess> u = byUser.get(s.user);
-            if (u != null) { u.remove(s); if (u.isEmpty()) byUser.remove(s.user); }
+            if (u != null) {
+                u.remove(s);
+                if (u.isEmpty()) byUser.remove(s.user);
+            }
             byId.remove(s.id);
             if (s.topics != null) for (String t : s.topics) unsubscribe(s, t);
         }
 
         void subscribe(Sess s, String topic) {
             if (s.topics == null) s.topics = new HashSet<>();
-            if (s.topics.add(topic)) byTopic.computeIfAbsent(topic, k -> new LinkedHashSet<>()).add(s);
+            if (s.topics.add(topic))
+                byTopic.computeIfAbsent(topic, k -> new LinkedHashSet<>()).add(s);
         }
 
         void unsubscribe(Sess s, String topic) {
             LinkedHashSet<Sess> set = byTopic.get(topic);
-            if (set != null) { set.remove(s); if (set.isEmpty()) byTopic.remove(topic); }
+            if (set != null) {
+                set.remove(s);
+                if (set.isEmpty()) byTopic.remove(topic);
+            }
         }
 
         /** Writes the shared frame to this loop's targets; returns how many channels it was written to. */
@@ -273,7 +294,8 @@ public final class RefServer {
                         if (to - from == 1) {
                             payload = p.get(from);
                         } else {
-                            io.netty.buffer.CompositeByteBuf c = s.ch.alloc().compositeDirectBuffer(2 * (to - from) + 1);
+                            io.netty.buffer.CompositeByteBuf c =
+                                    s.ch.alloc().compositeDirectBuffer(2 * (to - from) + 1);
                             c.addComponent(true, BATCH_OPEN.duplicate());
                             for (int k = from; k < to; k++) {
                                 if (k > from) c.addComponent(true, COMMA.duplicate());
@@ -292,13 +314,23 @@ public final class RefServer {
         }
     }
 
-    enum Kind { ALL, TOPICS, USERS, CONNECTIONS }
+    enum Kind {
+        ALL,
+        TOPICS,
+        USERS,
+        CONNECTIONS
+    }
 
     static final class Target {
         final Kind kind;
         final List<String> values;
         final String scope;
-        Target(Kind kind, List<String> values, String scope) { this.kind = kind; this.values = values; this.scope = scope; }
+
+        Target(Kind kind, List<String> values, String scope) {
+            this.kind = kind;
+            this.values = values;
+            this.scope = scope;
+        }
     }
 
     // ------------------------------------------------------------------ WebSocket side
@@ -348,17 +380,19 @@ public final class RefServer {
             if ("subscribe".equals(type) || "unsubscribe".equals(type)) {
                 String topic = MiniJson.str(m.get("topic"));
                 if (topic == null) {
-                    ctx.writeAndFlush(new TextWebSocketFrame("{\"type\":\"error\"" + idPart + ",\"error\":\"topic required\"}"));
+                    ctx.writeAndFlush(
+                            new TextWebSocketFrame("{\"type\":\"error\"" + idPart + ",\"error\":\"topic required\"}"));
                     return;
                 }
                 if ("subscribe".equals(type)) ls.subscribe(s, topic);
                 else if (s.topics != null && s.topics.remove(topic)) ls.unsubscribe(s, topic);
-                ctx.writeAndFlush(new TextWebSocketFrame("{\"type\":\"ack\"" + idPart + ",\"for\":\"" + type
-                        + "\",\"topic\":" + m.get("topic") + "}"));
+                ctx.writeAndFlush(new TextWebSocketFrame(
+                        "{\"type\":\"ack\"" + idPart + ",\"for\":\"" + type + "\",\"topic\":" + m.get("topic") + "}"));
             } else if ("ping".equals(type)) {
                 ctx.writeAndFlush(new TextWebSocketFrame("{\"type\":\"pong\"" + idPart + "}"));
             } else {
-                ctx.writeAndFlush(new TextWebSocketFrame("{\"type\":\"error\"" + idPart + ",\"error\":\"unknown type\"}"));
+                ctx.writeAndFlush(
+                        new TextWebSocketFrame("{\"type\":\"error\"" + idPart + ",\"error\":\"unknown type\"}"));
             }
         }
     }
@@ -371,7 +405,8 @@ public final class RefServer {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
             String uri = req.uri();
-            boolean keepAlive = HttpUtil.isKeepAlive(req) && (maxKeepAliveRequests <= 0 || ++requests < maxKeepAliveRequests);
+            boolean keepAlive =
+                    HttpUtil.isKeepAlive(req) && (maxKeepAliveRequests <= 0 || ++requests < maxKeepAliveRequests);
             if (uri.startsWith("/health")) {
                 respond(ctx, keepAlive, HttpResponseStatus.OK, "{\"status\":\"UP\",\"dropped\":" + dropped.get() + "}");
                 return;
@@ -407,13 +442,22 @@ public final class RefServer {
             }
             String messageId = "m-" + idPrefix + Long.toHexString(msgCounter.incrementAndGet());
             StringBuilder sb = new StringBuilder(96 + data.length());
-            sb.append("{\"type\":\"message\",\"messageId\":\"").append(messageId)
-              .append("\",\"scope\":\"").append(target.scope).append('"');
+            sb.append("{\"type\":\"message\",\"messageId\":\"")
+                    .append(messageId)
+                    .append("\",\"scope\":\"")
+                    .append(target.scope)
+                    .append('"');
             if (target.kind == Kind.TOPICS) {
-                if (target.values.size() == 1) sb.append(",\"topic\":").append(body.get("topic") != null ? body.get("topic") : quote(target.values.get(0)));
+                if (target.values.size() == 1)
+                    sb.append(",\"topic\":")
+                            .append(body.get("topic") != null ? body.get("topic") : quote(target.values.get(0)));
                 else sb.append(",\"topics\":").append(body.get("topics"));
             }
-            sb.append(",\"time\":").append(System.currentTimeMillis()).append(",\"data\":").append(data).append('}');
+            sb.append(",\"time\":")
+                    .append(System.currentTimeMillis())
+                    .append(",\"data\":")
+                    .append(data)
+                    .append('}');
             ByteBuf buf = ctx.alloc().directBuffer(ByteBufUtil.utf8MaxBytes(sb));
             ByteBufUtil.writeUtf8(buf, sb);
             TextWebSocketFrame frame = new TextWebSocketFrame(buf); // serialized once, shared by every target
@@ -425,7 +469,10 @@ public final class RefServer {
                     reached.addAndGet(ls.deliver(frame, target));
                     if (remaining.decrementAndGet() == 0) {
                         frame.release();
-                        respond(ctx, keepAlive, HttpResponseStatus.OK,
+                        respond(
+                                ctx,
+                                keepAlive,
+                                HttpResponseStatus.OK,
                                 "{\"messageId\":\"" + messageId + "\",\"reached\":" + reached.get() + "}");
                     }
                 });
@@ -433,10 +480,13 @@ public final class RefServer {
         }
 
         private Target target(Map<String, String> body) {
-            if (body.containsKey("connections")) return new Target(Kind.CONNECTIONS, MiniJson.strings(body.get("connections")), "connection");
+            if (body.containsKey("connections"))
+                return new Target(Kind.CONNECTIONS, MiniJson.strings(body.get("connections")), "connection");
             if (body.containsKey("users")) return new Target(Kind.USERS, MiniJson.strings(body.get("users")), "user");
-            if (body.containsKey("topics")) return new Target(Kind.TOPICS, MiniJson.strings(body.get("topics")), "topic");
-            if (body.containsKey("topic")) return new Target(Kind.TOPICS, List.of(MiniJson.str(body.get("topic"))), "topic");
+            if (body.containsKey("topics"))
+                return new Target(Kind.TOPICS, MiniJson.strings(body.get("topics")), "topic");
+            if (body.containsKey("topic"))
+                return new Target(Kind.TOPICS, List.of(MiniJson.str(body.get("topic"))), "topic");
             return new Target(Kind.ALL, List.of(), "all");
         }
 
@@ -451,8 +501,8 @@ public final class RefServer {
     }
 
     static void respond(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, String json) {
-        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
-                Unpooled.copiedBuffer(json, CharsetUtil.UTF_8));
+        FullHttpResponse res = new DefaultFullHttpResponse(
+                HttpVersion.HTTP_1_1, status, Unpooled.copiedBuffer(json, CharsetUtil.UTF_8));
         res.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
         res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, res.content().readableBytes());
         if (keepAlive) {

@@ -1,7 +1,5 @@
 package pushhub.bench;
 
-import org.HdrHistogram.Histogram;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -16,6 +14,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
 
 /** Coordinator-side proxy for a {@link Worker} process. */
 final class RemoteGroup implements Group {
@@ -39,7 +38,9 @@ final class RemoteGroup implements Group {
         command.add("worker");
         command.addAll(workerArgs);
         try {
-            proc = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            proc = new ProcessBuilder(command)
+                    .redirectError(ProcessBuilder.Redirect.INHERIT)
+                    .start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,8 +1,5 @@
 package pushhub.bench;
 
-import org.HdrHistogram.Histogram;
-import org.HdrHistogram.HistogramIterationValue;
-
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +14,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.HistogramIterationValue;
 
 /**
  * Aggregates the runs in one results directory: medians per target (ref / hub), hub/ref ratios,
@@ -25,6 +24,7 @@ import java.util.stream.Stream;
 public final class Report {
     /** Metrics shown in the summary table, with a description. Everything else goes to the all-runs table. */
     static final Map<String, String> MAIN = new LinkedHashMap<>();
+
     static {
         MAIN.put("conn_ok", "connections open (welcome received)");
         MAIN.put("conn_failed", "connections failed");
@@ -61,7 +61,9 @@ public final class Report {
         MAIN.put("stalled_conn_open", "stuck client still connected at the end (1/0, seen when it reads again)");
         MAIN.put("stalled_total", "`waves`: stalled clients (all waves)");
         MAIN.put("stalled_closed_by_server", "`waves`: of those, closed by the server before the client-side close");
-        MAIN.put("stalled_estab_after_settle", "`waves`: stalled sockets still ESTABLISHED on the server after settle (ss)");
+        MAIN.put(
+                "stalled_estab_after_settle",
+                "`waves`: stalled sockets still ESTABLISHED on the server after settle (ss)");
         MAIN.put("server_threads_base", "`waves`: server threads, baseline");
         MAIN.put("threads_max_vs_base_pct", "`waves`: server threads after a wave, worst vs baseline (%)");
         MAIN.put("server_heap_base_mb", "`waves`: server heap after GC, baseline (MiB)");
@@ -71,13 +73,34 @@ public final class Report {
         MAIN.put("push_send_lag_p99_ms", "pusher send lag p99 (ms; >5 = pusher behind)");
     }
 
-    static final Set<String> TEXT = Set.of("scenario", "label", "rep", "started", "ws_url", "push_url", "transport",
-            "target_user", "conn_first_error", "push_first_error", "pusher_behind", "stalled_conn", "stall_fill", "stall_fill_first_error", "server_args",
-            "stall_topic", "stall_close", "stall_src_ips");
+    static final Set<String> TEXT = Set.of(
+            "scenario",
+            "label",
+            "rep",
+            "started",
+            "ws_url",
+            "push_url",
+            "transport",
+            "target_user",
+            "conn_first_error",
+            "push_first_error",
+            "pusher_behind",
+            "stalled_conn",
+            "stall_fill",
+            "stall_fill_first_error",
+            "server_args",
+            "stall_topic",
+            "stall_close",
+            "stall_src_ips");
 
     record Run(String file, Map<String, String> kv, Histogram hist) {
-        String label() { return kv.get("label"); }
-        String name() { return kv.get("label") + " r" + kv.get("rep"); }
+        String label() {
+            return kv.get("label");
+        }
+
+        String name() {
+            return kv.get("label") + " r" + kv.get("rep");
+        }
     }
 
     public static void main(String[] args) throws Exception {
@@ -106,14 +129,20 @@ public final class Report {
             System.exit(1);
         }
         Map<String, List<Run>> byScenario = new TreeMap<>();
-        for (Run r : runs) byScenario.computeIfAbsent(r.kv.get("scenario"), k -> new ArrayList<>()).add(r);
+        for (Run r : runs)
+            byScenario
+                    .computeIfAbsent(r.kv.get("scenario"), k -> new ArrayList<>())
+                    .add(r);
 
         StringBuilder md = new StringBuilder();
         md.append("# pushhub benchmark results\n\n");
         md.append("Directory: `").append(dir).append("`  \n");
-        md.append("Machine: ").append(Runtime.getRuntime().availableProcessors()).append(" CPUs, ")
-          .append(String.format(Locale.ROOT, "%.1f", memGiB())).append(" GiB; load generator and server(s) share it. ")
-          .append("Latency = receive time - intended send time (fixed schedule; no coordinated omission).\n\n");
+        md.append("Machine: ")
+                .append(Runtime.getRuntime().availableProcessors())
+                .append(" CPUs, ")
+                .append(String.format(Locale.ROOT, "%.1f", memGiB()))
+                .append(" GiB; load generator and server(s) share it. ")
+                .append("Latency = receive time - intended send time (fixed schedule; no coordinated omission).\n\n");
         StringBuilder console = new StringBuilder();
         for (Map.Entry<String, List<Run>> e : byScenario.entrySet()) {
             String scenario = e.getKey();
@@ -123,8 +152,13 @@ public final class Report {
                 List<Run> x = rs.stream().filter(r -> l.equals(r.label())).collect(Collectors.toList());
                 if (!x.isEmpty()) byLabel.put(l, x);
             }
-            for (Run r : rs) byLabel.computeIfAbsent(r.label(), k -> new ArrayList<>()).add(r);
-            for (List<Run> l : byLabel.values()) { Set<Run> uniq = new LinkedHashSet<>(l); l.clear(); l.addAll(uniq); }
+            for (Run r : rs)
+                byLabel.computeIfAbsent(r.label(), k -> new ArrayList<>()).add(r);
+            for (List<Run> l : byLabel.values()) {
+                Set<Run> uniq = new LinkedHashSet<>(l);
+                l.clear();
+                l.addAll(uniq);
+            }
             List<String> labels = new ArrayList<>(byLabel.keySet());
             // hub / ref; in `waves` (hub only) hub / nostall: the same run without stalled clients
             String base = byLabel.containsKey("ref") ? "ref" : "nostall";
@@ -135,15 +169,30 @@ public final class Report {
             md.append("Setup: ").append(setup(first.kv)).append("\n\n");
             for (String l : labels) {
                 Run r0 = byLabel.get(l).get(0);
-                md.append("- `").append(l).append("`: ").append(r0.kv.get("ws_url")).append(" , ").append(r0.kv.get("push_url"))
-                  .append(r0.kv.containsKey("server_args") ? " (server options: `" + r0.kv.get("server_args") + "`)" : "")
-                  .append(" (").append(byLabel.get(l).size()).append(" runs)\n");
+                md.append("- `")
+                        .append(l)
+                        .append("`: ")
+                        .append(r0.kv.get("ws_url"))
+                        .append(" , ")
+                        .append(r0.kv.get("push_url"))
+                        .append(
+                                r0.kv.containsKey("server_args")
+                                        ? " (server options: `" + r0.kv.get("server_args") + "`)"
+                                        : "")
+                        .append(" (")
+                        .append(byLabel.get(l).size())
+                        .append(" runs)\n");
             }
             md.append('\n');
 
             StringBuilder t = new StringBuilder();
             t.append("| metric |");
-            for (String l : labels) t.append(' ').append(l).append(" (median of ").append(byLabel.get(l).size()).append(") |");
+            for (String l : labels)
+                t.append(' ')
+                        .append(l)
+                        .append(" (median of ")
+                        .append(byLabel.get(l).size())
+                        .append(") |");
             if (ratio) t.append(" hub / ").append(base).append(" |");
             t.append('\n').append("|---|");
             for (int i = 0; i < labels.size(); i++) t.append("---:|");
@@ -161,12 +210,19 @@ public final class Report {
                 }
                 if (ratio) {
                     Double a = med.get("hub"), b = med.get(base);
-                    t.append(' ').append(a != null && b != null && b != 0 ? String.format(Locale.ROOT, "%.2fx", a / b) : "-").append(" |");
+                    t.append(' ')
+                            .append(a != null && b != null && b != 0 ? String.format(Locale.ROOT, "%.2fx", a / b) : "-")
+                            .append(" |");
                 }
                 t.append('\n');
             }
             md.append(t).append('\n');
-            console.append("\n=== ").append(scenario).append(" (").append(dir).append(")\n").append(t);
+            console.append("\n=== ")
+                    .append(scenario)
+                    .append(" (")
+                    .append(dir)
+                    .append(")\n")
+                    .append(t);
 
             if ("waves".equals(scenario)) {
                 String wt = waveTable(byLabel) + waveCriteria(byLabel);
@@ -177,18 +233,30 @@ public final class Report {
             // warnings
             for (Run r : rs) {
                 List<String> w = new ArrayList<>();
-                if (num(r.kv, "conn_failed") > 0) w.add(r.kv.get("conn_failed") + " connections failed (" + r.kv.get("conn_first_error") + ")");
+                if (num(r.kv, "conn_failed") > 0)
+                    w.add(r.kv.get("conn_failed") + " connections failed (" + r.kv.get("conn_first_error") + ")");
                 if (num(r.kv, "lost") > 0) w.add(r.kv.get("lost") + " deliveries lost");
                 if (num(r.kv, "duplicates") > 0) w.add(r.kv.get("duplicates") + " duplicates");
                 if (num(r.kv, "misrouted") > 0) w.add(r.kv.get("misrouted") + " misrouted");
-                if (num(r.kv, "push_errors") > 0) w.add(r.kv.get("push_errors") + " push errors (" + r.kv.get("push_first_error") + ")");
-                if (num(r.kv, "other_cpu_pct") > 20) w.add("DISTURBED: other processes used " + r.kv.get("other_cpu_pct") + "% CPU during the window");
-                if ("yes".equals(r.kv.get("pusher_behind"))) w.add("the pusher fell behind its schedule (server slow to answer POSTs; latency still counts from the intended time)");
-                if (!w.isEmpty()) md.append("- **").append(r.name()).append("**: ").append(String.join("; ", w)).append('\n');
+                if (num(r.kv, "push_errors") > 0)
+                    w.add(r.kv.get("push_errors") + " push errors (" + r.kv.get("push_first_error") + ")");
+                if (num(r.kv, "other_cpu_pct") > 20)
+                    w.add("DISTURBED: other processes used " + r.kv.get("other_cpu_pct") + "% CPU during the window");
+                if ("yes".equals(r.kv.get("pusher_behind")))
+                    w.add(
+                            "the pusher fell behind its schedule (server slow to answer POSTs; latency still counts from the intended time)");
+                if (!w.isEmpty())
+                    md.append("- **")
+                            .append(r.name())
+                            .append("**: ")
+                            .append(String.join("; ", w))
+                            .append('\n');
             }
 
             // plot
-            List<Run> withHist = rs.stream().filter(r -> r.hist != null && r.hist.getTotalCount() > 0).collect(Collectors.toList());
+            List<Run> withHist = rs.stream()
+                    .filter(r -> r.hist != null && r.hist.getTotalCount() > 0)
+                    .collect(Collectors.toList());
             if (!withHist.isEmpty()) {
                 String svgName = "latency-" + scenario + ".svg";
                 Files.writeString(dir.resolve(svgName), svg(scenario, withHist));
@@ -206,7 +274,10 @@ public final class Report {
             for (String k : keys) {
                 if (Set.of("scenario", "label", "rep", "ws_url", "push_url").contains(k)) continue;
                 md.append("| ").append(k).append(" |");
-                for (Run r : rs) md.append(' ').append(r.kv.getOrDefault(k, "").replace("|", "\\|")).append(" |");
+                for (Run r : rs)
+                    md.append(' ')
+                            .append(r.kv.getOrDefault(k, "").replace("|", "\\|"))
+                            .append(" |");
                 md.append('\n');
             }
             md.append("\n</details>\n\n");
@@ -218,29 +289,34 @@ public final class Report {
 
     /** Per-wave figures of the `waves` scenario (keys w<N>_...; w0 = baseline): medians over the runs of each label. */
     static final String[][] WAVE_COLS = {
-            {"stalled", "stalled"},
-            {"srv_closed_before", "closed by server before client close"},
-            {"srv_estab_hold", "server ESTAB at end of hold"},
-            {"srv_sendq_kb_hold", "server Send-Q at end of hold (KiB)"},
-            {"big_ok", "big pushes ok"},
-            {"big_unanswered", "big pushes unanswered"},
-            {"big_reached_last", "hub still routing to (last big push's reached)"},
-            {"big_http_p99_ms", "big push p99 (ms)"},
-            {"srv_estab_after", "server ESTAB after settle"},
-            {"threads", "server threads"},
-            {"threads_vs_base_pct", "threads vs base (%)"},
-            {"heap_mb", "heap after GC (MiB)"},
-            {"heap_vs_base_pct", "heap vs base (%)"},
-            {"readers_open", "readers open"},
-            {"reader_p99_ms", "reader p99 in the wave (ms)"},
+        {"stalled", "stalled"},
+        {"srv_closed_before", "closed by server before client close"},
+        {"srv_estab_hold", "server ESTAB at end of hold"},
+        {"srv_sendq_kb_hold", "server Send-Q at end of hold (KiB)"},
+        {"big_ok", "big pushes ok"},
+        {"big_unanswered", "big pushes unanswered"},
+        {"big_reached_last", "hub still routing to (last big push's reached)"},
+        {"big_http_p99_ms", "big push p99 (ms)"},
+        {"srv_estab_after", "server ESTAB after settle"},
+        {"threads", "server threads"},
+        {"threads_vs_base_pct", "threads vs base (%)"},
+        {"heap_mb", "heap after GC (MiB)"},
+        {"heap_vs_base_pct", "heap vs base (%)"},
+        {"readers_open", "readers open"},
+        {"reader_p99_ms", "reader p99 in the wave (ms)"},
     };
 
     static String waveTable(Map<String, List<Run>> byLabel) {
         StringBuilder t = new StringBuilder();
         for (Map.Entry<String, List<Run>> e : byLabel.entrySet()) {
             List<Run> rs = e.getValue();
-            int waves = (int) rs.stream().mapToDouble(r -> num(r.kv, "waves")).max().orElse(0);
-            t.append("\nPer wave, `").append(e.getKey()).append("` (median of ").append(rs.size()).append("; wave 0 = baseline before the first wave):\n\n| wave |");
+            int waves =
+                    (int) rs.stream().mapToDouble(r -> num(r.kv, "waves")).max().orElse(0);
+            t.append("\nPer wave, `")
+                    .append(e.getKey())
+                    .append("` (median of ")
+                    .append(rs.size())
+                    .append("; wave 0 = baseline before the first wave):\n\n| wave |");
             for (String[] c : WAVE_COLS) t.append(' ').append(c[1]).append(" |");
             t.append("\n|---|");
             for (int i = 0; i < WAVE_COLS.length; i++) t.append("---:|");
@@ -263,25 +339,50 @@ public final class Report {
         if (hub == null) return "";
         StringBuilder t = new StringBuilder("\nIssue #8 criteria, `hub` (medians):\n\n");
         Double lost = median(hub, "lost"), disc = median(hub, "disconnected"), dup = median(hub, "duplicates");
-        t.append(crit(lost != null && lost == 0 && (dup == null || dup == 0), "reading clients lose nothing: lost " + fmtN(lost) + ", duplicated " + fmtN(dup)));
+        t.append(crit(
+                lost != null && lost == 0 && (dup == null || dup == 0),
+                "reading clients lose nothing: lost " + fmtN(lost) + ", duplicated " + fmtN(dup)));
         t.append(crit(disc != null && disc == 0, "no reading client disconnected: " + fmtN(disc)));
         Double p99 = median(hub, "p99_ms");
         List<Run> ns = byLabel.get("nostall");
         if (ns != null) {
             Double p0 = median(ns, "p99_ms");
             boolean ok = p99 != null && p0 != null && p0 > 0 && p99 <= 1.5 * p0;
-            t.append(crit(ok, "reader p99 within 1.5x of the run without stalled clients: " + fmtN(p99) + " ms vs " + fmtN(p0)
-                    + " ms (" + (p99 != null && p0 != null && p0 > 0 ? String.format(Locale.ROOT, "%.2fx", p99 / p0) : "-") + ")"));
+            t.append(crit(
+                    ok,
+                    "reader p99 within 1.5x of the run without stalled clients: " + fmtN(p99) + " ms vs " + fmtN(p0)
+                            + " ms ("
+                            + (p99 != null && p0 != null && p0 > 0
+                                    ? String.format(Locale.ROOT, "%.2fx", p99 / p0)
+                                    : "-")
+                            + ")"));
         } else {
-            t.append("- ?: reader p99 " + fmtN(p99) + " ms; no `nostall` run (`--stalled-per-wave 0`) in this directory to compare with\n");
+            t.append("- ?: reader p99 " + fmtN(p99)
+                    + " ms; no `nostall` run (`--stalled-per-wave 0`) in this directory to compare with\n");
         }
         Double th = median(hub, "threads_max_vs_base_pct"), hp = median(hub, "heap_max_vs_base_pct");
-        t.append(th == null ? "- ?: no thread figures (--server-pid)\n" : crit(th <= 10, "server threads after each wave within 10% of the baseline: worst " + fmtN(th) + "%"));
-        t.append(hp == null ? "- ?: no heap figures (--server-pid, jcmd)\n" : crit(hp <= 10, "server heap after GC after each wave within 10% of the baseline: worst " + fmtN(hp) + "%"));
-        Double est = median(hub, "stalled_estab_after_settle"), tot = median(hub, "stalled_total"), byServer = median(hub, "stalled_closed_by_server");
-        t.append(crit(est != null && est == 0, "every stalled socket closed after settle (ss, server side): " + fmtN(est) + " still ESTABLISHED of " + fmtN(tot)
-                + " (client-side close: " + hub.get(0).kv.getOrDefault("stall_close", "?") + ")"));
-        t.append("- (info) stalled clients the server closed itself before the client-side close: " + fmtN(byServer) + " of " + fmtN(tot) + "\n");
+        t.append(
+                th == null
+                        ? "- ?: no thread figures (--server-pid)\n"
+                        : crit(
+                                th <= 10,
+                                "server threads after each wave within 10% of the baseline: worst " + fmtN(th) + "%"));
+        t.append(
+                hp == null
+                        ? "- ?: no heap figures (--server-pid, jcmd)\n"
+                        : crit(
+                                hp <= 10,
+                                "server heap after GC after each wave within 10% of the baseline: worst " + fmtN(hp)
+                                        + "%"));
+        Double est = median(hub, "stalled_estab_after_settle"),
+                tot = median(hub, "stalled_total"),
+                byServer = median(hub, "stalled_closed_by_server");
+        t.append(crit(
+                est != null && est == 0,
+                "every stalled socket closed after settle (ss, server side): " + fmtN(est) + " still ESTABLISHED of "
+                        + fmtN(tot) + " (client-side close: " + hub.get(0).kv.getOrDefault("stall_close", "?") + ")"));
+        t.append("- (info) stalled clients the server closed itself before the client-side close: " + fmtN(byServer)
+                + " of " + fmtN(tot) + "\n");
         return t.toString();
     }
 
@@ -294,7 +395,10 @@ public final class Report {
     }
 
     static void derive(Map<String, String> kv) {
-        if (kv.containsKey("reached_sum") && kv.containsKey("pushes_ok") && kv.containsKey("targets") && "stalled".equals(kv.get("scenario"))) {
+        if (kv.containsKey("reached_sum")
+                && kv.containsKey("pushes_ok")
+                && kv.containsKey("targets")
+                && "stalled".equals(kv.get("scenario"))) {
             long extra = (long) (num(kv, "reached_sum") - num(kv, "pushes_ok") * num(kv, "targets"));
             kv.put("stalled_reached", String.valueOf(extra));
         }
@@ -302,8 +406,17 @@ public final class Report {
 
     static String setup(Map<String, String> kv) {
         List<String> s = new ArrayList<>();
-        for (String k : List.of("conns", "rate_per_s", "warmup_s", "duration_s", "payload_pad_bytes", "inflight_requests",
-                "max_undelivered_pushes", "held_s", "load_processes", "transport")) {
+        for (String k : List.of(
+                "conns",
+                "rate_per_s",
+                "warmup_s",
+                "duration_s",
+                "payload_pad_bytes",
+                "inflight_requests",
+                "max_undelivered_pushes",
+                "held_s",
+                "load_processes",
+                "transport")) {
             if (kv.containsKey(k)) s.add(k + "=" + kv.get(k));
         }
         return String.join(", ", s);
@@ -322,7 +435,10 @@ public final class Report {
         for (Run r : rs) {
             String s = r.kv.get(k);
             if (s == null) continue;
-            try { v.add(Double.parseDouble(s)); } catch (NumberFormatException ignored) { }
+            try {
+                v.add(Double.parseDouble(s));
+            } catch (NumberFormatException ignored) {
+            }
         }
         if (v.isEmpty()) return null;
         v.sort(null);
@@ -339,7 +455,8 @@ public final class Report {
             for (String l : Files.readAllLines(Path.of("/proc/meminfo"))) {
                 if (l.startsWith("MemTotal:")) return Long.parseLong(l.replaceAll("[^0-9]", ""));
             }
-        } catch (Exception ignored) { }
+        } catch (Exception ignored) {
+        }
         return 0;
     }
 
@@ -358,55 +475,108 @@ public final class Report {
         if (yHi <= yLo) yHi = yLo + 1;
         final double fyLo = yLo, fyHi = yHi;
         java.util.function.DoubleUnaryOperator X = x -> left + pw * Math.min(x, maxX) / maxX;
-        java.util.function.DoubleUnaryOperator Y = ms -> top + ph - ph * (Math.log10(Math.max(ms, Math.pow(10, fyLo))) - fyLo) / (fyHi - fyLo);
+        java.util.function.DoubleUnaryOperator Y =
+                ms -> top + ph - ph * (Math.log10(Math.max(ms, Math.pow(10, fyLo))) - fyLo) / (fyHi - fyLo);
 
         StringBuilder s = new StringBuilder();
-        s.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(w).append("\" height=\"").append(h)
-         .append("\" font-family=\"sans-serif\" font-size=\"12\">\n");
+        s.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"")
+                .append(w)
+                .append("\" height=\"")
+                .append(h)
+                .append("\" font-family=\"sans-serif\" font-size=\"12\">\n");
         s.append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
-        s.append("<text x=\"").append(w / 2).append("\" y=\"25\" text-anchor=\"middle\" font-size=\"16\">")
-         .append("Delivery latency by percentile: ").append(scenario).append(" (log scales)</text>\n");
+        s.append("<text x=\"")
+                .append(w / 2)
+                .append("\" y=\"25\" text-anchor=\"middle\" font-size=\"16\">")
+                .append("Delivery latency by percentile: ")
+                .append(scenario)
+                .append(" (log scales)</text>\n");
         // grid
         String[] xl = {"0%", "90%", "99%", "99.9%", "99.99%", "99.999%"};
         for (int i = 0; i <= 5; i++) {
             double x = X.applyAsDouble(i);
             s.append(line(x, top, x, top + ph, "#ddd"));
-            s.append("<text x=\"").append(f(x)).append("\" y=\"").append(top + ph + 18).append("\" text-anchor=\"middle\">").append(xl[i]).append("</text>\n");
+            s.append("<text x=\"")
+                    .append(f(x))
+                    .append("\" y=\"")
+                    .append(top + ph + 18)
+                    .append("\" text-anchor=\"middle\">")
+                    .append(xl[i])
+                    .append("</text>\n");
         }
         double x50 = X.applyAsDouble(Math.log10(2));
         s.append(line(x50, top, x50, top + ph, "#eee"));
-        s.append("<text x=\"").append(f(x50)).append("\" y=\"").append(top + ph + 18).append("\" text-anchor=\"middle\" fill=\"#777\">50%</text>\n");
+        s.append("<text x=\"")
+                .append(f(x50))
+                .append("\" y=\"")
+                .append(top + ph + 18)
+                .append("\" text-anchor=\"middle\" fill=\"#777\">50%</text>\n");
         for (double d = yLo; d <= yHi + 1e-9; d++) {
             double y = Y.applyAsDouble(Math.pow(10, d));
             s.append(line(left, y, left + pw, y, "#ddd"));
             String lab = d >= 0 ? String.valueOf((long) Math.pow(10, d)) : String.valueOf(Math.pow(10, d));
-            s.append("<text x=\"").append(left - 8).append("\" y=\"").append(f(y + 4)).append("\" text-anchor=\"end\">").append(lab).append("</text>\n");
+            s.append("<text x=\"")
+                    .append(left - 8)
+                    .append("\" y=\"")
+                    .append(f(y + 4))
+                    .append("\" text-anchor=\"end\">")
+                    .append(lab)
+                    .append("</text>\n");
         }
-        s.append("<rect x=\"").append(left).append("\" y=\"").append(top).append("\" width=\"").append(pw).append("\" height=\"").append(ph)
-         .append("\" fill=\"none\" stroke=\"#333\"/>\n");
-        s.append("<text x=\"").append(left + pw / 2).append("\" y=\"").append(h - 15).append("\" text-anchor=\"middle\">percentile</text>\n");
-        s.append("<text transform=\"translate(22,").append(top + ph / 2).append(") rotate(-90)\" text-anchor=\"middle\">latency (ms)</text>\n");
+        s.append("<rect x=\"")
+                .append(left)
+                .append("\" y=\"")
+                .append(top)
+                .append("\" width=\"")
+                .append(pw)
+                .append("\" height=\"")
+                .append(ph)
+                .append("\" fill=\"none\" stroke=\"#333\"/>\n");
+        s.append("<text x=\"")
+                .append(left + pw / 2)
+                .append("\" y=\"")
+                .append(h - 15)
+                .append("\" text-anchor=\"middle\">percentile</text>\n");
+        s.append("<text transform=\"translate(22,")
+                .append(top + ph / 2)
+                .append(") rotate(-90)\" text-anchor=\"middle\">latency (ms)</text>\n");
 
         String[] refColors = {"#1f77b4", "#4a90c8", "#7aaed6", "#9ecae1", "#c6dbef"};
         String[] hubColors = {"#d62728", "#ff7f0e", "#e8a33c", "#f4b37a", "#fdd0a2"};
         String[] other = {"#2ca02c", "#9467bd", "#8c564b", "#17becf"};
         int ri = 0, hi = 0, oi = 0, li = 0;
         for (Run r : runs) {
-            String color = "ref".equals(r.label()) ? refColors[ri++ % refColors.length]
+            String color = "ref".equals(r.label())
+                    ? refColors[ri++ % refColors.length]
                     : "hub".equals(r.label()) ? hubColors[hi++ % hubColors.length] : other[oi++ % other.length];
             StringBuilder pts = new StringBuilder();
             for (HistogramIterationValue v : r.hist.percentiles(5)) {
                 double p = v.getPercentileLevelIteratedTo();
                 double x = p >= 100 ? maxX : Math.log10(100.0 / (100.0 - p));
                 double ms = r.hist.highestEquivalentValue(v.getValueIteratedTo()) / 1000.0;
-                pts.append(f(X.applyAsDouble(x))).append(',').append(f(Y.applyAsDouble(ms))).append(' ');
+                pts.append(f(X.applyAsDouble(x)))
+                        .append(',')
+                        .append(f(Y.applyAsDouble(ms)))
+                        .append(' ');
                 if (p >= 100) break;
             }
-            s.append("<polyline fill=\"none\" stroke=\"").append(color).append("\" stroke-width=\"2\" points=\"").append(pts).append("\"/>\n");
+            s.append("<polyline fill=\"none\" stroke=\"")
+                    .append(color)
+                    .append("\" stroke-width=\"2\" points=\"")
+                    .append(pts)
+                    .append("\"/>\n");
             double ly = top + 10 + li * 20;
-            s.append(line(left + pw + 15, ly, left + pw + 45, ly, color).replace("stroke-width=\"1\"", "stroke-width=\"3\""));
-            s.append("<text x=\"").append(left + pw + 52).append("\" y=\"").append(f(ly + 4)).append("\">").append(r.name())
-             .append(" p99 ").append(Bench.fmt(r.hist.getValueAtPercentile(99) / 1000.0)).append(" ms</text>\n");
+            s.append(line(left + pw + 15, ly, left + pw + 45, ly, color)
+                    .replace("stroke-width=\"1\"", "stroke-width=\"3\""));
+            s.append("<text x=\"")
+                    .append(left + pw + 52)
+                    .append("\" y=\"")
+                    .append(f(ly + 4))
+                    .append("\">")
+                    .append(r.name())
+                    .append(" p99 ")
+                    .append(Bench.fmt(r.hist.getValueAtPercentile(99) / 1000.0))
+                    .append(" ms</text>\n");
             li++;
         }
         s.append("</svg>\n");
@@ -414,7 +584,8 @@ public final class Report {
     }
 
     static String line(double x1, double y1, double x2, double y2, String color) {
-        return "<line x1=\"" + f(x1) + "\" y1=\"" + f(y1) + "\" x2=\"" + f(x2) + "\" y2=\"" + f(y2) + "\" stroke=\"" + color + "\" stroke-width=\"1\"/>\n";
+        return "<line x1=\"" + f(x1) + "\" y1=\"" + f(y1) + "\" x2=\"" + f(x2) + "\" y2=\"" + f(y2) + "\" stroke=\""
+                + color + "\" stroke-width=\"1\"/>\n";
     }
 
     static String f(double v) {

@@ -25,13 +25,22 @@ final class Scan {
             i = b.indexOf(i, end, (byte) '"'); // SWAR search: the pad / text between keys is skipped fast
             if (i < 0) break;
             // i at a quote: check for seq": or t":
-            if (i + 5 < end && b.getByte(i + 1) == 's' && b.getByte(i + 2) == 'e' && b.getByte(i + 3) == 'q'
-                    && b.getByte(i + 4) == '"' && b.getByte(i + 5) == ':') {
+            if (i + 5 < end
+                    && b.getByte(i + 1) == 's'
+                    && b.getByte(i + 2) == 'e'
+                    && b.getByte(i + 3) == 'q'
+                    && b.getByte(i + 4) == '"'
+                    && b.getByte(i + 5) == ':') {
                 int j = i + 6;
                 long v = 0;
                 while (j < end && (b.getByte(j) == ' ' || b.getByte(j) == '"')) j++;
                 int s = j;
-                while (j < end) { byte c = b.getByte(j); if (c < '0' || c > '9') break; v = v * 10 + (c - '0'); j++; }
+                while (j < end) {
+                    byte c = b.getByte(j);
+                    if (c < '0' || c > '9') break;
+                    v = v * 10 + (c - '0');
+                    j++;
+                }
                 if (j > s) seq = v;
                 i = j;
             } else if (i + 3 < end && b.getByte(i + 1) == 't' && b.getByte(i + 2) == '"' && b.getByte(i + 3) == ':') {
@@ -39,7 +48,12 @@ final class Scan {
                 long v = 0;
                 while (j < end && (b.getByte(j) == ' ' || b.getByte(j) == '"')) j++;
                 int s = j;
-                while (j < end) { byte c = b.getByte(j); if (c < '0' || c > '9') break; v = v * 10 + (c - '0'); j++; }
+                while (j < end) {
+                    byte c = b.getByte(j);
+                    if (c < '0' || c > '9') break;
+                    v = v * 10 + (c - '0');
+                    j++;
+                }
                 if (j > s) t = v;
                 i = j;
             } else {
@@ -68,7 +82,12 @@ final class Scan {
             while (j < end && b.getByte(j) == ' ') j++;
             long v = 0;
             int s = j;
-            while (j < end) { byte c = b.getByte(j); if (c < '0' || c > '9') break; v = v * 10 + (c - '0'); j++; }
+            while (j < end) {
+                byte c = b.getByte(j);
+                if (c < '0' || c > '9') break;
+                v = v * 10 + (c - '0');
+                j++;
+            }
             return j > s ? v : -1;
         }
         return -1;

@@ -8,11 +8,10 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
-
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -54,7 +53,9 @@ final class StallGroup {
     /** Connects, subscribes and stalls every client; completes when each one is stalled or has failed. */
     CompletableFuture<StallGroup> connect() {
         int port = ws.getPort() > 0 ? ws.getPort() : 80;
-        bootstrap = new Bootstrap().group(loopGroup).channel(Util.clientChannel())
+        bootstrap = new Bootstrap()
+                .group(loopGroup)
+                .channel(Util.clientChannel())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .option(ChannelOption.SO_RCVBUF, 4096)
@@ -64,10 +65,13 @@ final class StallGroup {
             if (count == 0) ready.complete(this);
             for (int i = 0; i < Math.min(concurrency, count); i++) startOne();
         });
-        loopGroup.schedule(() -> {
-            for (Client c : clients) if (!c.done) c.result(false, "not stalled within " + timeoutMs + " ms");
-            ready.complete(this);
-        }, timeoutMs, TimeUnit.MILLISECONDS);
+        loopGroup.schedule(
+                () -> {
+                    for (Client c : clients) if (!c.done) c.result(false, "not stalled within " + timeoutMs + " ms");
+                    ready.complete(this);
+                },
+                timeoutMs,
+                TimeUnit.MILLISECONDS);
         return ready;
     }
 
@@ -76,12 +80,15 @@ final class StallGroup {
         started++;
         Client c = new Client();
         clients.add(c);
-        ChannelFuture f = bootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {
-            @Override
-            protected void initChannel(SocketChannel ch) {
-                ConnGroup.webSocketPipeline(ch, ws, timeoutMs, c);
-            }
-        }).connect(bootstrap.config().remoteAddress(), new InetSocketAddress(srcIp, 0));
+        ChannelFuture f = bootstrap
+                .clone()
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ConnGroup.webSocketPipeline(ch, ws, timeoutMs, c);
+                    }
+                })
+                .connect(bootstrap.config().remoteAddress(), new InetSocketAddress(srcIp, 0));
         c.ch = f.channel();
         f.addListener(cf -> {
             if (!cf.isSuccess()) c.result(false, String.valueOf(cf.cause()));
@@ -114,7 +121,8 @@ final class StallGroup {
                 if (!welcomed) {
                     if (!s.contains("\"welcome\"")) return;
                     welcomed = true;
-                    ctx.writeAndFlush(new TextWebSocketFrame("{\"type\":\"subscribe\",\"topic\":\"" + topic + "\",\"id\":\"s1\"}"));
+                    ctx.writeAndFlush(new TextWebSocketFrame(
+                            "{\"type\":\"subscribe\",\"topic\":\"" + topic + "\",\"id\":\"s1\"}"));
                     return;
                 }
                 if (s.length() < 4096 && s.contains("\"type\":\"ack\"")) { // the only command sent is the subscribe
@@ -145,11 +153,13 @@ final class StallGroup {
 
     /** Clients whose connection the client side saw closed (RST or processed close) before we closed it. */
     int closedByServerSeen() throws Exception {
-        return loopGroup.submit(() -> {
-            int n = 0;
-            for (Client c : clients) if (c.stalled && c.inactive && !c.closedByUs) n++;
-            return n;
-        }).get();
+        return loopGroup
+                .submit(() -> {
+                    int n = 0;
+                    for (Client c : clients) if (c.stalled && c.inactive && !c.closedByUs) n++;
+                    return n;
+                })
+                .get();
     }
 
     /**
@@ -159,43 +169,47 @@ final class StallGroup {
      * close the socket by itself).
      */
     void end(String mode) throws Exception {
-        loopGroup.submit(() -> {
-            closing = true;
-            for (Client c : clients) {
-                if (c.ch == null || !c.ch.isOpen()) continue;
-                c.closedByUs = true;
-                switch (mode) {
-                    case "rst":
-                        c.ch.config().setOption(ChannelOption.SO_LINGER, 0);
-                        c.ch.close();
-                        break;
-                    case "close":
-                        c.ch.close();
-                        break;
-                    case "fin":
-                        if (c.ch instanceof DuplexChannel) ((DuplexChannel) c.ch).shutdownOutput();
-                        else c.ch.close();
-                        break;
-                    default: // keep
-                        c.closedByUs = false;
-                }
-            }
-        }).get();
+        loopGroup
+                .submit(() -> {
+                    closing = true;
+                    for (Client c : clients) {
+                        if (c.ch == null || !c.ch.isOpen()) continue;
+                        c.closedByUs = true;
+                        switch (mode) {
+                            case "rst":
+                                c.ch.config().setOption(ChannelOption.SO_LINGER, 0);
+                                c.ch.close();
+                                break;
+                            case "close":
+                                c.ch.close();
+                                break;
+                            case "fin":
+                                if (c.ch instanceof DuplexChannel) ((DuplexChannel) c.ch).shutdownOutput();
+                                else c.ch.close();
+                                break;
+                            default: // keep
+                                c.closedByUs = false;
+                        }
+                    }
+                })
+                .get();
     }
 
     /** Closes every socket (abortively) and stops the event loop. */
     void close() {
         try {
-            loopGroup.submit(() -> {
-                closing = true;
-                for (Client c : clients) {
-                    if (c.ch != null && c.ch.isOpen()) {
-                        c.closedByUs = true;
-                        c.ch.config().setOption(ChannelOption.SO_LINGER, 0);
-                        c.ch.close();
-                    }
-                }
-            }).get(5, TimeUnit.SECONDS);
+            loopGroup
+                    .submit(() -> {
+                        closing = true;
+                        for (Client c : clients) {
+                            if (c.ch != null && c.ch.isOpen()) {
+                                c.closedByUs = true;
+                                c.ch.config().setOption(ChannelOption.SO_LINGER, 0);
+                                c.ch.close();
+                            }
+                        }
+                    })
+                    .get(5, TimeUnit.SECONDS);
         } catch (Exception ignored) {
             // shutting down anyway
         }

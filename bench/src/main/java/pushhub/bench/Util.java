@@ -11,7 +11,6 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,8 +77,12 @@ final class Util {
                 if (line.startsWith("cpu ")) {
                     String[] f = line.trim().split("\\s+");
                     // user nice system idle iowait irq softirq steal
-                    return Long.parseLong(f[1]) + Long.parseLong(f[2]) + Long.parseLong(f[3])
-                            + Long.parseLong(f[6]) + Long.parseLong(f[7]) + (f.length > 8 ? Long.parseLong(f[8]) : 0);
+                    return Long.parseLong(f[1])
+                            + Long.parseLong(f[2])
+                            + Long.parseLong(f[3])
+                            + Long.parseLong(f[6])
+                            + Long.parseLong(f[7])
+                            + (f.length > 8 ? Long.parseLong(f[8]) : 0);
                 }
             }
         } catch (IOException | RuntimeException e) {
@@ -134,7 +137,8 @@ final class Util {
             }
         }
         for (String ip : out) {
-            if (!ip.startsWith("127.")) throw new IllegalArgumentException("only loopback (127.0.0.0/8) source addresses allowed: " + ip);
+            if (!ip.startsWith("127."))
+                throw new IllegalArgumentException("only loopback (127.0.0.0/8) source addresses allowed: " + ip);
         }
         return out;
     }
@@ -169,11 +173,28 @@ final class Util {
             }
         }
 
-        String str(String k, String def) { return map.getOrDefault(k, def); }
-        int integer(String k, int def) { return map.containsKey(k) ? Integer.parseInt(map.get(k)) : def; }
-        long lng(String k, long def) { return map.containsKey(k) ? Long.parseLong(map.get(k)) : def; }
-        double dbl(String k, double def) { return map.containsKey(k) ? Double.parseDouble(map.get(k)) : def; }
-        boolean flag(String k) { return Boolean.parseBoolean(map.getOrDefault(k, "false")); }
-        boolean has(String k) { return map.containsKey(k); }
+        String str(String k, String def) {
+            return map.getOrDefault(k, def);
+        }
+
+        int integer(String k, int def) {
+            return map.containsKey(k) ? Integer.parseInt(map.get(k)) : def;
+        }
+
+        long lng(String k, long def) {
+            return map.containsKey(k) ? Long.parseLong(map.get(k)) : def;
+        }
+
+        double dbl(String k, double def) {
+            return map.containsKey(k) ? Double.parseDouble(map.get(k)) : def;
+        }
+
+        boolean flag(String k) {
+            return Boolean.parseBoolean(map.getOrDefault(k, "false"));
+        }
+
+        boolean has(String k) {
+            return map.containsKey(k);
+        }
     }
 }

@@ -1,6 +1,7 @@
 package pushhub.bench;
 
-import org.HdrHistogram.Histogram;
+import static pushhub.bench.Bench.fmt;
+import static pushhub.bench.Bench.ms;
 
 import java.nio.file.Files;
 import java.time.ZonedDateTime;
@@ -11,9 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
-import static pushhub.bench.Bench.fmt;
-import static pushhub.bench.Bench.ms;
+import org.HdrHistogram.Histogram;
 
 /**
  * The {@code waves} scenario (issue #8, the write path): N reading clients get the normal fanout for the whole run
@@ -45,7 +44,8 @@ final class Waves {
         int fillKb = a.integer("stall-fill-kb", 60);
         double fillRate = a.dbl("stall-fill-rate", 20);
         String closeMode = a.str("stall-close", "rst");
-        if (!List.of("rst", "close", "fin", "keep").contains(closeMode)) throw new IllegalArgumentException("--stall-close rst|close|fin|keep");
+        if (!List.of("rst", "close", "fin", "keep").contains(closeMode))
+            throw new IllegalArgumentException("--stall-close rst|close|fin|keep");
         String stallBase = a.str("stall-src-ip", "127.0.0.50");
         int prefill = a.integer("stall-prefill", 100);
         boolean wantHeap = !a.has("heap") || a.flag("heap");
@@ -76,10 +76,18 @@ final class Waves {
         // ---- readers: one process (1,000 by default; the file limit allows ~19k)
         List<String> ips = Util.expandIps(a.str("src-ips", "127.0.0.2-127.0.0.17"));
         for (int w = 0; w < waves; w++) {
-            if (ips.contains(ipPlus(stallBase, w))) throw new IllegalArgumentException("--stall-src-ip range overlaps --src-ips");
+            if (ips.contains(ipPlus(stallBase, w)))
+                throw new IllegalArgumentException("--stall-src-ip range overlaps --src-ips");
         }
-        ConnGroup readers = new ConnGroup(b.ws, b.conns, false, ips, 0, a.integer("client-threads", 1),
-                a.integer("concurrency", 256), a.lng("welcome-timeout-ms", 30_000));
+        ConnGroup readers = new ConnGroup(
+                b.ws,
+                b.conns,
+                false,
+                ips,
+                0,
+                a.integer("client-threads", 1),
+                a.integer("concurrency", 256),
+                a.lng("welcome-timeout-ms", 30_000));
         b.groups.add(readers);
         r.put("load_processes", "1");
         b.log("connecting " + b.conns + " reading WebSockets to " + b.ws);
@@ -102,8 +110,18 @@ final class Waves {
         double maxRunS = b.warmupS + waves * (holdS + settleS + 120) + 60;
         p.windowStart = warmEnd;
         readers.window(warmEnd, Long.MAX_VALUE);
-        b.log(String.format(Locale.ROOT, "fanout %.0f/s to all; %d waves x %d stalled clients on topic '%s' (%d KiB x %s/s), hold %s s, settle %s s, close=%s",
-                b.rate, waves, perWave, topic, fillKb, fmt(fillRate), fmt(holdS), fmt(settleS), closeMode));
+        b.log(String.format(
+                Locale.ROOT,
+                "fanout %.0f/s to all; %d waves x %d stalled clients on topic '%s' (%d KiB x %s/s), hold %s s, settle %s s, close=%s",
+                b.rate,
+                waves,
+                perWave,
+                topic,
+                fillKb,
+                fmt(fillRate),
+                fmt(holdS),
+                fmt(settleS),
+                closeMode));
         p.startFixedRate(t0, b.rate, t0 + (long) (maxRunS * 1e6));
 
         // the topic's history (pushhub.history.size, 100 by default) holds the last big messages: fill it before the
@@ -114,7 +132,9 @@ final class Waves {
             long pt = Util.nowMicros();
             pre.startFixedRate(pt, 50, pt + (long) (prefill / 50.0 * 1e6));
             pre.awaitDone((long) (prefill / 50.0 * 1000) + 15_000);
-            r.put("stall_prefill", String.valueOf(pre.loop.submit(() -> pre.okCount).get()));
+            r.put(
+                    "stall_prefill",
+                    String.valueOf(pre.loop.submit(() -> pre.okCount).get()));
             pre.close();
         }
         Bench.sleepUntil(warmEnd);
@@ -147,13 +167,17 @@ final class Waves {
             int stallFailed = sg.loopGroup.submit(() -> sg.failed).get();
             String stallErr = sg.loopGroup.submit(() -> sg.firstError).get();
             r.put(k + "stalled", String.valueOf(stalledN));
-            if (stallFailed > 0) { r.put(k + "stall_failed", String.valueOf(stallFailed)); r.put(k + "stall_first_error", String.valueOf(stallErr)); }
+            if (stallFailed > 0) {
+                r.put(k + "stall_failed", String.valueOf(stallFailed));
+                r.put(k + "stall_first_error", String.valueOf(stallErr));
+            }
             totalStalled += stalledN;
 
             Pusher big = null;
             long holdEnd = Util.nowMicros() + (long) (holdS * 1e6);
             if (perWave > 0 && fillKb > 0 && fillRate > 0) {
-                big = new Pusher(b.push, b.apiKey, "{\"topic\":\"" + topic + "\",", fillKb * 1024, a.integer("stall-pool", 4));
+                big = new Pusher(
+                        b.push, b.apiKey, "{\"topic\":\"" + topic + "\",", fillKb * 1024, a.integer("stall-pool", 4));
                 big.name = "big";
                 long bt = Util.nowMicros();
                 big.windowStart = bt;
@@ -173,14 +197,25 @@ final class Waves {
             if (big != null) {
                 big.awaitDone(5_000);
                 Pusher f = big;
-                long[] fs = f.loop.submit(() -> new long[] {f.okCount, f.errors, f.reachedSum, f.httpLatency.getValueAtPercentile(99),
-                        f.httpLatency.getMaxValue(), f.abandoned, f.sent, f.lastReached}).get();
+                long[] fs = f.loop.submit(() -> new long[] {
+                            f.okCount,
+                            f.errors,
+                            f.reachedSum,
+                            f.httpLatency.getValueAtPercentile(99),
+                            f.httpLatency.getMaxValue(),
+                            f.abandoned,
+                            f.sent,
+                            f.lastReached
+                        })
+                        .get();
                 // how many of the wave's clients the hub still routed to at the end of the hold (its own view)
                 r.put(k + "big_reached_last", String.valueOf(fs[7]));
                 r.put(k + "big_sent", String.valueOf(fs[6]));
                 r.put(k + "big_ok", String.valueOf(fs[0]));
                 r.put(k + "big_errors", String.valueOf(fs[1] - fs[5]));
-                r.put(k + "big_unanswered", String.valueOf(fs[5])); // still no answer 5 s after the hold (or never sent)
+                r.put(
+                        k + "big_unanswered",
+                        String.valueOf(fs[5])); // still no answer 5 s after the hold (or never sent)
                 r.put(k + "big_reached", String.valueOf(fs[2]));
                 r.put(k + "big_http_p99_ms", ms(fs[3]));
                 r.put(k + "big_http_max_ms", ms(fs[4]));
@@ -222,12 +257,27 @@ final class Waves {
             r.put(k + "reader_p99_ms", ms(hw.getValueAtPercentile(99)));
             r.put(k + "reader_max_ms", ms(hw.getMaxValue()));
             r.put(k + "s", fmt((System.nanoTime() - wv0) / 1e9));
-            String row = String.format(Locale.ROOT,
+            String row = String.format(
+                    Locale.ROOT,
                     "wave %d: %d stalled (%d failed), server closed %d before the client close (%d ESTAB at end of hold, %s KiB Send-Q), "
                             + "big pushes ok %s, failed %s, unanswered %s, last reached %s; after settle: %d ESTAB / %d sockets [%s], threads %d, heap %s MiB; readers open %d, p99 %s ms",
-                    w, stalledN, stallFailed, Math.max(0, stalledN - hold.estab), hold.estab, fmt(hold.sendQ / 1024.0),
-                    r.getOrDefault(k + "big_ok", "-"), r.getOrDefault(k + "big_errors", "-"), r.getOrDefault(k + "big_unanswered", "-"), r.getOrDefault(k + "big_reached_last", "-"), after.estab, after.total, after.states(),
-                    threads, heap >= 0 ? fmt(heap) : "n/a", st.open, r.get(k + "reader_p99_ms"));
+                    w,
+                    stalledN,
+                    stallFailed,
+                    Math.max(0, stalledN - hold.estab),
+                    hold.estab,
+                    fmt(hold.sendQ / 1024.0),
+                    r.getOrDefault(k + "big_ok", "-"),
+                    r.getOrDefault(k + "big_errors", "-"),
+                    r.getOrDefault(k + "big_unanswered", "-"),
+                    r.getOrDefault(k + "big_reached_last", "-"),
+                    after.estab,
+                    after.total,
+                    after.states(),
+                    threads,
+                    heap >= 0 ? fmt(heap) : "n/a",
+                    st.open,
+                    r.get(k + "reader_p99_ms"));
             b.log(row);
             rows.add(row);
         }
@@ -248,7 +298,8 @@ final class Waves {
         Histogram h = readers.histogram();
         b.putLatency(h);
 
-        if (srvCpu0 >= 0 && srvCpu1 >= 0) r.put("server_cpu_pct", fmt(100.0 * (srvCpu1 - srvCpu0) / Util.CLK_TCK / windowS));
+        if (srvCpu0 >= 0 && srvCpu1 >= 0)
+            r.put("server_cpu_pct", fmt(100.0 * (srvCpu1 - srvCpu0) / Util.CLK_TCK / windowS));
         r.put("loadgen_cpu_pct", fmt(100.0 * (lgCpu1 - lgCpu0) / Util.CLK_TCK / windowS));
         if (all0 >= 0 && all1 >= 0) {
             long other = (all1 - all0) - (lgCpu1 - lgCpu0) - (srvCpu0 >= 0 ? srvCpu1 - srvCpu0 : 0);
@@ -268,10 +319,20 @@ final class Waves {
         r.put("stalled_sockets_after_settle", String.valueOf(totalSocketsAfter));
         p.close();
 
-        b.log(String.format(Locale.ROOT, "readers: delivered %s/%s (lost %s, dup %s), disconnected %s, p50 %s p99 %s p99.9 %s max %s ms",
-                r.get("delivered"), r.get("expected"), r.get("lost"), r.get("duplicates"), r.get("disconnected"),
-                r.get("p50_ms"), r.get("p99_ms"), r.get("p999_ms"), r.get("max_ms")));
-        b.log("per wave (baseline: threads " + threads0 + ", heap " + (heap0 >= 0 ? fmt(heap0) + " MiB" : "n/a") + "):");
+        b.log(String.format(
+                Locale.ROOT,
+                "readers: delivered %s/%s (lost %s, dup %s), disconnected %s, p50 %s p99 %s p99.9 %s max %s ms",
+                r.get("delivered"),
+                r.get("expected"),
+                r.get("lost"),
+                r.get("duplicates"),
+                r.get("disconnected"),
+                r.get("p50_ms"),
+                r.get("p99_ms"),
+                r.get("p999_ms"),
+                r.get("max_ms")));
+        b.log("per wave (baseline: threads " + threads0 + ", heap " + (heap0 >= 0 ? fmt(heap0) + " MiB" : "n/a")
+                + "):");
         for (String row : rows) b.log("  " + row);
         b.finish(stem, h);
     }
@@ -307,14 +368,18 @@ final class Waves {
     static SsCount ss(String peerIp, int serverPort) {
         SsCount c = new SsCount();
         try {
-            String out = Bench.exec("ss", "-Htan", "state", "all", "( dst " + peerIp + " and sport = :" + serverPort + " )");
+            String out =
+                    Bench.exec("ss", "-Htan", "state", "all", "( dst " + peerIp + " and sport = :" + serverPort + " )");
             for (String line : out.split("\n")) {
                 String[] f = line.trim().split("\\s+");
                 if (f.length < 5) continue;
                 c.total++;
                 c.byState.merge(f[0], 1, Integer::sum);
                 if ("ESTAB".equals(f[0])) c.estab++;
-                try { c.sendQ += Long.parseLong(f[2]); } catch (NumberFormatException ignored) { }
+                try {
+                    c.sendQ += Long.parseLong(f[2]);
+                } catch (NumberFormatException ignored) {
+                }
             }
         } catch (Exception e) {
             System.err.println("ss failed: " + e);

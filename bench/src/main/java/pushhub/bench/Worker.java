@@ -1,7 +1,5 @@
 package pushhub.bench;
 
-import org.HdrHistogram.Histogram;
-
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
@@ -11,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
+import org.HdrHistogram.Histogram;
 
 /**
  * Worker process: holds a share of the connections and answers line commands from the coordinator on
@@ -20,20 +19,29 @@ import java.util.Base64;
 public final class Worker {
     public static void main(String[] args) throws Exception {
         Util.Args a = new Util.Args(args, 0);
-        PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
+        PrintStream out =
+                new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
         System.setOut(System.err); // nothing else may write to the protocol stream
         long maxSec = a.lng("max-seconds", 600);
-        Thread killer = new Thread(() -> {
-            Util.sleepMs(maxSec * 1000);
-            System.err.println("worker " + ProcessHandle.current().pid() + ": --max-seconds reached, exiting");
-            Runtime.getRuntime().halt(3);
-        }, "worker-deadline");
+        Thread killer = new Thread(
+                () -> {
+                    Util.sleepMs(maxSec * 1000);
+                    System.err.println("worker " + ProcessHandle.current().pid() + ": --max-seconds reached, exiting");
+                    Runtime.getRuntime().halt(3);
+                },
+                "worker-deadline");
         killer.setDaemon(true);
         killer.start();
 
-        ConnGroup g = new ConnGroup(URI.create(a.str("ws-url", null)), a.integer("count", 0), a.flag("stalled"),
-                Util.expandIps(a.str("src-ips", "127.0.0.2")), a.integer("ip-offset", 0), a.integer("threads", 1),
-                a.integer("concurrency", 200), a.lng("welcome-timeout-ms", 30_000));
+        ConnGroup g = new ConnGroup(
+                URI.create(a.str("ws-url", null)),
+                a.integer("count", 0),
+                a.flag("stalled"),
+                Util.expandIps(a.str("src-ips", "127.0.0.2")),
+                a.integer("ip-offset", 0),
+                a.integer("threads", 1),
+                a.integer("concurrency", 200),
+                a.lng("welcome-timeout-ms", 30_000));
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         String line;
         while ((line = in.readLine()) != null) {
@@ -61,7 +69,8 @@ public final class Worker {
                     Histogram h = g.histogram();
                     ByteBuffer bb = ByteBuffer.allocate(h.getNeededByteBufferCapacity());
                     int n = h.encodeIntoCompressedByteBuffer(bb);
-                    Files.writeString(Path.of(f[1]), Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(bb.array(), n)));
+                    Files.writeString(
+                            Path.of(f[1]), Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(bb.array(), n)));
                     out.println("OK");
                     break;
                 case "QUIT":

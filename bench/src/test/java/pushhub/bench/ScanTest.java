@@ -1,16 +1,15 @@
 package pushhub.bench;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import org.junit.jupiter.api.Test;
-
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
+import org.junit.jupiter.api.Test;
 
 class ScanTest {
     static List<long[]> pairs(String s) {
@@ -33,7 +32,8 @@ class ScanTest {
 
     @Test
     void reorderedKeysWhitespaceAndPadding() {
-        List<long[]> p = pairs("{\"type\": \"message\", \"topic\": \"news\", \"data\": {\"t\": 99, \"p\":\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\", \"seq\": 3}}");
+        List<long[]> p = pairs(
+                "{\"type\": \"message\", \"topic\": \"news\", \"data\": {\"t\": 99, \"p\":\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\", \"seq\": 3}}");
         assertEquals(1, p.size());
         assertEquals(3, p.get(0)[0]);
         assertEquals(99, p.get(0)[1]);
@@ -44,8 +44,14 @@ class ScanTest {
         StringBuilder sb = new StringBuilder("{\"type\":\"batch\",\"messages\":[");
         for (int i = 0; i < 5; i++) {
             if (i > 0) sb.append(',');
-            sb.append("{\"type\":\"message\",\"messageId\":\"m-").append(i).append("\",\"scope\":\"all\",\"time\":1,")
-              .append("\"data\":{\"seq\":").append(i).append(",\"t\":").append(1000 + i).append("}}");
+            sb.append("{\"type\":\"message\",\"messageId\":\"m-")
+                    .append(i)
+                    .append("\",\"scope\":\"all\",\"time\":1,")
+                    .append("\"data\":{\"seq\":")
+                    .append(i)
+                    .append(",\"t\":")
+                    .append(1000 + i)
+                    .append("}}");
         }
         sb.append("]}");
         List<long[]> p = pairs(sb.toString());
@@ -58,8 +64,14 @@ class ScanTest {
 
     @Test
     void framesWithoutDataYieldNothing() {
-        assertEquals(0, pairs("{\"type\":\"ack\",\"id\":\"1\",\"for\":\"subscribe\",\"topic\":\"news\"}").size());
-        assertEquals(0, pairs("{\"type\":\"welcome\",\"connectionId\":\"c-1\",\"userId\":\"anon-1\",\"anonymous\":true}").size());
+        assertEquals(
+                0,
+                pairs("{\"type\":\"ack\",\"id\":\"1\",\"for\":\"subscribe\",\"topic\":\"news\"}")
+                        .size());
+        assertEquals(
+                0,
+                pairs("{\"type\":\"welcome\",\"connectionId\":\"c-1\",\"userId\":\"anon-1\",\"anonymous\":true}")
+                        .size());
     }
 
     @Test
@@ -78,9 +90,11 @@ class ScanTest {
 
     @Test
     void miniJsonKeepsDataVerbatim() {
-        Map<String, String> m = MiniJson.object("{\"users\":[\"u1\",\"u\\\"2\"], \"data\" : {\"seq\":1,\"t\":2,\"s\":\"a}b\"}}");
+        Map<String, String> m =
+                MiniJson.object("{\"users\":[\"u1\",\"u\\\"2\"], \"data\" : {\"seq\":1,\"t\":2,\"s\":\"a}b\"}}");
         assertEquals("{\"seq\":1,\"t\":2,\"s\":\"a}b\"}", m.get("data"));
         assertEquals(List.of("u1", "u\"2"), MiniJson.strings(m.get("users")));
-        assertEquals("news", MiniJson.str(MiniJson.object("{\"topic\":\"news\"}").get("topic")));
+        assertEquals(
+                "news", MiniJson.str(MiniJson.object("{\"topic\":\"news\"}").get("topic")));
     }
 }

@@ -1,7 +1,7 @@
 package io.pushhub.api;
 
-import io.pushhub.problem.ApiError;
 import io.pushhub.config.HubConfig;
+import io.pushhub.problem.ApiError;
 import jakarta.annotation.Priority;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Priorities;
@@ -71,7 +71,9 @@ public class BodyLimitFilter implements ContainerRequestFilter {
     }
 
     private static jakarta.ws.rs.core.Response tooLarge(int max, String got) {
-        return ApiError.response(413, "payload_too_large", "request body is " + got + "; at most " + max
-                + " bytes are accepted (pushhub.push.max-body-bytes)");
+        return ApiError.response(
+                413,
+                "payload_too_large",
+                "request body is " + got + "; at most " + max + " bytes are accepted (pushhub.push.max-body-bytes)");
     }
 }

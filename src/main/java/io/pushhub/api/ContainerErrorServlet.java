@@ -36,7 +36,8 @@ public class ContainerErrorServlet extends HttpServlet {
         Object e = req.getAttribute(RequestDispatcher.ERROR_EXCEPTION);
         Object m = req.getAttribute(RequestDispatcher.ERROR_MESSAGE);
         String text = (e instanceof Throwable t ? String.valueOf(t.getMessage()) + t.getCause() : "") + m;
-        return text.contains("CWWWC0005I") || text.toLowerCase(java.util.Locale.ROOT).contains("encoded");
+        return text.contains("CWWWC0005I")
+                || text.toLowerCase(java.util.Locale.ROOT).contains("encoded");
     }
 
     @Override
@@ -57,7 +58,8 @@ public class ContainerErrorServlet extends HttpServlet {
         res.setStatus(status);
         res.setContentType("application/json");
         res.setCharacterEncoding("UTF-8");
-        byte[] body = Writer.JSONB.toJson(new ApiError(status, code, message, null)).getBytes(StandardCharsets.UTF_8);
+        byte[] body =
+                Writer.JSONB.toJson(new ApiError(status, code, message, null)).getBytes(StandardCharsets.UTF_8);
         res.setContentLength(body.length);
         res.getOutputStream().write(body);
     }

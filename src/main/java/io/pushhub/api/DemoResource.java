@@ -1,13 +1,13 @@
 package io.pushhub.api;
 
-import io.pushhub.api.dto.DemoJobAnswer;
-import io.pushhub.api.dto.DemoJobRequest;
-import io.pushhub.problem.ApiError;
-import io.pushhub.problem.ApiProblem;
-import io.pushhub.config.HubConfig;
 import io.pushhub.ConnectionView;
 import io.pushhub.Connections;
 import io.pushhub.Target;
+import io.pushhub.api.dto.DemoJobAnswer;
+import io.pushhub.api.dto.DemoJobRequest;
+import io.pushhub.config.HubConfig;
+import io.pushhub.problem.ApiError;
+import io.pushhub.problem.ApiProblem;
 import io.pushhub.protocol.JsonDepth;
 import io.pushhub.scheduling.DemoJobs;
 import io.pushhub.security.Identity;
@@ -75,24 +75,49 @@ public class DemoResource {
             description = "No publisher credentials: the caller is the user of a bearer JWT, else the user of the HTTP "
                     + "session cookie; with {\"connectionId\":\"c-...\"} the job reports to that one connection, "
                     + "which must be the caller's own.")
-    @RequestBody(required = false, content = @Content(
-            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DemoJobRequest.class)))
-    @APIResponse(responseCode = "202", description = "Started", content = @Content(
-            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DemoJobAnswer.class)))
-    @APIResponse(responseCode = "400", description = "Bad body, or the caller cannot be identified", content = @Content(
-            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "401", description = "An invalid JWT", content = @Content(
-            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "403", description = "The connection belongs to another user (not_owner)",
-            content = @Content(
-                    mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "404", description = "Demo jobs are disabled, or no open connection has this id",
-            content = @Content(
-                    mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "413", description = "Body larger than pushhub.push.max-body-bytes", content = @Content(
-            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "429", description = "Too many demo jobs are running", content = @Content(
-            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    @RequestBody(
+            required = false,
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = DemoJobRequest.class)))
+    @APIResponse(
+            responseCode = "202",
+            description = "Started",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = DemoJobAnswer.class)))
+    @APIResponse(
+            responseCode = "400",
+            description = "Bad body, or the caller cannot be identified",
+            content =
+                    @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(
+            responseCode = "401",
+            description = "An invalid JWT",
+            content =
+                    @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(
+            responseCode = "403",
+            description = "The connection belongs to another user (not_owner)",
+            content =
+                    @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(
+            responseCode = "404",
+            description = "Demo jobs are disabled, or no open connection has this id",
+            content =
+                    @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(
+            responseCode = "413",
+            description = "Body larger than pushhub.push.max-body-bytes",
+            content =
+                    @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(
+            responseCode = "429",
+            description = "Too many demo jobs are running",
+            content =
+                    @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
     public Response start(String body) {
         if (!config.demoEnabled()) {
             throw ApiProblem.of(404, "not_found", "demo jobs are disabled (pushhub.demo.enabled=false)");
@@ -102,8 +127,8 @@ public class DemoResource {
         }
         Target target = caller(body);
         DemoJobs.Job job = jobs.start(target);
-        return Response.accepted(new DemoJobAnswer(job.id(), job.steps(), job.intervalMillis(), job.scope(),
-                        job.target()))
+        return Response.accepted(
+                        new DemoJobAnswer(job.id(), job.steps(), job.intervalMillis(), job.scope(), job.target()))
                 .build();
     }
 
@@ -126,13 +151,17 @@ public class DemoResource {
                 if (!(id instanceof JsonString s)) {
                     throw ApiProblem.badRequest("'connectionId' must be a string");
                 }
-                ConnectionView c = connections.find(s.getString())
+                ConnectionView c = connections
+                        .find(s.getString())
                         .orElseThrow(() -> ApiProblem.unknownConnections(List.of(s.getString())));
                 // Only the caller's own connections: the same identity the hub gave the connection at its handshake.
                 Identity caller = identify();
                 if (caller == null || !caller.userId().equals(c.userId())) {
-                    throw ApiProblem.of(403, "not_owner", "connection " + s.getString() + " belongs to another user; "
-                            + "send the same JWT (or session cookie) that opened it");
+                    throw ApiProblem.of(
+                            403,
+                            "not_owner",
+                            "connection " + s.getString() + " belongs to another user; "
+                                    + "send the same JWT (or session cookie) that opened it");
                 }
                 return new Target.Connections(List.of(s.getString()));
             }
@@ -152,11 +181,16 @@ public class DemoResource {
      */
     private Identity identify() {
         // No Origin rule here (not a handshake), and a token only as a header.
-        IdentityResolver.Result who = identities.resolve(null, null, headers.getRequestHeaders(), java.util.Map.of(),
+        IdentityResolver.Result who = identities.resolve(
+                null,
+                null,
+                headers.getRequestHeaders(),
+                java.util.Map.of(),
                 create -> {
                     HttpSession session = request.getSession(create);
                     return session == null ? null : session.getId();
-                }, false);
+                },
+                false);
         if (who instanceof IdentityResolver.Refused r) {
             throw ApiProblem.of(r.status(), r.code(), r.reason());
         }

@@ -28,7 +28,8 @@ public final class ErrorMappers {
                 return r;
             }
             int status = r.getStatus();
-            String code = r.getStatusInfo().getReasonPhrase().toLowerCase(Locale.ROOT).replace(' ', '_');
+            String code =
+                    r.getStatusInfo().getReasonPhrase().toLowerCase(Locale.ROOT).replace(' ', '_');
             return ApiError.response(status, code, e.getMessage());
         }
     }

@@ -1,10 +1,10 @@
 package io.pushhub.api;
 
+import io.pushhub.Target;
 import io.pushhub.problem.ApiError;
 import io.pushhub.problem.ApiProblem;
-import io.pushhub.Target;
-import io.pushhub.protocol.TopicName;
 import io.pushhub.protocol.JsonDepth;
+import io.pushhub.protocol.TopicName;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonNumber;
@@ -68,7 +68,8 @@ public record PushRequest(Target target, JsonValue data, Instant deliverAt) {
         JsonObject obj = value.asJsonObject();
         for (String key : obj.keySet()) {
             if (!FIELDS.contains(key)) {
-                throw ApiProblem.badRequest("unknown field '" + key + "'; allowed: " + String.join(", ", new java.util.TreeSet<>(FIELDS)));
+                throw ApiProblem.badRequest(
+                        "unknown field '" + key + "'; allowed: " + String.join(", ", new java.util.TreeSet<>(FIELDS)));
             }
         }
         if (!obj.containsKey("data")) {
@@ -85,7 +86,8 @@ public record PushRequest(Target target, JsonValue data, Instant deliverAt) {
         List<String> connections = names(obj, "connection", "connections");
         int kinds = (topics != null ? 1 : 0) + (users != null ? 1 : 0) + (connections != null ? 1 : 0);
         if (kinds > 1) {
-            throw ApiProblem.badRequest("name one kind of target: topic(s), user(s) or connection(s), or none for everyone");
+            throw ApiProblem.badRequest(
+                    "name one kind of target: topic(s), user(s) or connection(s), or none for everyone");
         }
         if (topics != null) {
             for (String t : topics) {

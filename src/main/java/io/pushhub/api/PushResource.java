@@ -1,19 +1,19 @@
 package io.pushhub.api;
 
-import io.pushhub.problem.ApiProblem;
-import io.pushhub.config.HubConfig;
 import io.pushhub.Presence;
 import io.pushhub.Pusher;
 import io.pushhub.ScheduledPush;
-import io.pushhub.TooManyScheduledException;
 import io.pushhub.Target;
-import io.pushhub.security.Publisher;
+import io.pushhub.TooManyScheduledException;
 import io.pushhub.api.dto.PushAnswer;
 import io.pushhub.api.dto.PushRequestBody;
 import io.pushhub.api.dto.ScheduledAnswer;
 import io.pushhub.api.dto.ScheduledItem;
 import io.pushhub.api.dto.ScheduledList;
+import io.pushhub.config.HubConfig;
 import io.pushhub.problem.ApiError;
+import io.pushhub.problem.ApiProblem;
+import io.pushhub.security.Publisher;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -44,10 +44,14 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @SecurityRequirement(name = "bearer")
 @SecurityRequirement(name = "apiKey")
 // Every operation here: no or bad credentials (401), a JWT without the publisher group (403).
-@APIResponse(responseCode = "401", description = "No or bad credentials", content = @Content(
-        mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
-@APIResponse(responseCode = "403", description = "JWT without the publisher group", content = @Content(
-        mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+@APIResponse(
+        responseCode = "401",
+        description = "No or bad credentials",
+        content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+@APIResponse(
+        responseCode = "403",
+        description = "JWT without the publisher group",
+        content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
 @Tag(name = "push", description = "Push to clients now or later")
 public class PushResource {
 
@@ -66,34 +70,56 @@ public class PushResource {
     @Operation(operationId = "push", summary = "Push a message now, or schedule it with 'at' or 'delay'")
     @RequestBody(
             required = true,
-            content = @Content(
-                    mediaType = MediaType.APPLICATION_JSON,
-                    schema = @Schema(implementation = PushRequestBody.class),
-                    examples = {
-                        @ExampleObject(name = "topic", value = "{\"topic\":\"news\",\"data\":{\"text\":\"hi\"}}"),
-                        @ExampleObject(name = "users", value = "{\"users\":[\"alice\"],\"data\":{\"n\":1}}"),
-                        @ExampleObject(name = "everyone", value = "{\"data\":\"maintenance at 22:00\"}"),
-                        @ExampleObject(name = "later", value = "{\"topic\":\"news\",\"delay\":\"PT30S\",\"data\":1}")
-                    }))
-    @APIResponse(responseCode = "200", description = "Pushed: {messageId, reached} (reached: connections on this node); "
-            + "in a cluster also cluster: published | unavailable (then clusterError says why)",
-            content = @Content(
-                    mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PushAnswer.class)))
-    @APIResponse(responseCode = "202", description = "Scheduled: {scheduledId, messageId, at}",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON,
-                    schema = @Schema(implementation = ScheduledAnswer.class)))
-    @APIResponse(responseCode = "400", description = "Malformed body, bad topic name, schedule beyond "
-            + "pushhub.scheduled.max-delay, or JSON nested deeper than 64 levels", content = @Content(
-                    mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "404", description = "Unknown connection ids (nothing was pushed)", content = @Content(
-            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = PushRequestBody.class),
+                            examples = {
+                                @ExampleObject(
+                                        name = "topic",
+                                        value = "{\"topic\":\"news\",\"data\":{\"text\":\"hi\"}}"),
+                                @ExampleObject(name = "users", value = "{\"users\":[\"alice\"],\"data\":{\"n\":1}}"),
+                                @ExampleObject(name = "everyone", value = "{\"data\":\"maintenance at 22:00\"}"),
+                                @ExampleObject(
+                                        name = "later",
+                                        value = "{\"topic\":\"news\",\"delay\":\"PT30S\",\"data\":1}")
+                            }))
+    @APIResponse(
+            responseCode = "200",
+            description = "Pushed: {messageId, reached} (reached: connections on this node); "
+                    + "in a cluster also cluster: published | unavailable (then clusterError says why)",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = PushAnswer.class)))
+    @APIResponse(
+            responseCode = "202",
+            description = "Scheduled: {scheduledId, messageId, at}",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = ScheduledAnswer.class)))
+    @APIResponse(
+            responseCode = "400",
+            description = "Malformed body, bad topic name, schedule beyond "
+                    + "pushhub.scheduled.max-delay, or JSON nested deeper than 64 levels",
+            content =
+                    @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(
+            responseCode = "404",
+            description = "Unknown connection ids (nothing was pushed)",
+            content =
+                    @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
     @APIResponse(
             responseCode = "413",
             description = "Body larger than pushhub.push.max-body-bytes (nothing was pushed)",
-            content = @Content(
-                    mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "429", description = "Too many scheduled pushes pending", content = @Content(
-            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+            content =
+                    @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(
+            responseCode = "429",
+            description = "Too many scheduled pushes pending",
+            content =
+                    @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
     public Response push(String body) {
         Instant now = Instant.now();
         PushRequest request = PushRequest.parse(body, now, config.scheduledMaxDelay());
@@ -113,27 +139,38 @@ public class PushResource {
             return Response.accepted(ScheduledAnswer.of(e)).build();
         }
         // reached counts this node's connections; the other nodes' are not known here.
-        return Response.ok(PushAnswer.of(pusher.push(request.target(), request.data()))).build();
+        return Response.ok(PushAnswer.of(pusher.push(request.target(), request.data())))
+                .build();
     }
 
     @GET
     @Path("scheduled")
     @Operation(operationId = "listScheduled", summary = "Pushes scheduled for later, soonest first")
-    @APIResponse(responseCode = "200", description = "This node's pending scheduled pushes", content = @Content(
-            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ScheduledList.class)))
+    @APIResponse(
+            responseCode = "200",
+            description = "This node's pending scheduled pushes",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = ScheduledList.class)))
     public ScheduledList pending() {
-        return new ScheduledList(pusher.scheduled().stream().map(ScheduledItem::of).toList());
+        return new ScheduledList(
+                pusher.scheduled().stream().map(ScheduledItem::of).toList());
     }
 
     @DELETE
     @Path("scheduled/{id}")
     @Operation(operationId = "cancelScheduled", summary = "Cancel a scheduled push")
     @APIResponse(responseCode = "204", description = "Cancelled; it will not be delivered")
-    @APIResponse(responseCode = "404", description = "No pending push with this id", content = @Content(
-            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(
+            responseCode = "404",
+            description = "No pending push with this id",
+            content =
+                    @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
     public Response cancel(@PathParam("id") String id) {
         if (!pusher.cancel(id)) {
-            throw ApiProblem.of(404, "not_found", "no pending scheduled push '" + id + "' (unknown, delivered or cancelled)");
+            throw ApiProblem.of(
+                    404, "not_found", "no pending scheduled push '" + id + "' (unknown, delivered or cancelled)");
         }
         return Response.noContent().build();
     }

@@ -1,8 +1,8 @@
 package io.pushhub.api;
 
+import io.pushhub.api.dto.AnyJson;
 import jakarta.ws.rs.ApplicationPath;
 import jakarta.ws.rs.core.Application;
-import io.pushhub.api.dto.AnyJson;
 import org.eclipse.microprofile.openapi.annotations.Components;
 import org.eclipse.microprofile.openapi.annotations.OpenAPIDefinition;
 import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeIn;
@@ -15,13 +15,15 @@ import org.eclipse.microprofile.openapi.annotations.security.SecuritySchemes;
 /** The push API under {@code /api}. */
 @ApplicationPath("/api")
 @OpenAPIDefinition(
-        info = @Info(
-                title = "pushhub API",
-                version = "0.1.0",
-                description = "Push messages to WebSocket clients of the hub: to everyone, users, topics or single "
-                        + "connections, now or later. Every endpoint except /api/demo and /api/events "
-                        + "(the SSE transport, which identifies its caller as the WebSocket handshake does) needs "
-                        + "publisher credentials."),
+        info =
+                @Info(
+                        title = "pushhub API",
+                        version = "0.1.0",
+                        description =
+                                "Push messages to WebSocket clients of the hub: to everyone, users, topics or single "
+                                        + "connections, now or later. Every endpoint except /api/demo and /api/events "
+                                        + "(the SSE transport, which identifies its caller as the WebSocket handshake does) needs "
+                                        + "publisher credentials."),
         components = @Components(schemas = @Schema(name = AnyJson.NAME, description = AnyJson.DESCRIPTION)))
 @SecuritySchemes({
     @SecurityScheme(

@@ -20,8 +20,8 @@ import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
-import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
@@ -46,10 +46,14 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @SecurityRequirement(name = "bearer")
 @SecurityRequirement(name = "apiKey")
 // Every operation here: no or bad credentials (401), a JWT without the publisher group (403).
-@APIResponse(responseCode = "401", description = "No or bad credentials", content = @Content(
-        mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
-@APIResponse(responseCode = "403", description = "JWT without the publisher group", content = @Content(
-        mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+@APIResponse(
+        responseCode = "401",
+        description = "No or bad credentials",
+        content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+@APIResponse(
+        responseCode = "403",
+        description = "JWT without the publisher group",
+        content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
 @Tag(name = "status", description = "Who is connected, topics, history and counters; closing a connection")
 public class StatusResource {
 
@@ -73,8 +77,11 @@ public class StatusResource {
             operationId = "closeConnection",
             summary = "Close one connection now (close code 1012); the client is expected to reconnect")
     @APIResponse(responseCode = "204", description = "Closed")
-    @APIResponse(responseCode = "404", description = "No open connection with this id", content = @Content(
-            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(
+            responseCode = "404",
+            description = "No open connection with this id",
+            content =
+                    @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
     public Response close(@PathParam("id") String id) {
         if (!connections.close(id, CLOSE_BY_OPERATOR, "closed by an operator")) {
             throw ApiProblem.unknownConnections(List.of(id));
@@ -87,8 +94,10 @@ public class StatusResource {
     @Operation(
             operationId = "stats",
             summary = "Gauges and counters since start, for the dashboard (rates are computed by the reader)")
-    @APIResponse(responseCode = "200", description = "The gauges and counters", content = @Content(
-            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Stats.class)))
+    @APIResponse(
+            responseCode = "200",
+            description = "The gauges and counters",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Stats.class)))
     public Stats stats() {
         List<TopicCount> topics = TopicCount.of(connections.topicCounts());
         return new Stats(
@@ -104,8 +113,13 @@ public class StatusResource {
     @GET
     @Path("connections")
     @Operation(operationId = "connections", summary = "Open connections: totals and the connection ids of each user")
-    @APIResponse(responseCode = "200", description = "This node's connections", content = @Content(
-            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ConnectionList.class)))
+    @APIResponse(
+            responseCode = "200",
+            description = "This node's connections",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = ConnectionList.class)))
     public ConnectionList connections() {
         return ConnectionList.of(connections.idsByUser());
     }
@@ -113,8 +127,13 @@ public class StatusResource {
     @GET
     @Path("topics")
     @Operation(operationId = "topics", summary = "Topics with at least one subscriber, and how many")
-    @APIResponse(responseCode = "200", description = "This node's topics", content = @Content(
-            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TopicList.class)))
+    @APIResponse(
+            responseCode = "200",
+            description = "This node's topics",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = TopicList.class)))
     public TopicList topics() {
         List<TopicCount> topics = TopicCount.of(connections.topicCounts());
         return new TopicList(connections.subscriptions(), topics);
@@ -125,11 +144,19 @@ public class StatusResource {
     @Operation(
             operationId = "topicPresence",
             summary = "Connections subscribed to a topic on every node of the cluster, and their users")
-    @APIResponse(responseCode = "200", description = "The subscribers; complete is false (and cluster, clusterError "
-            + "say why) when only this node's could be listed", content = @Content(
-                    mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TopicPresence.class)))
-    @APIResponse(responseCode = "400", description = "Bad topic name", content = @Content(
-            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(
+            responseCode = "200",
+            description = "The subscribers; complete is false (and cluster, clusterError "
+                    + "say why) when only this node's could be listed",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = TopicPresence.class)))
+    @APIResponse(
+            responseCode = "400",
+            description = "Bad topic name",
+            content =
+                    @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
     public TopicPresence topicPresence(@PathParam("topic") String topic) {
         checkTopic(topic);
         return TopicPresence.of(topic, presence.topic(topic));
@@ -140,8 +167,13 @@ public class StatusResource {
     @Operation(
             operationId = "userPresence",
             summary = "Whether a user is online anywhere in the cluster, and on how many connections")
-    @APIResponse(responseCode = "200", description = "The user's connections", content = @Content(
-            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = UserPresence.class)))
+    @APIResponse(
+            responseCode = "200",
+            description = "The user's connections",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = UserPresence.class)))
     public UserPresence user(@PathParam("id") String userId) {
         return UserPresence.of(userId, presence.user(userId));
     }
@@ -151,28 +183,52 @@ public class StatusResource {
     @Operation(
             operationId = "history",
             summary = "A topic's kept messages after offset 'since' (of epoch 'epoch', if given), oldest first")
-    @APIResponse(responseCode = "200", description = "{topic, epoch, offset, complete, more, messages[]}; when not "
-            + "complete also reason (trimmed, expired, epoch_changed) and missed {fromOffset, toOffset}",
-            content = @Content(
-                    mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = HistoryPage.class)))
-    @APIResponse(responseCode = "400", description = "Bad topic, since or limit", content = @Content(
-            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "404", description = "The topic keeps no history (pushhub.history.topics)",
-            content = @Content(
-                    mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "503", description = "The broker (Redis) is unreachable", content = @Content(
-            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(
+            responseCode = "200",
+            description = "{topic, epoch, offset, complete, more, messages[]}; when not "
+                    + "complete also reason (trimmed, expired, epoch_changed) and missed {fromOffset, toOffset}",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = HistoryPage.class)))
+    @APIResponse(
+            responseCode = "400",
+            description = "Bad topic, since or limit",
+            content =
+                    @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(
+            responseCode = "404",
+            description = "The topic keeps no history (pushhub.history.topics)",
+            content =
+                    @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(
+            responseCode = "503",
+            description = "The broker (Redis) is unreachable",
+            content =
+                    @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
     public HistoryPage history(
             @PathParam("topic") String topic,
-            @Parameter(description = "Messages after this offset (default 0: all kept)",
-                    schema = @Schema(type = SchemaType.INTEGER, format = "int64", minimum = "0"))
-            @QueryParam("since") String sinceText,
-            @Parameter(description = "The epoch 'since' belongs to (from a message or an earlier page); when it is "
-                    + "not the current one the page says reason epoch_changed")
-            @QueryParam("epoch") String epoch,
-            @Parameter(description = "At most this many messages (default 100)",
-                    schema = @Schema(type = SchemaType.INTEGER, format = "int32", minimum = "1", maximum = "1000"))
-            @QueryParam("limit") String limitText) {
+            @Parameter(
+                            description = "Messages after this offset (default 0: all kept)",
+                            schema = @Schema(type = SchemaType.INTEGER, format = "int64", minimum = "0"))
+                    @QueryParam("since")
+                    String sinceText,
+            @Parameter(
+                            description =
+                                    "The epoch 'since' belongs to (from a message or an earlier page); when it is "
+                                            + "not the current one the page says reason epoch_changed")
+                    @QueryParam("epoch")
+                    String epoch,
+            @Parameter(
+                            description = "At most this many messages (default 100)",
+                            schema =
+                                    @Schema(
+                                            type = SchemaType.INTEGER,
+                                            format = "int32",
+                                            minimum = "1",
+                                            maximum = "1000"))
+                    @QueryParam("limit")
+                    String limitText) {
         checkTopic(topic);
         if (!history.keeps(topic)) {
             throw ApiProblem.of(404, "no_history", "topic " + topic + " keeps no history; see pushhub.history.topics");

@@ -37,18 +37,21 @@ public final class Backplane {
             case "memory" -> {
                 return new Backplane(
                         new MemoryBroker(new MemoryBroker.Bus(config.historyMaxBytes()), java.time.Clock.systemUTC()),
-                        new MemoryPresenceStore(registry, nodeId), null, null);
+                        new MemoryPresenceStore(registry, nodeId),
+                        null,
+                        null);
             }
             case "redis" -> {
                 RedisLink link = new RedisLink(config.redisUri(), config.redisTimeout());
                 RedisPresenceStore presence =
                         new RedisPresenceStore(link, registry, config.redisPrefix(), nodeId, config.presenceTtl());
-                LOG.info(() -> "node " + nodeId + " joins the cluster on Redis " + link.describe() + " with key prefix '"
-                        + config.redisPrefix() + "', presence lease " + config.presenceTtl());
+                LOG.info(() -> "node " + nodeId + " joins the cluster on Redis " + link.describe()
+                        + " with key prefix '" + config.redisPrefix() + "', presence lease " + config.presenceTtl());
                 return new Backplane(new RedisBroker(link, config.redisPrefix()), presence, link, presence);
             }
-            default -> throw new IllegalArgumentException(
-                    "pushhub.broker must be 'memory' or 'redis', not '" + config.broker() + "'");
+            default ->
+                throw new IllegalArgumentException(
+                        "pushhub.broker must be 'memory' or 'redis', not '" + config.broker() + "'");
         }
     }
 
@@ -63,8 +66,8 @@ public final class Backplane {
             redisPresence.start(departed);
             link.start();
             if (!link.awaitFirstConnection(link.timeout())) {
-                LOG.warning(() -> "starting without Redis " + link.describe() + " (" + link.status().reason()
-                        + "): serving local clients only until it is reachable");
+                LOG.warning(() -> "starting without Redis " + link.describe() + " ("
+                        + link.status().reason() + "): serving local clients only until it is reachable");
             }
         }
     }

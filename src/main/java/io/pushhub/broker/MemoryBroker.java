@@ -355,7 +355,6 @@ public final class MemoryBroker implements Broker {
         });
     }
 
-
     /** The history budget of this broker's bus. */
     @Override
     public HistoryMemory historyMemory() {

@@ -11,8 +11,9 @@ public enum DeliveryPolicy {
         return switch (s.trim().toLowerCase(java.util.Locale.ROOT)) {
             case "disconnect" -> DISCONNECT;
             case "drop-oldest", "drop_oldest" -> DROP_OLDEST;
-            default -> throw new IllegalArgumentException(
-                    "pushhub.outbox.policy must be 'disconnect' or 'drop-oldest', not '" + s + "'");
+            default ->
+                throw new IllegalArgumentException(
+                        "pushhub.outbox.policy must be 'disconnect' or 'drop-oldest', not '" + s + "'");
         };
     }
 }

@@ -106,7 +106,10 @@ public class HubConfig {
         if (value == null) {
             return List.of();
         }
-        return Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        return Arrays.stream(value.split(","))
+                .map(String::trim)
+                .filter(s -> !s.isEmpty())
+                .toList();
     }
 
     // ---------------------------------------------------------------- publishers and JWT

@@ -48,8 +48,16 @@ public final class Key<T extends Comparable<? super T>> {
     private final Unit unit;
     private final String doc;
 
-    private Key(String name, Class<T> type, String defaultText, T min, T max, List<String> allowed, boolean strict,
-            Unit unit, String doc) {
+    private Key(
+            String name,
+            Class<T> type,
+            String defaultText,
+            T min,
+            T max,
+            List<String> allowed,
+            boolean strict,
+            Unit unit,
+            String doc) {
         this.name = Objects.requireNonNull(name);
         this.type = type;
         this.defaultText = defaultText;
@@ -68,17 +76,20 @@ public final class Key<T extends Comparable<? super T>> {
     // ---------------------------------------------------------------- declarations
 
     static Key<Integer> integer(String name, int defaultValue, int min, int max, String doc) {
-        return new Key<>(name, Integer.class, Integer.toString(defaultValue), min, max, List.of(), false, Unit.NONE, doc);
+        return new Key<>(
+                name, Integer.class, Integer.toString(defaultValue), min, max, List.of(), false, Unit.NONE, doc);
     }
 
     /** An int at least {@code min}, with no upper bound but the type's. */
     static Key<Integer> integer(String name, int defaultValue, int min, String doc) {
-        return new Key<>(name, Integer.class, Integer.toString(defaultValue), min, null, List.of(), false, Unit.NONE, doc);
+        return new Key<>(
+                name, Integer.class, Integer.toString(defaultValue), min, null, List.of(), false, Unit.NONE, doc);
     }
 
     /** An int number of bytes: ranges read {@code 256 B – 16 MiB}. */
     static Key<Integer> bytes(String name, int defaultValue, int min, int max, String doc) {
-        return new Key<>(name, Integer.class, Integer.toString(defaultValue), min, max, List.of(), false, Unit.BYTES, doc);
+        return new Key<>(
+                name, Integer.class, Integer.toString(defaultValue), min, max, List.of(), false, Unit.BYTES, doc);
     }
 
     /** A long number of bytes, at least {@code min}. */
@@ -88,12 +99,21 @@ public final class Key<T extends Comparable<? super T>> {
 
     /** An ISO-8601 duration; {@code max} null: no upper bound. */
     static Key<Duration> duration(String name, String defaultValue, String min, String max, String doc) {
-        return new Key<>(name, Duration.class, defaultValue, Duration.parse(min), max == null ? null : Duration.parse(max),
-                List.of(), false, Unit.NONE, doc);
+        return new Key<>(
+                name,
+                Duration.class,
+                defaultValue,
+                Duration.parse(min),
+                max == null ? null : Duration.parse(max),
+                List.of(),
+                false,
+                Unit.NONE,
+                doc);
     }
 
     static Key<Boolean> flag(String name, boolean defaultValue, String doc) {
-        return new Key<>(name, Boolean.class, Boolean.toString(defaultValue), null, null, List.of(), false, Unit.NONE, doc);
+        return new Key<>(
+                name, Boolean.class, Boolean.toString(defaultValue), null, null, List.of(), false, Unit.NONE, doc);
     }
 
     /** Free text; {@code defaultValue} null: unset unless configured. */
@@ -233,8 +253,8 @@ public final class Key<T extends Comparable<? super T>> {
         }
         if (below(parsed) || above(parsed)) {
             T used = below(parsed) ? min : max;
-            return new Resolved<>(used, name + "=" + raw.trim() + " is out of range (" + rangeText() + "); using "
-                    + format(used));
+            return new Resolved<>(
+                    used, name + "=" + raw.trim() + " is out of range (" + rangeText() + "); using " + format(used));
         }
         return new Resolved<>(parsed, null);
     }
@@ -245,8 +265,10 @@ public final class Key<T extends Comparable<? super T>> {
             throw new IllegalArgumentException(problem);
         }
         String range = rangeText();
-        return new Resolved<>(defaultValue, problem + "; using the default " + (defaultText == null ? "(unset)" : defaultText)
-                + (range.isEmpty() ? "" : " (allowed: " + range + ")"));
+        return new Resolved<>(
+                defaultValue,
+                problem + "; using the default " + (defaultText == null ? "(unset)" : defaultText)
+                        + (range.isEmpty() ? "" : " (allowed: " + range + ")"));
     }
 
     @SuppressWarnings("unchecked")
@@ -258,8 +280,10 @@ public final class Key<T extends Comparable<? super T>> {
         if (FALSE.contains(v)) {
             return new Resolved<>((T) Boolean.FALSE, null);
         }
-        return new Resolved<>((T) Boolean.FALSE, name + "='" + raw + "' is not true or false; using false (the safe "
-                + "side of every pushhub switch, and what MicroProfile Config reads it as)");
+        return new Resolved<>(
+                (T) Boolean.FALSE,
+                name + "='" + raw + "' is not true or false; using false (the safe "
+                        + "side of every pushhub switch, and what MicroProfile Config reads it as)");
     }
 
     /** Parses text of this key's type; numbers beyond the type's range come back as its nearest bound. */
@@ -267,10 +291,12 @@ public final class Key<T extends Comparable<? super T>> {
     private T parse(String raw) {
         String s = raw.trim();
         if (type == Integer.class) {
-            return (T) Integer.valueOf(bounded(new BigInteger(s), Integer.MIN_VALUE, Integer.MAX_VALUE).intValue());
+            return (T) Integer.valueOf(bounded(new BigInteger(s), Integer.MIN_VALUE, Integer.MAX_VALUE)
+                    .intValue());
         }
         if (type == Long.class) {
-            return (T) Long.valueOf(bounded(new BigInteger(s), Long.MIN_VALUE, Long.MAX_VALUE).longValue());
+            return (T) Long.valueOf(
+                    bounded(new BigInteger(s), Long.MIN_VALUE, Long.MAX_VALUE).longValue());
         }
         if (type == Duration.class) {
             return (T) Duration.parse(s);

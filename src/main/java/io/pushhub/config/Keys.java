@@ -35,174 +35,265 @@ public final class Keys {
 
     // ---------------------------------------------------------------- publishers and JWT
 
-    public static final Key<String> API_KEYS = declare(Key.text("pushhub.api-keys", null,
+    public static final Key<String> API_KEYS = declare(Key.text(
+            "pushhub.api-keys",
+            null,
             "comma-separated API keys that may push; unset: one key is generated per start and logged"));
 
-    public static final Key<String> JWT_PUBLISHER_GROUP = declare(Key.text("pushhub.jwt.publisher-group", "publisher",
-            "JWT group (groups claim) that may push"));
+    public static final Key<String> JWT_PUBLISHER_GROUP =
+            declare(Key.text("pushhub.jwt.publisher-group", "publisher", "JWT group (groups claim) that may push"));
 
-    public static final Key<String> JWT_PUBLIC_KEY = declare(Key.text("mp.jwt.verify.publickey", null,
-            "JWT verification key inline: PEM, base64 DER, JWK or JWKS"));
+    public static final Key<String> JWT_PUBLIC_KEY = declare(
+            Key.text("mp.jwt.verify.publickey", null, "JWT verification key inline: PEM, base64 DER, JWK or JWKS"));
 
-    public static final Key<String> JWT_PUBLIC_KEY_LOCATION = declare(Key.text("mp.jwt.verify.publickey.location", null,
+    public static final Key<String> JWT_PUBLIC_KEY_LOCATION = declare(Key.text(
+            "mp.jwt.verify.publickey.location",
+            null,
             "the JWT key from a file path, file: URL or class-path resource, or the https: URL of a JWKS"));
 
     /** Not a checked choice: {@code JwtVerifier} refuses every token when this names an algorithm it does not allow. */
-    public static final Key<String> JWT_ALGORITHM = declare(Key.text("mp.jwt.verify.publickey.algorithm", "RS256",
+    public static final Key<String> JWT_ALGORITHM = declare(Key.text(
+            "mp.jwt.verify.publickey.algorithm",
+            "RS256",
             "the one algorithm tokens must use: RS256, RS384, RS512, ES256 or ES384"));
 
-    public static final Key<String> JWT_ISSUER = declare(Key.text("mp.jwt.verify.issuer", null,
-            "required iss claim, if set"));
+    public static final Key<String> JWT_ISSUER =
+            declare(Key.text("mp.jwt.verify.issuer", null, "required iss claim, if set"));
 
-    public static final Key<String> JWT_AUDIENCES = declare(Key.text("mp.jwt.verify.audiences", null,
-            "comma list; the aud claim must contain one of them, if set"));
+    public static final Key<String> JWT_AUDIENCES = declare(
+            Key.text("mp.jwt.verify.audiences", null, "comma list; the aud claim must contain one of them, if set"));
 
-    public static final Key<Integer> JWT_CLOCK_SKEW = declare(Key.integer("mp.jwt.verify.clock.skew", 60, 0,
-            "seconds of leeway for exp and nbf"));
+    public static final Key<Integer> JWT_CLOCK_SKEW =
+            declare(Key.integer("mp.jwt.verify.clock.skew", 60, 0, "seconds of leeway for exp and nbf"));
 
-    public static final Key<Duration> JWKS_REFRESH = declare(Key.duration("pushhub.jwt.jwks-refresh", "PT10M", "PT1S",
-            "P1D", "a JWKS from an https: location is fetched again when its copy is this old"));
+    public static final Key<Duration> JWKS_REFRESH = declare(Key.duration(
+            "pushhub.jwt.jwks-refresh",
+            "PT10M",
+            "PT1S",
+            "P1D",
+            "a JWKS from an https: location is fetched again when its copy is this old"));
 
     /** Also at most {@link #JWKS_REFRESH}: {@link HubConfig} applies that rule across the two keys. */
-    public static final Key<Duration> JWKS_MIN_REFRESH_GAP = declare(Key.duration("pushhub.jwt.jwks-min-refresh-gap",
-            "PT30S", "PT0.1S", "P1D", "shortest time between two JWKS fetches, whatever triggers them"));
+    public static final Key<Duration> JWKS_MIN_REFRESH_GAP = declare(Key.duration(
+            "pushhub.jwt.jwks-min-refresh-gap",
+            "PT30S",
+            "PT0.1S",
+            "P1D",
+            "shortest time between two JWKS fetches, whatever triggers them"));
 
     public static final Key<Boolean> JWT_ALLOW_INSECURE_HTTP_KEYS = declare(Key.flag(
-            "pushhub.jwt.allow-insecure-http-keys", false,
+            "pushhub.jwt.allow-insecure-http-keys",
+            false,
             "allow a plain http: mp.jwt.verify.publickey.location (test setups only)"));
 
     // ---------------------------------------------------------------- WebSocket clients
 
-    public static final Key<Boolean> WS_ANONYMOUS = declare(Key.flag("pushhub.ws.anonymous", true,
-            "whether a client without a JWT may connect as an anonymous user"));
+    public static final Key<Boolean> WS_ANONYMOUS = declare(
+            Key.flag("pushhub.ws.anonymous", true, "whether a client without a JWT may connect as an anonymous user"));
 
-    public static final Key<String> WS_ALLOWED_ORIGINS = declare(Key.text("pushhub.ws.allowed-origins", null,
-            "extra browser origins allowed to connect, comma-separated (* = any)"));
+    public static final Key<String> WS_ALLOWED_ORIGINS = declare(Key.text(
+            "pushhub.ws.allowed-origins", null, "extra browser origins allowed to connect, comma-separated (* = any)"));
 
-    public static final Key<Integer> WS_MAX_FRAME_BYTES = declare(Key.bytes("pushhub.ws.max-frame-bytes", 65536, 256,
-            16 * MIB, "largest inbound frame; larger closes the connection with 1009"));
+    public static final Key<Integer> WS_MAX_FRAME_BYTES = declare(Key.bytes(
+            "pushhub.ws.max-frame-bytes",
+            65536,
+            256,
+            16 * MIB,
+            "largest inbound frame; larger closes the connection with 1009"));
 
-    public static final Key<Integer> WS_MAX_SUBSCRIPTIONS = declare(Key.integer("pushhub.ws.max-subscriptions", 100, 1,
-            10_000, "topics one connection may subscribe to at once"));
+    public static final Key<Integer> WS_MAX_SUBSCRIPTIONS = declare(Key.integer(
+            "pushhub.ws.max-subscriptions", 100, 1, 10_000, "topics one connection may subscribe to at once"));
 
-    public static final Key<Integer> WS_RATE_PER_SECOND = declare(Key.integer("pushhub.ws.rate.per-second", 50, 1,
-            1_000_000, "sustained inbound frames per second per connection"));
+    public static final Key<Integer> WS_RATE_PER_SECOND = declare(Key.integer(
+            "pushhub.ws.rate.per-second", 50, 1, 1_000_000, "sustained inbound frames per second per connection"));
 
-    public static final Key<Integer> WS_RATE_BURST = declare(Key.integer("pushhub.ws.rate.burst", 100, 1, 1_000_000,
-            "inbound frames a connection may send in a burst"));
+    public static final Key<Integer> WS_RATE_BURST = declare(
+            Key.integer("pushhub.ws.rate.burst", 100, 1, 1_000_000, "inbound frames a connection may send in a burst"));
 
     // ---------------------------------------------------------------- outbound queues and delivery
 
-    public static final Key<Integer> OUTBOX_MAX_MESSAGES = declare(Key.integer("pushhub.outbox.max-messages", 1024, 1,
-            1_000_000, "frames queued per connection before the slow-consumer policy applies"));
+    public static final Key<Integer> OUTBOX_MAX_MESSAGES = declare(Key.integer(
+            "pushhub.outbox.max-messages",
+            1024,
+            1,
+            1_000_000,
+            "frames queued per connection before the slow-consumer policy applies"));
 
-    public static final Key<Long> OUTBOX_MAX_BYTES = declare(Key.bytes("pushhub.outbox.max-bytes", 4194304L, 1024,
+    public static final Key<Long> OUTBOX_MAX_BYTES = declare(Key.bytes(
+            "pushhub.outbox.max-bytes",
+            4194304L,
+            1024,
             "bytes queued per connection before the slow-consumer policy applies"));
 
-    public static final Key<Long> OUTBOX_ANONYMOUS_MAX_BYTES = declare(Key.bytes("pushhub.outbox.anonymous-max-bytes",
-            268435456L, 1024, "bytes queued for all anonymous connections together"));
+    public static final Key<Long> OUTBOX_ANONYMOUS_MAX_BYTES = declare(Key.bytes(
+            "pushhub.outbox.anonymous-max-bytes",
+            268435456L,
+            1024,
+            "bytes queued for all anonymous connections together"));
 
-    public static final Key<String> OUTBOX_POLICY = declare(Key.choice("pushhub.outbox.policy",
+    public static final Key<String> OUTBOX_POLICY = declare(Key.choice(
+            "pushhub.outbox.policy",
             "what a full queue does: disconnect (close 1013) or drop-oldest (drop, then a gap frame)",
-            "disconnect", "drop-oldest"));
+            "disconnect",
+            "drop-oldest"));
 
-    public static final Key<Integer> DELIVERY_THREADS = declare(Key.integer("pushhub.delivery.threads", 0, 0, 256,
-            "delivery worker threads; 0 = one per available processor"));
+    public static final Key<Integer> DELIVERY_THREADS = declare(Key.integer(
+            "pushhub.delivery.threads", 0, 0, 256, "delivery worker threads; 0 = one per available processor"));
 
-    public static final Key<Integer> DELIVERY_BATCH_MAX = declare(Key.integer("pushhub.delivery.batch-max", 64, 1,
-            10_000, "most queued messages sent as one batch frame (1 = no batching)"));
+    public static final Key<Integer> DELIVERY_BATCH_MAX = declare(Key.integer(
+            "pushhub.delivery.batch-max",
+            64,
+            1,
+            10_000,
+            "most queued messages sent as one batch frame (1 = no batching)"));
 
-    public static final Key<Integer> DELIVERY_BATCH_MAX_BYTES = declare(Key.bytes("pushhub.delivery.batch-max-bytes",
-            65536, 1024, 16 * MIB, "size a batch frame grows to at most (a larger single message goes alone)"));
+    public static final Key<Integer> DELIVERY_BATCH_MAX_BYTES = declare(Key.bytes(
+            "pushhub.delivery.batch-max-bytes",
+            65536,
+            1024,
+            16 * MIB,
+            "size a batch frame grows to at most (a larger single message goes alone)"));
 
-    public static final Key<Duration> DELIVERY_WRITE_TIMEOUT = declare(Key.duration("pushhub.delivery.write-timeout",
-            "PT5S", "PT0.1S", "PT10M", "how long one send to a client may take before the client is disconnected"));
+    public static final Key<Duration> DELIVERY_WRITE_TIMEOUT = declare(Key.duration(
+            "pushhub.delivery.write-timeout",
+            "PT5S",
+            "PT0.1S",
+            "PT10M",
+            "how long one send to a client may take before the client is disconnected"));
 
     public static final Key<Duration> DELIVERY_LIVENESS_TIMEOUT = declare(Key.duration(
-            "pushhub.delivery.liveness-timeout", "PT30S", "PT1S", "PT1H",
+            "pushhub.delivery.liveness-timeout",
+            "PT30S",
+            "PT1S",
+            "PT1H",
             "/health/live is DOWN when queued deliveries made no progress for this long"));
 
-    public static final Key<Duration> SHUTDOWN_FLUSH_TIMEOUT = declare(Key.duration("pushhub.shutdown.flush-timeout",
-            "PT1S", "PT0S", "PT10S", "at shutdown, how long queued messages may still be sent before close 1001"));
+    public static final Key<Duration> SHUTDOWN_FLUSH_TIMEOUT = declare(Key.duration(
+            "pushhub.shutdown.flush-timeout",
+            "PT1S",
+            "PT0S",
+            "PT10S",
+            "at shutdown, how long queued messages may still be sent before close 1001"));
 
     // ---------------------------------------------------------------- topics
 
-    public static final Key<String> TOPICS_CLIENT_PUBLISH = declare(Key.text("pushhub.topics.client-publish", "chat:*",
-            "topic globs clients may publish to"));
+    public static final Key<String> TOPICS_CLIENT_PUBLISH =
+            declare(Key.text("pushhub.topics.client-publish", "chat:*", "topic globs clients may publish to"));
 
-    public static final Key<String> TOPICS_PRESENCE = declare(Key.text("pushhub.topics.presence", "chat:*",
-            "topic globs whose subscribers get join/leave notices"));
+    public static final Key<String> TOPICS_PRESENCE = declare(
+            Key.text("pushhub.topics.presence", "chat:*", "topic globs whose subscribers get join/leave notices"));
 
-    public static final Key<String> TOPICS_SUBSCRIBE_DENY = declare(Key.text("pushhub.topics.subscribe-deny",
-            "internal:*", "topic globs no client may subscribe to"));
+    public static final Key<String> TOPICS_SUBSCRIBE_DENY =
+            declare(Key.text("pushhub.topics.subscribe-deny", "internal:*", "topic globs no client may subscribe to"));
 
     // ---------------------------------------------------------------- time ticker, demo jobs, pushes
 
-    public static final Key<Boolean> TIME_ENABLED = declare(Key.flag("pushhub.time.enabled", true,
-            "publish the server time to topic time every second while subscribed"));
+    public static final Key<Boolean> TIME_ENABLED = declare(Key.flag(
+            "pushhub.time.enabled", true, "publish the server time to topic time every second while subscribed"));
 
-    public static final Key<Boolean> DEMO_ENABLED = declare(Key.flag("pushhub.demo.enabled", true,
-            "whether POST /api/demo/jobs is available"));
+    public static final Key<Boolean> DEMO_ENABLED =
+            declare(Key.flag("pushhub.demo.enabled", true, "whether POST /api/demo/jobs is available"));
 
-    public static final Key<Integer> DEMO_STEPS = declare(Key.integer("pushhub.demo.steps", 20, 1, 1000,
-            "progress updates one demo job sends"));
+    public static final Key<Integer> DEMO_STEPS =
+            declare(Key.integer("pushhub.demo.steps", 20, 1, 1000, "progress updates one demo job sends"));
 
-    public static final Key<Duration> DEMO_INTERVAL = declare(Key.duration("pushhub.demo.interval", "PT1S", "PT0.01S",
-            null, "time between demo job updates"));
+    public static final Key<Duration> DEMO_INTERVAL =
+            declare(Key.duration("pushhub.demo.interval", "PT1S", "PT0.01S", null, "time between demo job updates"));
 
-    public static final Key<Integer> DEMO_MAX_JOBS = declare(Key.integer("pushhub.demo.max-jobs", 100, 1, 100_000,
-            "demo jobs running at once; more get 429"));
+    public static final Key<Integer> DEMO_MAX_JOBS =
+            declare(Key.integer("pushhub.demo.max-jobs", 100, 1, 100_000, "demo jobs running at once; more get 429"));
 
-    public static final Key<Integer> PUSH_MAX_BODY_BYTES = declare(Key.bytes("pushhub.push.max-body-bytes", 1048576,
-            256, 16 * MIB, "largest POST /api/push (and /api/demo/jobs) body; larger gets 413"));
+    public static final Key<Integer> PUSH_MAX_BODY_BYTES = declare(Key.bytes(
+            "pushhub.push.max-body-bytes",
+            1048576,
+            256,
+            16 * MIB,
+            "largest POST /api/push (and /api/demo/jobs) body; larger gets 413"));
 
-    public static final Key<Integer> SCHEDULED_MAX_PENDING = declare(Key.integer("pushhub.scheduled.max-pending", 10000,
-            1, 10_000_000, "scheduled pushes pending at once; more get 429"));
+    public static final Key<Integer> SCHEDULED_MAX_PENDING = declare(Key.integer(
+            "pushhub.scheduled.max-pending", 10000, 1, 10_000_000, "scheduled pushes pending at once; more get 429"));
 
-    public static final Key<Duration> SCHEDULED_MAX_DELAY = declare(Key.duration("pushhub.scheduled.max-delay", "P30D",
-            "PT0S", "P3650D", "how far ahead a push may be scheduled"));
+    public static final Key<Duration> SCHEDULED_MAX_DELAY = declare(Key.duration(
+            "pushhub.scheduled.max-delay", "P30D", "PT0S", "P3650D", "how far ahead a push may be scheduled"));
 
     // ---------------------------------------------------------------- SSE transport
 
-    public static final Key<Duration> SSE_HEARTBEAT = declare(Key.duration("pushhub.sse.heartbeat", "PT15S", "PT1S",
-            "PT5M", "an idle SSE stream gets a comment line after this much silence"));
+    public static final Key<Duration> SSE_HEARTBEAT = declare(Key.duration(
+            "pushhub.sse.heartbeat",
+            "PT15S",
+            "PT1S",
+            "PT5M",
+            "an idle SSE stream gets a comment line after this much silence"));
 
-    public static final Key<Duration> SSE_RESUME_WINDOW = declare(Key.duration("pushhub.sse.resume-window", "PT30S",
-            "PT0S", "PT10M", "how long a broken SSE connection waits for a Last-Event-ID resume (0 = no resume)"));
+    public static final Key<Duration> SSE_RESUME_WINDOW = declare(Key.duration(
+            "pushhub.sse.resume-window",
+            "PT30S",
+            "PT0S",
+            "PT10M",
+            "how long a broken SSE connection waits for a Last-Event-ID resume (0 = no resume)"));
 
-    public static final Key<Integer> SSE_REPLAY_FRAMES = declare(Key.integer("pushhub.sse.replay-frames", 256, 0,
-            100_000, "most recent frames kept per SSE connection for a resume"));
+    public static final Key<Integer> SSE_REPLAY_FRAMES = declare(Key.integer(
+            "pushhub.sse.replay-frames", 256, 0, 100_000, "most recent frames kept per SSE connection for a resume"));
 
     // ---------------------------------------------------------------- cluster
 
     /** Strict: a node that falls back to {@code memory} by mistake would silently leave its cluster. */
-    public static final Key<String> BROKER = declare(Key.choice("pushhub.broker",
-            "memory (one node) or redis (a cluster sharing pushhub.redis.uri)", "memory", "redis").strict());
+    public static final Key<String> BROKER = declare(Key.choice(
+                    "pushhub.broker",
+                    "memory (one node) or redis (a cluster sharing pushhub.redis.uri)",
+                    "memory",
+                    "redis")
+            .strict());
 
-    public static final Key<String> REDIS_URI = declare(Key.text("pushhub.redis.uri", "redis://127.0.0.1:6379",
+    public static final Key<String> REDIS_URI = declare(Key.text(
+            "pushhub.redis.uri",
+            "redis://127.0.0.1:6379",
             "Redis for the cluster, as a Lettuce URI (rediss:// for TLS)"));
 
-    public static final Key<String> REDIS_PREFIX = declare(Key.text("pushhub.redis.prefix", "pushhub",
+    public static final Key<String> REDIS_PREFIX = declare(Key.text(
+            "pushhub.redis.prefix",
+            "pushhub",
             "prefix of every Redis key and channel; the nodes of one cluster use the same"));
 
-    public static final Key<Duration> REDIS_TIMEOUT = declare(Key.duration("pushhub.redis.timeout", "PT2S", "PT0.1S",
-            "PT1M", "longest a Redis command may take before it counts as failed"));
+    public static final Key<Duration> REDIS_TIMEOUT = declare(Key.duration(
+            "pushhub.redis.timeout",
+            "PT2S",
+            "PT0.1S",
+            "PT1M",
+            "longest a Redis command may take before it counts as failed"));
 
-    public static final Key<Duration> PRESENCE_TTL = declare(Key.duration("pushhub.presence.ttl", "PT15S", "PT2S",
-            "PT10M", "lease of this node's presence entries in Redis, renewed every third of it"));
+    public static final Key<Duration> PRESENCE_TTL = declare(Key.duration(
+            "pushhub.presence.ttl",
+            "PT15S",
+            "PT2S",
+            "PT10M",
+            "lease of this node's presence entries in Redis, renewed every third of it"));
 
     // ---------------------------------------------------------------- history
 
-    public static final Key<String> HISTORY_TOPICS = declare(Key.text("pushhub.history.topics", "*",
+    public static final Key<String> HISTORY_TOPICS = declare(Key.text(
+            "pushhub.history.topics",
+            "*",
             "topics that keep history: globs, each optionally ;size=N;ttl=ISO, !glob for none; none = no topic"));
 
-    public static final Key<Integer> HISTORY_SIZE = declare(Key.integer("pushhub.history.size", 100, 1, 100_000,
+    public static final Key<Integer> HISTORY_SIZE = declare(Key.integer(
+            "pushhub.history.size",
+            100,
+            1,
+            100_000,
             "publications kept per topic with history, unless its entry sets size"));
 
-    public static final Key<Duration> HISTORY_TTL = declare(Key.duration("pushhub.history.ttl", "PT10M", "PT1S",
-            "P3650D", "how long a topic's history is kept after its last publication, unless its entry sets ttl"));
+    public static final Key<Duration> HISTORY_TTL = declare(Key.duration(
+            "pushhub.history.ttl",
+            "PT10M",
+            "PT1S",
+            "P3650D",
+            "how long a topic's history is kept after its last publication, unless its entry sets ttl"));
 
-    public static final Key<Long> HISTORY_MAX_BYTES = declare(Key.bytes("pushhub.history.max-bytes", 67108864L, 1024,
+    public static final Key<Long> HISTORY_MAX_BYTES = declare(Key.bytes(
+            "pushhub.history.max-bytes",
+            67108864L,
+            1024,
             "memory broker: heap budget for all topics' history together"));
 
     /** Every key, in declaration order. */

@@ -59,8 +59,15 @@ public class DeliveryEngine {
     }
 
     /** The engine's settings, from {@link HubConfig}. */
-    public record Settings(int threads, int batchMax, int batchMaxBytes, Duration writeTimeout, int maxMessages,
-            long maxBytes, DeliveryPolicy policy, long anonymousMaxBytes) {
+    public record Settings(
+            int threads,
+            int batchMax,
+            int batchMaxBytes,
+            Duration writeTimeout,
+            int maxMessages,
+            long maxBytes,
+            DeliveryPolicy policy,
+            long anonymousMaxBytes) {
 
         /** Defaults for tests and tools: 2 workers, batches of 64 / 64 KiB, 5 s write time-out, 4 MiB per connection. */
         public static Settings defaults(DeliveryPolicy policy) {
@@ -72,8 +79,8 @@ public class DeliveryEngine {
         }
 
         public Settings withQueue(int messages, long bytes) {
-            return new Settings(threads, batchMax, batchMaxBytes, writeTimeout, messages, bytes, policy,
-                    anonymousMaxBytes);
+            return new Settings(
+                    threads, batchMax, batchMaxBytes, writeTimeout, messages, bytes, policy, anonymousMaxBytes);
         }
 
         public Settings withAnonymousMaxBytes(long bytes) {
@@ -105,9 +112,17 @@ public class DeliveryEngine {
     @PostConstruct
     void init() {
         ThreadFactory tf = managedThreadFactory != null ? managedThreadFactory : Executors.defaultThreadFactory();
-        start(new Settings(config.deliveryThreads(), config.deliveryBatchMax(), config.deliveryBatchMaxBytes(),
-                config.deliveryWriteTimeout(), config.outboxMaxMessages(), config.outboxMaxBytes(),
-                config.outboxPolicy(), config.outboxAnonymousMaxBytes()), tf);
+        start(
+                new Settings(
+                        config.deliveryThreads(),
+                        config.deliveryBatchMax(),
+                        config.deliveryBatchMaxBytes(),
+                        config.deliveryWriteTimeout(),
+                        config.outboxMaxMessages(),
+                        config.outboxMaxBytes(),
+                        config.outboxPolicy(),
+                        config.outboxAnonymousMaxBytes()),
+                tf);
         LOG.info(() -> "pushhub delivery: " + settings.threads() + " workers, asynchronous sends, batches of up to "
                 + settings.batchMax() + " messages / " + settings.batchMaxBytes() + " B, write time-out "
                 + settings.writeTimeout().toMillis() + " ms, policy "
@@ -128,11 +143,12 @@ public class DeliveryEngine {
         // at once must not queue behind each other, and idle closers go away. Plain daemon threads, not managed ones:
         // a close still running must never hold up the server's stop.
         AtomicInteger n = new AtomicInteger();
-        closer = new ThreadPoolExecutor(MAX_CLOSERS, MAX_CLOSERS, 2, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-            Thread t = new Thread(r, "pushhub-closer-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        closer = new ThreadPoolExecutor(
+                MAX_CLOSERS, MAX_CLOSERS, 2, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "pushhub-closer-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
         closer.allowCoreThreadTimeOut(true);
         watchdog = named(tf.newThread(this::watch), "pushhub-delivery-watchdog");
         watchdog.setDaemon(true);
@@ -167,8 +183,15 @@ public class DeliveryEngine {
 
     /** A queue for a client; an anonymous one is also charged to the budget all anonymous clients share. */
     public Outbox newOutbox(Transport transport, FailureListener onFailure, boolean anonymous) {
-        return new Outbox(this, transport, onFailure, settings.maxMessages(), settings.maxBytes(), settings.policy(),
-                anonymous ? anonymousBytes : null, settings.anonymousMaxBytes());
+        return new Outbox(
+                this,
+                transport,
+                onFailure,
+                settings.maxMessages(),
+                settings.maxBytes(),
+                settings.policy(),
+                anonymous ? anonymousBytes : null,
+                settings.anonymousMaxBytes());
     }
 
     /**

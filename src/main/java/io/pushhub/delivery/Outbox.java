@@ -50,7 +50,6 @@ public final class Outbox {
      */
     static final int ANONYMOUS_FLOOR_BYTES = 16 * 1024;
 
-
     private final DeliveryEngine engine;
     private final Transport transport;
     private final DeliveryEngine.FailureListener onFailure;
@@ -59,6 +58,7 @@ public final class Outbox {
     private final DeliveryPolicy policy;
     /** Budget shared by every anonymous connection, or null for an identified one. */
     private final AtomicLong sharedBudget;
+
     private final long sharedMax;
 
     private final ConcurrentLinkedQueue<Item> queue = new ConcurrentLinkedQueue<>();
@@ -67,11 +67,13 @@ public final class Outbox {
     private final AtomicInteger pendingGap = new AtomicInteger();
     /** True while the connection is in the engine's ready queue, being drained, or has a send in flight. */
     private final AtomicBoolean scheduled = new AtomicBoolean();
+
     private final AtomicBoolean failed = new AtomicBoolean();
     private final AtomicBoolean closeIssued = new AtomicBoolean();
     private volatile boolean closed;
     /** When the send in flight started (System.nanoTime), or 0 when none is. */
     private volatile long inFlightSince;
+
     private volatile int closeCode;
     private volatile String closeReason;
     /** The client is too slow (queue full): its close does not wait for its side of the handshake. */
@@ -79,8 +81,15 @@ public final class Outbox {
     /** Graceful shutdown: keep draining after {@link #closed} until the queue is empty, then close. */
     private volatile boolean flushFirst;
 
-    Outbox(DeliveryEngine engine, Transport transport, DeliveryEngine.FailureListener onFailure, int maxMessages,
-            long maxBytes, DeliveryPolicy policy, AtomicLong sharedBudget, long sharedMax) {
+    Outbox(
+            DeliveryEngine engine,
+            Transport transport,
+            DeliveryEngine.FailureListener onFailure,
+            int maxMessages,
+            long maxBytes,
+            DeliveryPolicy policy,
+            AtomicLong sharedBudget,
+            long sharedMax) {
         this.engine = engine;
         this.transport = transport;
         this.onFailure = onFailure;
@@ -346,7 +355,8 @@ public final class Outbox {
         scheduled.set(false);
         // An offer may have enqueued after our last poll but before we released the flag; it saw scheduled=true and
         // left, so look again.
-        if ((queue.peek() != null || pendingGap.get() > 0) && (!closed || flushFirst)
+        if ((queue.peek() != null || pendingGap.get() > 0)
+                && (!closed || flushFirst)
                 && scheduled.compareAndSet(false, true)) {
             engine.ready(this);
         }

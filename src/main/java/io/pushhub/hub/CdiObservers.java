@@ -29,7 +29,9 @@ final class CdiObservers {
         List<Consumer<ConnectionEvent>> out = new ArrayList<>();
         for (ObserverMethod<? super ConnectionEvent> m : beans.resolveObserverMethods(event)) {
             out.add(e -> {
-                RequestContextController request = beans.createInstance().select(RequestContextController.class).get();
+                RequestContextController request = beans.createInstance()
+                        .select(RequestContextController.class)
+                        .get();
                 boolean activated = request.activate();
                 try {
                     m.notify(e);

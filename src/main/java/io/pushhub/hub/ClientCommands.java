@@ -61,7 +61,10 @@ final class ClientCommands {
             long now = System.nanoTime();
             if (now - c.lastRateLimitNotice > RATE_NOTICE_INTERVAL_NANOS) {
                 c.lastRateLimitNotice = now;
-                local.error(c, frame.id(), ErrorCode.RATE_LIMITED,
+                local.error(
+                        c,
+                        frame.id(),
+                        ErrorCode.RATE_LIMITED,
                         "more than " + config.ratePerSecond() + " frames/s (burst " + config.rateBurst()
                                 + "); frames are being dropped");
             } else {
@@ -120,7 +123,10 @@ final class ClientCommands {
             gate = null;
         }
         if (result == ConnectionRegistry.Subscribed.LIMIT) {
-            local.error(c, frame.id(), ErrorCode.TOO_MANY_SUBSCRIPTIONS,
+            local.error(
+                    c,
+                    frame.id(),
+                    ErrorCode.TOO_MANY_SUBSCRIPTIONS,
                     "at most " + config.maxSubscriptions() + " subscriptions per connection; unsubscribe first");
             return;
         }
@@ -141,7 +147,8 @@ final class ClientCommands {
                         ? relay.readHistory(topic, Long.MAX_VALUE, 0)
                         : relay.readHistory(topic, since.offset(), policy.size());
                 if (gate == null) {
-                    ackRecovery = position(read.position().epoch(), read.position().offset());
+                    ackRecovery =
+                            position(read.position().epoch(), read.position().offset());
                 } else {
                     recovery = Recovery.of(since.offset(), since.epoch(), read);
                     ackRecovery = describe(recovery);
@@ -155,8 +162,10 @@ final class ClientCommands {
         if (gate != null) {
             if (recovery != null) {
                 for (Publication p : recovery.replay()) {
-                    local.deliver(c, Codec.encode(ServerFrame.message(
-                            p.messageId(), p.topic(), p.from(), p.time(), p.data(), p.offset(), p.epoch())));
+                    local.deliver(
+                            c,
+                            Codec.encode(ServerFrame.message(
+                                    p.messageId(), p.topic(), p.from(), p.time(), p.data(), p.offset(), p.epoch())));
                 }
             }
             // Without a read (broker down) there is no seam: let everything through.
@@ -179,15 +188,18 @@ final class ClientCommands {
 
     private static ServerFrame.Recovery describe(Recovery r) {
         if (r.recovered()) {
-            return ServerFrame.Recovery.recovered(r.replay().size(), r.position().epoch(), r.position().offset());
+            return ServerFrame.Recovery.recovered(
+                    r.replay().size(), r.position().epoch(), r.position().offset());
         }
         ServerFrame.Missed missed = r.missedTo() > 0 ? new ServerFrame.Missed(r.missedFrom(), r.missedTo()) : null;
-        return ServerFrame.Recovery.lost(r.reason(), missed, r.position().epoch(), r.position().offset());
+        return ServerFrame.Recovery.lost(
+                r.reason(), missed, r.position().epoch(), r.position().offset());
     }
 
     /** The broker could not be asked: no position, and a resume attempt is not recovered. */
     private static ServerFrame.Recovery unavailable(boolean resuming, String why) {
-        return ServerFrame.Recovery.unavailable(resuming,
+        return ServerFrame.Recovery.unavailable(
+                resuming,
                 "history is unavailable: " + why + "; live messages still arrive, subscribe again later to resume");
     }
 
@@ -211,8 +223,12 @@ final class ClientCommands {
             return;
         }
         if (!rules.clientMayPublish(topic)) {
-            local.error(c, frame.id(), ErrorCode.PUBLISH_NOT_ALLOWED,
-                    "clients may not publish to " + topic + "; only to topics matching " + config.clientPublishTopics());
+            local.error(
+                    c,
+                    frame.id(),
+                    ErrorCode.PUBLISH_NOT_ALLOWED,
+                    "clients may not publish to " + topic + "; only to topics matching "
+                            + config.clientPublishTopics());
             return;
         }
         if (!c.topics.contains(topic)) {

@@ -199,7 +199,10 @@ final class ClusterCatchUp {
             if (pd != null) {
                 pd.held.add(p);
                 if (pd.held.size() > MAX_HELD) {
-                    giveUp(topic, pd, "more than " + MAX_HELD + " live messages arrived while history could not be read");
+                    giveUp(
+                            topic,
+                            pd,
+                            "more than " + MAX_HELD + " live messages arrived while history could not be read");
                 }
                 return false;
             }
@@ -281,7 +284,8 @@ final class ClusterCatchUp {
                 HistoryRead r = reader.read(topic, since, policy.size());
                 at = r.position();
                 read.addAll(r.publications());
-                if (!at.epoch().equals(from.epoch()) || r.publications().size() < policy.size()
+                if (!at.epoch().equals(from.epoch())
+                        || r.publications().size() < policy.size()
                         || read.get(read.size() - 1).offset() >= at.offset()) {
                     break;
                 }
@@ -345,8 +349,14 @@ final class ClusterCatchUp {
         LOG.warning(() -> "topic " + topic + ": offsets " + f + ".." + t + " of epoch " + epoch
                 + " were missed while the live feed was down and are no longer kept; telling the subscribers");
         mark.coverTo(t); // reported: a later catch-up starts after them
-        target.gap(topic, f, t, epoch, reason, "messages " + f + ".." + t
-                + " were published while this node's live feed was down and are no longer in the history");
+        target.gap(
+                topic,
+                f,
+                t,
+                epoch,
+                reason,
+                "messages " + f + ".." + t
+                        + " were published while this node's live feed was down and are no longer in the history");
     }
 
     private void retryLater(String topic, String problem) {
@@ -365,12 +375,15 @@ final class ClusterCatchUp {
             LOG.warning(() -> "cannot catch up topic " + topic + " after the feed was restored (attempt " + pd.failures
                     + " of " + backoff.attempts() + "): " + problem + "; retrying in " + delay.toMillis() + " ms");
             try {
-                scheduler.schedule(() -> {
-                    int n = attempt(topic);
-                    if (n > 0) {
-                        LOG.info(() -> "caught up " + n + " message(s) of " + topic + " after a retry");
-                    }
-                }, delay.toMillis(), TimeUnit.MILLISECONDS);
+                scheduler.schedule(
+                        () -> {
+                            int n = attempt(topic);
+                            if (n > 0) {
+                                LOG.info(() -> "caught up " + n + " message(s) of " + topic + " after a retry");
+                            }
+                        },
+                        delay.toMillis(),
+                        TimeUnit.MILLISECONDS);
             } catch (RejectedExecutionException e) {
                 giveUp(topic, pd, "the node is stopping");
             }
@@ -386,7 +399,10 @@ final class ClusterCatchUp {
         Mark mark = marks.get(topic);
         if (mark != null) {
             StreamPosition from = mark.position();
-            Publication first = pd.held.stream().filter(p -> from.epoch().equals(p.epoch())).findFirst().orElse(null);
+            Publication first = pd.held.stream()
+                    .filter(p -> from.epoch().equals(p.epoch()))
+                    .findFirst()
+                    .orElse(null);
             String message = "messages published while this node's live feed was down could not be read from the"
                     + " history (" + problem + "); they may still be kept: GET /api/topics/{topic}/history?since="
                     + from.offset();

@@ -36,6 +36,7 @@ final class ClusterRelay {
     private final Set<String> localTopics = ConcurrentHashMap.newKeySet();
     /** Pushes to one history topic from this node take the same lock, so local delivery follows offset order. */
     private final Object[] topicLocks = new Object[64];
+
     private final AtomicLong messageSeq = new AtomicLong();
 
     ClusterRelay(
@@ -54,8 +55,8 @@ final class ClusterRelay {
         for (int i = 0; i < topicLocks.length; i++) {
             topicLocks[i] = new Object();
         }
-        this.catchUp = new ClusterCatchUp(broker::readHistory, new CatchUpTarget(registry), catchUpRetries,
-                ClusterCatchUp.Backoff.DEFAULT);
+        this.catchUp = new ClusterCatchUp(
+                broker::readHistory, new CatchUpTarget(registry), catchUpRetries, ClusterCatchUp.Backoff.DEFAULT);
         local.watch(new LocalDelivery.TopicWatch() {
             @Override
             public void noSubscribers(String topic) {
@@ -102,8 +103,8 @@ final class ClusterRelay {
             }
             return cluster.result(messageId, reached);
         }
-        Publication p = new Publication(nodeId, kindOf(target), target.names(), messageId, null,
-                System.currentTimeMillis(), data, 0, null);
+        Publication p = new Publication(
+                nodeId, kindOf(target), target.names(), messageId, null, System.currentTimeMillis(), data, 0, null);
         if (cluster.distributed) {
             try {
                 broker.publish(p);
@@ -129,7 +130,8 @@ final class ClusterRelay {
 
     private int publishTopic(String messageId, String topic, String from, JsonValue data, ClusterOutcome cluster) {
         long now = System.currentTimeMillis();
-        Publication p = new Publication(nodeId, Publication.Kind.TOPIC, List.of(topic), messageId, from, now, data, 0, null);
+        Publication p =
+                new Publication(nodeId, Publication.Kind.TOPIC, List.of(topic), messageId, from, now, data, 0, null);
         HistoryPolicy policy = policy(topic);
         if (policy == null) {
             if (cluster.distributed) {

@@ -29,6 +29,7 @@ public final class Connection implements LocalConnections.Local {
     final ConcurrentHashMap<String, SeamGate> seams = new ConcurrentHashMap<>();
     /** Set once the hub has reported this connection's end (presence, leave notices). */
     final java.util.concurrent.atomic.AtomicBoolean gone = new java.util.concurrent.atomic.AtomicBoolean();
+
     volatile long lastRateLimitNotice;
 
     Connection(

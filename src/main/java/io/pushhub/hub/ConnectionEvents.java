@@ -29,6 +29,7 @@ final class ConnectionEvents {
 
     /** The observers of one event, each a separate call; resolved once per event class. */
     private final Function<ConnectionEvent, List<Consumer<ConnectionEvent>>> observersOf;
+
     private final ConcurrentHashMap<Class<?>, List<Consumer<ConnectionEvent>>> resolved = new ConcurrentHashMap<>();
     private final ThreadPoolExecutor thread;
     private final boolean anyObserver;
@@ -97,8 +98,11 @@ final class ConnectionEvents {
                 o.accept(e);
             } catch (RuntimeException ex) {
                 failed.increment();
-                LOG.log(Level.WARNING, "an observer of " + e.getClass().getSimpleName() + " failed; the others and "
-                        + "delivery go on", ex);
+                LOG.log(
+                        Level.WARNING,
+                        "an observer of " + e.getClass().getSimpleName() + " failed; the others and "
+                                + "delivery go on",
+                        ex);
             }
         }
     }

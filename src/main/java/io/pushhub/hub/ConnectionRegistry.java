@@ -181,6 +181,10 @@ public class ConnectionRegistry implements LocalConnections {
 
     /** Distinct user ids subscribed to a topic, sorted. */
     public List<String> usersIn(String topic) {
-        return subscribers(topic).stream().map(Connection::userId).distinct().sorted().toList();
+        return subscribers(topic).stream()
+                .map(Connection::userId)
+                .distinct()
+                .sorted()
+                .toList();
     }
 }

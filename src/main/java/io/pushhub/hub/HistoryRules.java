@@ -43,7 +43,8 @@ public final class HistoryRules {
                     } else if (opt.startsWith("ttl=")) {
                         ttl = Duration.parse(opt.substring(4).trim());
                     } else {
-                        throw new IllegalArgumentException("unknown option '" + opt + "' (expected size=N or ttl=ISO-8601)");
+                        throw new IllegalArgumentException(
+                                "unknown option '" + opt + "' (expected size=N or ttl=ISO-8601)");
                     }
                 } catch (NumberFormatException | DateTimeParseException e) {
                     throw new IllegalArgumentException(
@@ -72,6 +73,10 @@ public final class HistoryRules {
 
     /** The largest history size of any rule (a replay never needs more). */
     public int maxSize() {
-        return rules.stream().filter(r -> r.policy != null).mapToInt(r -> r.policy.size()).max().orElse(0);
+        return rules.stream()
+                .filter(r -> r.policy != null)
+                .mapToInt(r -> r.policy.size())
+                .max()
+                .orElse(0);
     }
 }

@@ -13,10 +13,10 @@ import io.pushhub.security.Identity;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.BeforeDestroyed;
 import jakarta.enterprise.context.Initialized;
-import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.spi.BeanManager;
 import jakarta.inject.Inject;
@@ -80,9 +80,12 @@ public class Hub {
     void init() {
         ThreadFactory threads = managedThreadFactory != null ? managedThreadFactory : Executors.defaultThreadFactory();
         assemble(Backplane.create(config, registry, nodeId), CdiObservers.events(beans, threads));
-        LOG.info(() -> "pushhub hub node " + nodeId + " ready: broker " + brokerStatus().name() + ", history on "
-                + (config.historyTopics().isEmpty() ? "no topics" : config.historyTopics() + " (default size "
-                        + config.historySize() + ", ttl " + config.historyTtl() + ")")
+        LOG.info(() -> "pushhub hub node " + nodeId + " ready: broker "
+                + brokerStatus().name() + ", history on "
+                + (config.historyTopics().isEmpty()
+                        ? "no topics"
+                        : config.historyTopics() + " (default size " + config.historySize() + ", ttl "
+                                + config.historyTtl() + ")")
                 + ", max frame " + config.maxFrameBytes()
                 + " B, max subscriptions " + config.maxSubscriptions() + ", rate " + config.ratePerSecond()
                 + "/s (burst " + config.rateBurst() + "), outbox " + config.outboxMaxMessages() + " messages / "
@@ -183,8 +186,8 @@ public class Hub {
             return; // already reported
         }
         presence.closed(c, topics);
-        events.fire(() -> new ConnectionEvent.Closed(new io.pushhub.ConnectionView(c.id(), c.userId(), c.anonymous(),
-                c.channel().transportName(), nodeId, c.openedAt(), topics)));
+        events.fire(() -> new ConnectionEvent.Closed(new io.pushhub.ConnectionView(
+                c.id(), c.userId(), c.anonymous(), c.channel().transportName(), nodeId, c.openedAt(), topics)));
         LOG.fine(() -> "closed " + c);
     }
 
@@ -219,7 +222,9 @@ public class Hub {
         long flushDeadline = start + config.shutdownFlushTimeout().toNanos();
         int waiting = all.size();
         while (System.nanoTime() < flushDeadline
-                && (waiting = (int) all.stream().filter(c -> !c.outbox().drained()).count()) > 0) {
+                && (waiting = (int)
+                                all.stream().filter(c -> !c.outbox().drained()).count())
+                        > 0) {
             sleepQuietly(20);
         }
         for (Connection c : all) {

@@ -46,7 +46,8 @@ public class HubPresence implements Presence {
         if (!found.complete()) {
             return List.of();
         }
-        Set<String> elsewhere = found.entries().stream().map(Entry::connectionId).collect(Collectors.toSet());
+        Set<String> elsewhere =
+                found.entries().stream().map(Entry::connectionId).collect(Collectors.toSet());
         return notHere.stream().filter(id -> !elsewhere.contains(id)).toList();
     }
 }

@@ -48,6 +48,7 @@ final class LocalDelivery {
     private final HubStats stats;
     /** Removes a connection from the hub (indexes, presence, leave notices): {@link Hub#closed}. */
     private final Consumer<Connection> forget;
+
     private volatile TopicWatch watch = TopicWatch.NONE;
 
     LocalDelivery(ConnectionRegistry registry, HubStats stats, Consumer<Connection> forget) {

@@ -102,8 +102,16 @@ final class PresenceNotices {
         local.presenceNotice(topic, event, userId, connectionId, now);
         if (broker.distributed()) {
             try {
-                broker.publish(new Publication(nodeId, Publication.Kind.PRESENCE, List.of(topic), connectionId, userId,
-                        now, Json.createValue(event), 0, null));
+                broker.publish(new Publication(
+                        nodeId,
+                        Publication.Kind.PRESENCE,
+                        List.of(topic),
+                        connectionId,
+                        userId,
+                        now,
+                        Json.createValue(event),
+                        0,
+                        null));
             } catch (BrokerUnavailableException ex) {
                 LOG.fine(() -> event + " of " + connectionId + " in " + topic + " not sent to the cluster: "
                         + ex.getMessage());

@@ -17,7 +17,12 @@ import java.util.List;
  * @param replay the publications to send before live ones
  */
 public record Recovery(
-        boolean recovered, String reason, long missedFrom, long missedTo, StreamPosition position, List<Publication> replay) {
+        boolean recovered,
+        String reason,
+        long missedFrom,
+        long missedTo,
+        StreamPosition position,
+        List<Publication> replay) {
 
     public static final String TRIMMED = "trimmed";
     public static final String EXPIRED = "expired";

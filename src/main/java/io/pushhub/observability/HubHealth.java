@@ -92,12 +92,17 @@ public class HubHealth {
                 .withData("sendsInFlight", engine.sendsInFlight())
                 .withData("workers", workers);
         if (workers < expected) {
-            return r.down().withData("reason", (expected - workers) + " of " + expected + " delivery workers died")
+            return r.down()
+                    .withData("reason", (expected - workers) + " of " + expected + " delivery workers died")
                     .build();
         }
         if (stuck.compareTo(limit) >= 0) {
-            return r.down().withData("reason", "no delivery progress for " + stuck.toSeconds() + " s while "
-                    + engine.readyConnections() + " connection(s) wait").build();
+            return r.down()
+                    .withData(
+                            "reason",
+                            "no delivery progress for " + stuck.toSeconds() + " s while " + engine.readyConnections()
+                                    + " connection(s) wait")
+                    .build();
         }
         return r.up().build();
     }

@@ -1,6 +1,5 @@
 package io.pushhub.presence;
 
-import io.pushhub.Presence.Entry;
 import io.pushhub.Presence.Snapshot;
 import java.util.List;
 

@@ -22,12 +22,20 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 @JsonbNillable(false)
 @JsonbPropertyOrder({"status", "error", "message", "connections"})
 public record ApiError(
-        @Schema(required = true, description = "The HTTP status code, repeated", example = "400") int status,
-        @Schema(required = true, description = "A stable error code to switch on, e.g. bad_request, bad_json, "
-                + "invalid_topic, unauthorized, forbidden, not_found, unknown_connections, payload_too_large, "
-                + "too_many_scheduled, broker_unavailable, internal", example = "bad_request")
+        @Schema(required = true, description = "The HTTP status code, repeated", example = "400")
+        int status,
+
+        @Schema(
+                required = true,
+                description = "A stable error code to switch on, e.g. bad_request, bad_json, "
+                        + "invalid_topic, unauthorized, forbidden, not_found, unknown_connections, payload_too_large, "
+                        + "too_many_scheduled, broker_unavailable, internal",
+                example = "bad_request")
         String error,
-        @Schema(required = true, description = "What was wrong, for people") String message,
+
+        @Schema(required = true, description = "What was wrong, for people")
+        String message,
+
         @Schema(description = "Only for unknown_connections: the connection ids that name no open connection")
         List<String> connections) {
 
@@ -60,6 +68,9 @@ public record ApiError(
     }
 
     private static Response json(ApiError body) {
-        return Response.status(body.status()).type(MediaType.APPLICATION_JSON).entity(body).build();
+        return Response.status(body.status())
+                .type(MediaType.APPLICATION_JSON)
+                .entity(body)
+                .build();
     }
 }

@@ -29,8 +29,8 @@ public final class ApiProblem extends RuntimeException {
     }
 
     public static ApiProblem unknownConnections(List<String> ids) {
-        return new ApiProblem(404, "unknown_connections", "no open connection with id " + String.join(", ", ids),
-                List.copyOf(ids));
+        return new ApiProblem(
+                404, "unknown_connections", "no open connection with id " + String.join(", ", ids), List.copyOf(ids));
     }
 
     public int status() {

@@ -68,14 +68,18 @@ public class ClientFrameDecoder implements Decoder.Text<ClientFrame> {
             return ClientFrame.invalid(
                     id,
                     ErrorCode.UNKNOWN_TYPE,
-                    "unknown type '" + truncate(typeName) + "'; expected subscribe, unsubscribe, publish, echo or ping");
+                    "unknown type '" + truncate(typeName)
+                            + "'; expected subscribe, unsubscribe, publish, echo or ping");
         }
 
         String topic = null;
-        if (type == ClientFrame.Type.SUBSCRIBE || type == ClientFrame.Type.UNSUBSCRIBE || type == ClientFrame.Type.PUBLISH) {
+        if (type == ClientFrame.Type.SUBSCRIBE
+                || type == ClientFrame.Type.UNSUBSCRIBE
+                || type == ClientFrame.Type.PUBLISH) {
             JsonValue t = obj.get("topic");
             if (t == null || t.getValueType() != JsonValue.ValueType.STRING) {
-                return ClientFrame.invalid(id, ErrorCode.MISSING_FIELD, "'" + typeName + "' needs a string field 'topic'");
+                return ClientFrame.invalid(
+                        id, ErrorCode.MISSING_FIELD, "'" + typeName + "' needs a string field 'topic'");
             }
             topic = ((JsonString) t).getString();
         }
@@ -83,15 +87,20 @@ public class ClientFrameDecoder implements Decoder.Text<ClientFrame> {
         if (type == ClientFrame.Type.PUBLISH || type == ClientFrame.Type.ECHO) {
             data = obj.get("data");
             if (data == null) {
-                return ClientFrame.invalid(id, ErrorCode.MISSING_FIELD, "'" + typeName + "' needs a field 'data' (any JSON)");
+                return ClientFrame.invalid(
+                        id, ErrorCode.MISSING_FIELD, "'" + typeName + "' needs a field 'data' (any JSON)");
             }
         }
         ClientFrame.Since since = null;
         JsonValue sinceValue = obj.get("since");
-        if (type == ClientFrame.Type.SUBSCRIBE && sinceValue != null && sinceValue.getValueType() != JsonValue.ValueType.NULL) {
+        if (type == ClientFrame.Type.SUBSCRIBE
+                && sinceValue != null
+                && sinceValue.getValueType() != JsonValue.ValueType.NULL) {
             since = since(sinceValue);
             if (since == null) {
-                return ClientFrame.invalid(id, ErrorCode.MISSING_FIELD,
+                return ClientFrame.invalid(
+                        id,
+                        ErrorCode.MISSING_FIELD,
                         "'since' must be {\"offset\": <integer >= 0>, \"epoch\": \"<string>\"} as received in message frames");
             }
         }
@@ -104,8 +113,12 @@ public class ClientFrameDecoder implements Decoder.Text<ClientFrame> {
             return null;
         }
         JsonObject o = v.asJsonObject();
-        if (!(o.get("offset") instanceof jakarta.json.JsonNumber n) || !n.isIntegral() || n.longValue() < 0
-                || !(o.get("epoch") instanceof JsonString e) || e.getString().isEmpty() || e.getString().length() > 64) {
+        if (!(o.get("offset") instanceof jakarta.json.JsonNumber n)
+                || !n.isIntegral()
+                || n.longValue() < 0
+                || !(o.get("epoch") instanceof JsonString e)
+                || e.getString().isEmpty()
+                || e.getString().length() > 64) {
             return null;
         }
         return new ClientFrame.Since(n.longValue(), e.getString());

@@ -26,21 +26,29 @@ import java.util.List;
  * order): {@code ServerFrameWireFormatTest} pins every frame to the examples in docs/protocol.md. Records here must
  * not declare {@code getX()} or {@code isX()} methods: JSON-B would write them as members.
  */
-@JsonbTypeInfo(key = "type", value = {
-    @JsonbSubtype(alias = "welcome", type = ServerFrame.Welcome.class),
-    @JsonbSubtype(alias = "ack", type = ServerFrame.Ack.class),
-    @JsonbSubtype(alias = "error", type = ServerFrame.Error.class),
-    @JsonbSubtype(alias = "pong", type = ServerFrame.Pong.class),
-    @JsonbSubtype(alias = "message", type = ServerFrame.Message.class),
-    @JsonbSubtype(alias = "presence", type = ServerFrame.Presence.class),
-    @JsonbSubtype(alias = "gap", type = ServerFrame.Gap.class),
-    @JsonbSubtype(alias = "resumed", type = ServerFrame.Resumed.class),
-    @JsonbSubtype(alias = "closed", type = ServerFrame.Closed.class)
-    // Batch is not here: its members are already encoded, and Codec joins them as they are.
-})
+@JsonbTypeInfo(
+        key = "type",
+        value = {
+            @JsonbSubtype(alias = "welcome", type = ServerFrame.Welcome.class),
+            @JsonbSubtype(alias = "ack", type = ServerFrame.Ack.class),
+            @JsonbSubtype(alias = "error", type = ServerFrame.Error.class),
+            @JsonbSubtype(alias = "pong", type = ServerFrame.Pong.class),
+            @JsonbSubtype(alias = "message", type = ServerFrame.Message.class),
+            @JsonbSubtype(alias = "presence", type = ServerFrame.Presence.class),
+            @JsonbSubtype(alias = "gap", type = ServerFrame.Gap.class),
+            @JsonbSubtype(alias = "resumed", type = ServerFrame.Resumed.class),
+            @JsonbSubtype(alias = "closed", type = ServerFrame.Closed.class)
+            // Batch is not here: its members are already encoded, and Codec joins them as they are.
+        })
 public sealed interface ServerFrame
-        permits ServerFrame.Welcome, ServerFrame.Reply, ServerFrame.Message, ServerFrame.Presence, ServerFrame.Gap,
-                ServerFrame.Batch, ServerFrame.Resumed, ServerFrame.Closed {
+        permits ServerFrame.Welcome,
+                ServerFrame.Reply,
+                ServerFrame.Message,
+                ServerFrame.Presence,
+                ServerFrame.Gap,
+                ServerFrame.Batch,
+                ServerFrame.Resumed,
+                ServerFrame.Closed {
 
     // ---------------------------------------------------------------- frames
 
@@ -104,7 +112,14 @@ public sealed interface ServerFrame
      */
     @JsonbPropertyOrder({"messageId", "scope", "topic", "from", "time", "offset", "epoch", "data"})
     record Message(
-            String messageId, String scope, String topic, String from, long time, Long offset, String epoch, JsonValue data)
+            String messageId,
+            String scope,
+            String topic,
+            String from,
+            long time,
+            Long offset,
+            String epoch,
+            JsonValue data)
             implements ServerFrame {}
 
     /** A user joined or left a presence topic ({@code event} join or leave). */
@@ -151,7 +166,13 @@ public sealed interface ServerFrame
      */
     @JsonbPropertyOrder({"recovered", "replayed", "reason", "missed", "message", "epoch", "offset"})
     record Recovery(
-            Boolean recovered, Integer replayed, String reason, Missed missed, String message, String epoch, Long offset) {
+            Boolean recovered,
+            Integer replayed,
+            String reason,
+            Missed missed,
+            String message,
+            String epoch,
+            Long offset) {
 
         /** A subscribe without {@code since}: only the position, to resume from later. */
         public static Recovery position(String epoch, long offset) {

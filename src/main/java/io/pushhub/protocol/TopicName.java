@@ -52,5 +52,4 @@ public final class TopicName {
         }
         return i < s.length() ? out + "..." : out.toString();
     }
-
 }

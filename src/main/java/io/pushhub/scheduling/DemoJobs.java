@@ -1,8 +1,8 @@
 package io.pushhub.scheduling;
 
-import io.pushhub.config.HubConfig;
 import io.pushhub.Pusher;
 import io.pushhub.Target;
+import io.pushhub.config.HubConfig;
 import io.pushhub.ids.Ids;
 import jakarta.annotation.Resource;
 import jakarta.ejb.Lock;
@@ -79,13 +79,15 @@ public class DemoJobs {
             }
             boolean done = step == job.steps();
             try {
-                pusher.push(Target.of(job.scope(), List.of(job.target())), Json.createObjectBuilder()
-                        .add("job", job.id())
-                        .add("step", step)
-                        .add("steps", job.steps())
-                        .add("percent", step * 100 / job.steps())
-                        .add("done", done)
-                        .build());
+                pusher.push(
+                        Target.of(job.scope(), List.of(job.target())),
+                        Json.createObjectBuilder()
+                                .add("job", job.id())
+                                .add("step", step)
+                                .add("steps", job.steps())
+                                .add("percent", step * 100 / job.steps())
+                                .add("done", done)
+                                .build());
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "demo job " + job.id() + " step " + step + " failed", e);
             }

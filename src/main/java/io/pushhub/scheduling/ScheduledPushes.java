@@ -21,7 +21,6 @@ import jakarta.json.JsonValue;
 import java.io.Serializable;
 import java.io.StringReader;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Date;
 import java.util.List;
@@ -85,8 +84,8 @@ public class ScheduledPushes {
         }
         Entry entry;
         try {
-            entry = new Entry(Ids.scheduled(), pusher.newMessageId(), at, target.scope(), target.names(),
-                    data.toString());
+            entry = new Entry(
+                    Ids.scheduled(), pusher.newMessageId(), at, target.scope(), target.names(), data.toString());
         } catch (RuntimeException e) {
             reserved.decrementAndGet();
             throw e;
@@ -151,7 +150,10 @@ public class ScheduledPushes {
 
     /** Pending pushes, soonest first (a snapshot). */
     public List<ScheduledPush> pending() {
-        return entries.values().stream().sorted(Comparator.comparing(Entry::at)).map(Entry::view).toList();
+        return entries.values().stream()
+                .sorted(Comparator.comparing(Entry::at))
+                .map(Entry::view)
+                .toList();
     }
 
     public int pendingCount() {

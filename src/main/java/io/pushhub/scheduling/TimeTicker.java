@@ -1,7 +1,7 @@
 package io.pushhub.scheduling;
 
-import io.pushhub.config.HubConfig;
 import io.pushhub.Pusher;
+import io.pushhub.config.HubConfig;
 import jakarta.annotation.PostConstruct;
 import jakarta.ejb.Schedule;
 import jakarta.ejb.Singleton;
@@ -46,11 +46,10 @@ public class TimeTicker {
         }
         try {
             // Every node ticks for its own subscribers: a cluster-wide push would multiply the ticks by the nodes.
-            ticks.push(
-                    Json.createObjectBuilder()
-                            .add("now", now.toString())
-                            .add("epochMillis", now.toEpochMilli())
-                            .build());
+            ticks.push(Json.createObjectBuilder()
+                    .add("now", now.toString())
+                    .add("epochMillis", now.toEpochMilli())
+                    .build());
         } catch (RuntimeException e) {
             // Never let an exception cancel the schedule.
             LOG.log(Level.WARNING, "time tick failed", e);

@@ -1,7 +1,7 @@
 package io.pushhub.security;
 
-import io.pushhub.ids.Ids;
 import io.pushhub.config.HubConfig;
+import io.pushhub.ids.Ids;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
@@ -24,7 +24,8 @@ public class ApiKeys {
 
     private static final Logger LOG = Logger.getLogger(ApiKeys.class.getName());
     /** The log line a developer greps for; the README quotes it. */
-    static final String GENERATED_MESSAGE = "pushhub: no pushhub.api-keys configured; generated publisher API key for this run: ";
+    static final String GENERATED_MESSAGE =
+            "pushhub: no pushhub.api-keys configured; generated publisher API key for this run: ";
 
     @Inject
     HubConfig config;

@@ -1,7 +1,7 @@
 package io.pushhub.security;
 
-import io.pushhub.ids.Ids;
 import io.pushhub.config.HubConfig;
+import io.pushhub.ids.Ids;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.HexFormat;
@@ -92,10 +92,17 @@ public class IdentityResolver {
      * @param createSession whether an anonymous caller without a session gets one (so its later requests, carrying the
      *     cookie, are the same user)
      */
-    public Result resolve(String origin, String host, Map<String, List<String>> headers,
-            Map<String, List<String>> queryParams, HttpSessions sessions, boolean createSession) {
+    public Result resolve(
+            String origin,
+            String host,
+            Map<String, List<String>> headers,
+            Map<String, List<String>> queryParams,
+            HttpSessions sessions,
+            boolean createSession) {
         if (!originPolicy().allows(origin, host)) {
-            return new Refused(403, "origin_not_allowed",
+            return new Refused(
+                    403,
+                    "origin_not_allowed",
                     "origin " + origin + " may not connect; add it to pushhub.ws.allowed-origins");
         }
         String token = findToken(queryParams, headers);
@@ -108,7 +115,9 @@ public class IdentityResolver {
             }
         }
         if (!config.anonymousAllowed()) {
-            return new Refused(401, "token_required",
+            return new Refused(
+                    401,
+                    "token_required",
                     "anonymous connections are disabled: pass a JWT as ?" + QUERY_PARAM + "=...");
         }
         String sessionId = sessions.id(createSession);

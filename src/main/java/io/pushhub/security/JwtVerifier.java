@@ -26,7 +26,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.net.ssl.SSLSocketFactory;
 import org.jose4j.jwa.AlgorithmConstraints;
@@ -40,8 +39,8 @@ import org.jose4j.jwt.consumer.ErrorCodeValidator;
 import org.jose4j.jwt.consumer.ErrorCodes;
 import org.jose4j.jwt.consumer.InvalidJwtException;
 import org.jose4j.jwt.consumer.InvalidJwtSignatureException;
-import org.jose4j.jwt.consumer.JwtConsumer;
 import org.jose4j.jwt.consumer.IssValidator;
+import org.jose4j.jwt.consumer.JwtConsumer;
 import org.jose4j.jwt.consumer.JwtConsumerBuilder;
 import org.jose4j.jwt.consumer.JwtContext;
 import org.jose4j.lang.InvalidAlgorithmException;
@@ -139,18 +138,22 @@ public class JwtVerifier {
             } else if (publicKeyLocation.isPresent()) {
                 String location = publicKeyLocation.get();
                 keySource = location;
-                resolver = isRemote(location) ? remoteResolver(location) : KeySetResolver.fixed(parseKeys(read(location), algorithm), algorithm);
+                resolver = isRemote(location)
+                        ? remoteResolver(location)
+                        : KeySetResolver.fixed(parseKeys(read(location), algorithm), algorithm);
             }
             if (resolver == null) {
-                LOG.info("pushhub JWT verification is off (no mp.jwt.verify.publickey or .location): tokens are refused");
+                LOG.info(
+                        "pushhub JWT verification is off (no mp.jwt.verify.publickey or .location): tokens are refused");
                 return;
             }
             consumer = consumer(resolver);
             String keys = remote != null
-                    ? "the JWKS at " + keySource + " (fetched again every " + remote.refresh() + " and on an unknown kid, at most once per "
-                            + remote.minGap() + ")"
+                    ? "the JWKS at " + keySource + " (fetched again every " + remote.refresh()
+                            + " and on an unknown kid, at most once per " + remote.minGap() + ")"
                     : resolver.size() + " key(s) from " + keySource;
-            LOG.info(() -> "pushhub JWT verification: " + algorithm + " with " + keys + issuer.map(i -> ", issuer " + i).orElse(""));
+            LOG.info(() -> "pushhub JWT verification: " + algorithm + " with " + keys
+                    + issuer.map(i -> ", issuer " + i).orElse(""));
         } catch (InsecureLocationException e) {
             loadProblem = e.getMessage();
             LOG.severe("pushhub: " + loadProblem + " Until then every token is refused.");
@@ -169,7 +172,8 @@ public class JwtVerifier {
         if (location.toLowerCase(Locale.ROOT).startsWith("http://") && !allowInsecureHttpKeys) {
             throw new InsecureLocationException("mp.jwt.verify.publickey.location is a plain http: URL (" + location
                     + "): keys fetched without TLS can be replaced by anyone on the network path. Serve the keys over "
-                    + "https: (or from a file), or, for a test setup only, set " + Keys.JWT_ALLOW_INSECURE_HTTP_KEYS.name() + "=true.");
+                    + "https: (or from a file), or, for a test setup only, set "
+                    + Keys.JWT_ALLOW_INSECURE_HTTP_KEYS.name() + "=true.");
         }
         Duration gap = jwksMinRefreshGap; // within its range and at most jwksRefresh (HubConfig)
         RemoteJwks jwks = new RemoteJwks(location, jwksRefresh, gap, jwksSslSocketFactory);
@@ -181,13 +185,14 @@ public class JwtVerifier {
             if (body == null) {
                 throw notAJwks;
             }
-            LOG.warning(() -> "pushhub: " + location + " holds no JWKS (" + notAJwks.getMessage() + "): its key is read once and "
-                    + "not refreshed; serve a JWKS for key rotation without restart");
+            LOG.warning(() -> "pushhub: " + location + " holds no JWKS (" + notAJwks.getMessage()
+                    + "): its key is read once and " + "not refreshed; serve a JWKS for key rotation without restart");
             return KeySetResolver.fixed(parseKeys(body, algorithm), algorithm);
         } catch (IOException e) {
             // The issuer may be down at our start: keep the location and try again (at most once per gap) on use.
             LOG.severe("pushhub: the JWKS at " + location + " could not be fetched at start (" + e
-                    + "); tokens are refused until a fetch succeeds (tried again on use, at most once per " + gap + ")");
+                    + "); tokens are refused until a fetch succeeds (tried again on use, at most once per " + gap
+                    + ")");
         }
         remote = jwks;
         return KeySetResolver.remote(jwks, algorithm);
@@ -227,7 +232,8 @@ public class JwtVerifier {
 
     public Verified verify(String token) throws InvalidTokenException {
         if (consumer == null) {
-            throw new InvalidTokenException(loadProblem != null ? loadProblem : "JWT verification is not configured on this server");
+            throw new InvalidTokenException(
+                    loadProblem != null ? loadProblem : "JWT verification is not configured on this server");
         }
         if (token.split("\\.", -1).length != 3) {
             throw new InvalidTokenException("token is not a JWS compact token (header.payload.signature)");
@@ -243,7 +249,9 @@ public class JwtVerifier {
             throw new InvalidTokenException("token names no user (upn, preferred_username or sub)");
         }
         try {
-            return new Verified(user, Set.copyOf(stringOrList(claims.getClaimValue("groups"))),
+            return new Verified(
+                    user,
+                    Set.copyOf(stringOrList(claims.getClaimValue("groups"))),
                     Instant.ofEpochSecond(claims.getExpirationTime().getValue()));
         } catch (MalformedClaimException e) {
             throw new InvalidTokenException("token claim 'exp' is not a number");
@@ -281,14 +289,18 @@ public class JwtVerifier {
         }
         if (e.hasErrorCode(ErrorCodes.MALFORMED_CLAIM)) {
             List<ErrorCodeValidator.Error> details = e.getErrorDetails();
-            return "token has a malformed claim" + (details.isEmpty() ? "" : ": " + details.get(0).getErrorMessage());
+            return "token has a malformed claim"
+                    + (details.isEmpty() ? "" : ": " + details.get(0).getErrorMessage());
         }
         Throwable cause = e.getCause();
-        if (cause instanceof JoseException && cause.getMessage() != null && cause.getMessage().contains("critical")) {
+        if (cause instanceof JoseException
+                && cause.getMessage() != null
+                && cause.getMessage().contains("critical")) {
             // jose4j refuses a crit header it does not understand: "Unrecognized header 'x' marked as critical."
             return "token refused: " + cause.getMessage();
         }
-        return "token is not a valid signed JWT" + (cause != null ? " (" + cause.getClass().getSimpleName() + ")" : "");
+        return "token is not a valid signed JWT"
+                + (cause != null ? " (" + cause.getClass().getSimpleName() + ")" : "");
     }
 
     /** {@code exp} required; expired when now is more than the skew past it; not yet valid when {@code nbf} is more than the skew ahead. */
@@ -370,21 +382,24 @@ public class JwtVerifier {
      * Parses PEM / base64 DER / JWK / JWKS into JWKs of the algorithm's family (RSA or EC); other keys are skipped.
      * Package-private for tests.
      */
-    static List<JsonWebKey> parseKeys(String material, String algorithm) throws GeneralSecurityException, JoseException {
+    static List<JsonWebKey> parseKeys(String material, String algorithm)
+            throws GeneralSecurityException, JoseException {
         String text = material.trim();
         String family = algorithm.startsWith("ES") ? "EC" : "RSA";
         if (text.startsWith("{")) {
             List<JsonWebKey> all = text.contains("\"keys\"")
                     ? new JsonWebKeySet(text).getJsonWebKeys()
                     : List.of(JsonWebKey.Factory.newJwk(text));
-            List<JsonWebKey> out = all.stream().filter(k -> family.equals(k.getKeyType())).toList();
+            List<JsonWebKey> out =
+                    all.stream().filter(k -> family.equals(k.getKeyType())).toList();
             if (out.isEmpty()) {
                 throw new GeneralSecurityException("no " + family + " key in the JWK(S)");
             }
             return out;
         }
         String b64 = text.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
-        PublicKey key = KeyFactory.getInstance(family).generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(b64)));
+        PublicKey key = KeyFactory.getInstance(family)
+                .generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(b64)));
         return List.of(JsonWebKey.Factory.newJwk(key));
     }
 
@@ -401,5 +416,4 @@ public class JwtVerifier {
     RemoteJwks remote() {
         return remote;
     }
-
 }

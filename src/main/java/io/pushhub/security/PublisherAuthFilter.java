@@ -1,7 +1,7 @@
 package io.pushhub.security;
 
-import io.pushhub.problem.ApiError;
 import io.pushhub.config.HubConfig;
+import io.pushhub.problem.ApiError;
 import jakarta.annotation.Priority;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Priorities;

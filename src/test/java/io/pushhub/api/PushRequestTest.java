@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.pushhub.problem.ApiProblem;
 import io.pushhub.Target;
+import io.pushhub.problem.ApiProblem;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -29,10 +29,16 @@ class PushRequestTest {
     @Test
     void targets() {
         assertEquals(new Target.All(), parse("{\"data\":1}").target());
-        assertEquals(new Target.Topics(List.of("news")), parse("{\"topic\":\"news\",\"data\":1}").target());
-        assertEquals(new Target.Users(List.of("a", "b")), parse("{\"users\":[\"a\",\"b\",\"a\"],\"data\":1}").target(),
+        assertEquals(
+                new Target.Topics(List.of("news")),
+                parse("{\"topic\":\"news\",\"data\":1}").target());
+        assertEquals(
+                new Target.Users(List.of("a", "b")),
+                parse("{\"users\":[\"a\",\"b\",\"a\"],\"data\":1}").target(),
                 "duplicates are dropped, order kept");
-        assertEquals(new Target.Connections(List.of("c-1")), parse("{\"connection\":\"c-1\",\"data\":1}").target());
+        assertEquals(
+                new Target.Connections(List.of("c-1")),
+                parse("{\"connection\":\"c-1\",\"data\":1}").target());
         assertEquals("{\"x\":[true]}", parse("{\"data\":{\"x\":[true]}}").data().toString());
         assertEquals("null", parse("{\"data\":null}").data().toString());
         assertFalse(parse("{\"data\":1}").scheduled());
@@ -41,9 +47,13 @@ class PushRequestTest {
     @Test
     void schedule() {
         assertEquals(NOW.plusMillis(1500), parse("{\"data\":1,\"delay\":1500}").deliverAt());
-        assertEquals(NOW.plusSeconds(30), parse("{\"data\":1,\"delay\":\"PT30S\"}").deliverAt());
-        assertEquals(Instant.parse("2026-11-22T11:00:00Z"), parse("{\"data\":1,\"at\":\"2026-11-22T11:00:00Z\"}").deliverAt());
-        assertEquals(NOW, parse("{\"data\":1,\"at\":\"2020-01-01T00:00:00Z\"}").deliverAt(), "past instants are due now");
+        assertEquals(
+                NOW.plusSeconds(30), parse("{\"data\":1,\"delay\":\"PT30S\"}").deliverAt());
+        assertEquals(
+                Instant.parse("2026-11-22T11:00:00Z"),
+                parse("{\"data\":1,\"at\":\"2026-11-22T11:00:00Z\"}").deliverAt());
+        assertEquals(
+                NOW, parse("{\"data\":1,\"at\":\"2020-01-01T00:00:00Z\"}").deliverAt(), "past instants are due now");
         assertTrue(parse("{\"data\":1,\"delay\":0}").scheduled());
     }
 
@@ -71,17 +81,18 @@ class PushRequestTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {
-        "{\"data\":1,\"delay\":\"PT9223372036854775807S\"}",
-        "{\"data\":1,\"delay\":\"P106751991167300D\"}",
-        "{\"data\":1,\"delay\":9223372036854775807}",
-        "{\"data\":1,\"delay\":1e30}",
-        "{\"data\":1,\"delay\":1e100000}",
-        "{\"data\":1,\"delay\":1e100000000}",
-        "{\"data\":1,\"delay\":18446744073709551616}",
-        "{\"data\":1,\"at\":\"+1000000000-12-31T23:59:59Z\"}",
-        "{\"data\":1,\"at\":\"2026-12-22T10:00:00.001Z\"}",
-    })
+    @ValueSource(
+            strings = {
+                "{\"data\":1,\"delay\":\"PT9223372036854775807S\"}",
+                "{\"data\":1,\"delay\":\"P106751991167300D\"}",
+                "{\"data\":1,\"delay\":9223372036854775807}",
+                "{\"data\":1,\"delay\":1e30}",
+                "{\"data\":1,\"delay\":1e100000}",
+                "{\"data\":1,\"delay\":1e100000000}",
+                "{\"data\":1,\"delay\":18446744073709551616}",
+                "{\"data\":1,\"at\":\"+1000000000-12-31T23:59:59Z\"}",
+                "{\"data\":1,\"at\":\"2026-12-22T10:00:00.001Z\"}",
+            })
     void hugeSchedulesAre400NamingTheFieldAndTheMaximum(String body) {
         ApiProblem p = problem(body);
         assertEquals(400, p.status(), p.getMessage());
@@ -90,12 +101,13 @@ class PushRequestTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {
-        "{\"data\":1,\"delay\":-1}",
-        "{\"data\":1,\"delay\":-1e30}",
-        "{\"data\":1,\"delay\":\"-PT1S\"}",
-        "{\"data\":1,\"delay\":\"PT-9223372036854775808S\"}",
-    })
+    @ValueSource(
+            strings = {
+                "{\"data\":1,\"delay\":-1}",
+                "{\"data\":1,\"delay\":-1e30}",
+                "{\"data\":1,\"delay\":\"-PT1S\"}",
+                "{\"data\":1,\"delay\":\"PT-9223372036854775808S\"}",
+            })
     void negativeDelaysAre400(String body) {
         ApiProblem p = problem(body);
         assertEquals(400, p.status(), p.getMessage());
@@ -110,9 +122,15 @@ class PushRequestTest {
 
     @Test
     void theMaximumItselfIsAccepted() {
-        assertEquals(NOW.plus(Duration.ofDays(30)), parse("{\"data\":1,\"delay\":\"P30D\"}").deliverAt());
-        assertEquals(NOW.plus(Duration.ofDays(30)), parse("{\"data\":1,\"delay\":2592000000}").deliverAt());
-        assertEquals(NOW.plus(Duration.ofDays(30)), parse("{\"data\":1,\"at\":\"2026-12-22T10:00:00Z\"}").deliverAt());
+        assertEquals(
+                NOW.plus(Duration.ofDays(30)),
+                parse("{\"data\":1,\"delay\":\"P30D\"}").deliverAt());
+        assertEquals(
+                NOW.plus(Duration.ofDays(30)),
+                parse("{\"data\":1,\"delay\":2592000000}").deliverAt());
+        assertEquals(
+                NOW.plus(Duration.ofDays(30)),
+                parse("{\"data\":1,\"at\":\"2026-12-22T10:00:00Z\"}").deliverAt());
     }
 
     @Test
@@ -126,10 +144,14 @@ class PushRequestTest {
 
     @Test
     void reservedTopicsAreCheckedLikeOthers() {
-        assertEquals(new Target.Topics(List.of("$sys")), parse("{\"topic\":\"$sys\",\"data\":1}").target());
+        assertEquals(
+                new Target.Topics(List.of("$sys")),
+                parse("{\"topic\":\"$sys\",\"data\":1}").target());
         ApiProblem p = problem("{\"topic\":\"$evil\\n2026 FORGED\\u0000\",\"data\":1}");
         assertEquals("invalid_topic", p.code());
         assertTrue(p.getMessage().chars().allMatch(ch -> ch >= 0x20 && ch < 0x7f), p.getMessage());
-        assertEquals("invalid_topic", problem("{\"topics\":[\"ok\",\"$a\\tb\"],\"data\":1}").code());
+        assertEquals(
+                "invalid_topic",
+                problem("{\"topics\":[\"ok\",\"$a\\tb\"],\"data\":1}").code());
     }
 }

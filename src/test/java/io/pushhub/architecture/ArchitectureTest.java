@@ -21,7 +21,8 @@ class ArchitectureTest {
 
     /** Classes of pushhub outside {@code ownPackage} (and its subpackages). */
     private static DescribedPredicate<JavaClass> pushhubOutside(String ownPackage) {
-        return resideInAPackage("io.pushhub..").and(not(resideInAPackage(ownPackage)))
+        return resideInAPackage("io.pushhub..")
+                .and(not(resideInAPackage(ownPackage)))
                 .as("pushhub classes outside " + ownPackage);
     }
 
@@ -33,45 +34,67 @@ class ArchitectureTest {
     /** Configuration reads keys, defaults and ranges: it knows nothing of what the rest of the hub does with them. */
     @ArchTest
     static final ArchRule config_depends_on_no_other_pushhub_package = noClasses()
-            .that().resideInAPackage("io.pushhub.config..")
-            .should().dependOnClassesThat(pushhubOutside("io.pushhub.config.."));
+            .that()
+            .resideInAPackage("io.pushhub.config..")
+            .should()
+            .dependOnClassesThat(pushhubOutside("io.pushhub.config.."));
 
     /** The wire protocol is a leaf: frames and codecs only. */
     @ArchTest
     static final ArchRule protocol_depends_on_no_other_pushhub_package = noClasses()
-            .that().resideInAPackage("io.pushhub.protocol..")
-            .should().dependOnClassesThat(pushhubOutside("io.pushhub.protocol.."));
+            .that()
+            .resideInAPackage("io.pushhub.protocol..")
+            .should()
+            .dependOnClassesThat(pushhubOutside("io.pushhub.protocol.."));
 
     /** Authentication and the transports never reach into the REST package. */
     @ArchTest
     static final ArchRule security_and_transports_never_use_the_rest_package = noClasses()
-            .that().resideInAnyPackage("io.pushhub.security..", "io.pushhub.transport..")
-            .should().dependOnClassesThat().resideInAPackage("io.pushhub.api..");
+            .that()
+            .resideInAnyPackage("io.pushhub.security..", "io.pushhub.transport..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage("io.pushhub.api..");
 
     /** The cluster seams take plain values or views they define themselves; they never import the hub. */
     @ArchTest
     static final ArchRule cluster_seams_never_use_the_hub = noClasses()
-            .that().resideInAnyPackage("io.pushhub.broker..", "io.pushhub.presence..")
-            .should().dependOnClassesThat().resideInAPackage("io.pushhub.hub..");
+            .that()
+            .resideInAnyPackage("io.pushhub.broker..", "io.pushhub.presence..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage("io.pushhub.hub..");
 
     /** The public API ({@code io.pushhub}: Pusher, Presence, Connections, History, events) holds no implementation. */
     @ArchTest
     static final ArchRule the_public_api_depends_on_no_other_pushhub_package = noClasses()
-            .that().resideInAPackage("io.pushhub")
-            .should().dependOnClassesThat(pushhubOutside("io.pushhub"));
+            .that()
+            .resideInAPackage("io.pushhub")
+            .should()
+            .dependOnClassesThat(pushhubOutside("io.pushhub"));
 
     /** The REST resources and the timers push and read through the public API only, never the hub's insides. */
     @ArchTest
     static final ArchRule rest_and_timers_use_only_the_public_api = noClasses()
-            .that().resideInAnyPackage("io.pushhub.api..", "io.pushhub.scheduling..")
-            .should().dependOnClassesThat().resideInAnyPackage(
-                    "io.pushhub.hub..", "io.pushhub.broker..", "io.pushhub.delivery..", "io.pushhub.presence..",
+            .that()
+            .resideInAnyPackage("io.pushhub.api..", "io.pushhub.scheduling..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(
+                    "io.pushhub.hub..",
+                    "io.pushhub.broker..",
+                    "io.pushhub.delivery..",
+                    "io.pushhub.presence..",
                     "io.pushhub.transport..");
 
     /** Ids are minted in one place, {@code io.pushhub.ids.Ids}; nothing else holds a SecureRandom. */
     @ArchTest
     static final ArchRule only_the_id_minter_holds_a_secure_random = noClasses()
-            .that().resideOutsideOfPackage("io.pushhub.ids")
-            .and().resideInAPackage("io.pushhub..")
-            .should().dependOnClassesThat().haveFullyQualifiedName("java.security.SecureRandom");
+            .that()
+            .resideOutsideOfPackage("io.pushhub.ids")
+            .and()
+            .resideInAPackage("io.pushhub..")
+            .should()
+            .dependOnClassesThat()
+            .haveFullyQualifiedName("java.security.SecureRandom");
 }

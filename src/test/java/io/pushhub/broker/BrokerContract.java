@@ -54,8 +54,16 @@ public abstract class BrokerContract {
     }
 
     private static Publication topicPush(String node, String topic, String text) {
-        return new Publication(node, Publication.Kind.TOPIC, List.of(topic), "m-" + text, null, 1000L,
-                Json.createValue(text), 0, null);
+        return new Publication(
+                node,
+                Publication.Kind.TOPIC,
+                List.of(topic),
+                "m-" + text,
+                null,
+                1000L,
+                Json.createValue(text),
+                0,
+                null);
     }
 
     @Test
@@ -78,18 +86,35 @@ public abstract class BrokerContract {
         Broker a = start("a", p -> {});
         String t = topic();
         for (int i = 1; i <= 5; i++) {
-            a.publishWithHistory(new Publication("a", Publication.Kind.TOPIC, List.of(t), "m-" + i, i % 2 == 0 ? "bob" : null,
-                    100L + i, Json.createObjectBuilder().add("n", i).build(), 0, null), ROOMY);
+            a.publishWithHistory(
+                    new Publication(
+                            "a",
+                            Publication.Kind.TOPIC,
+                            List.of(t),
+                            "m-" + i,
+                            i % 2 == 0 ? "bob" : null,
+                            100L + i,
+                            Json.createObjectBuilder().add("n", i).build(),
+                            0,
+                            null),
+                    ROOMY);
         }
         HistoryRead read = a.readHistory(t, 2, 10);
-        assertEquals(List.of(3L, 4L, 5L), read.publications().stream().map(Publication::offset).toList(), "read: " + read);
+        assertEquals(
+                List.of(3L, 4L, 5L),
+                read.publications().stream().map(Publication::offset).toList(),
+                "read: " + read);
         Publication four = read.publications().get(1);
         assertEquals("m-4", four.messageId());
         assertEquals("bob", four.from());
         assertEquals(104L, four.time());
         assertEquals(4, four.data().asJsonObject().getInt("n"));
         assertEquals(read.position().epoch(), four.epoch());
-        assertEquals(List.of(3L, 4L), a.readHistory(t, 2, 2).publications().stream().map(Publication::offset).toList(),
+        assertEquals(
+                List.of(3L, 4L),
+                a.readHistory(t, 2, 2).publications().stream()
+                        .map(Publication::offset)
+                        .toList(),
                 "limit caps the read");
     }
 
@@ -112,7 +137,10 @@ public abstract class BrokerContract {
             a.publishWithHistory(topicPush("a", t, "v" + i), SMALL);
         }
         HistoryRead read = a.readHistory(t, 0, 10);
-        assertEquals(List.of(3L, 4L, 5L), read.publications().stream().map(Publication::offset).toList(), "read: " + read);
+        assertEquals(
+                List.of(3L, 4L, 5L),
+                read.publications().stream().map(Publication::offset).toList(),
+                "read: " + read);
         assertEquals(5, read.position().offset());
         assertTrue(read.streamKept(), "trimmed, not expired");
     }
@@ -156,16 +184,24 @@ public abstract class BrokerContract {
         for (int i = 1; i <= 20; i++) {
             a.publishWithHistory(topicPush("a", t, "n" + i), ROOMY);
         }
-        a.publish(new Publication("a", Publication.Kind.USERS, List.of("alice"), "m-last", null, 1L, Json.createValue(1), 0, null));
+        a.publish(new Publication(
+                "a", Publication.Kind.USERS, List.of("alice"), "m-last", null, 1L, Json.createValue(1), 0, null));
         assertTrue(bDone.await(10, TimeUnit.SECONDS), "b heard: " + heardByB);
-        List<Long> offsets = heardByB.stream().filter(Publication::hasOffset).map(Publication::offset).toList();
+        List<Long> offsets = heardByB.stream()
+                .filter(Publication::hasOffset)
+                .map(Publication::offset)
+                .toList();
         assertEquals(java.util.stream.LongStream.rangeClosed(1, 20).boxed().toList(), offsets, "b heard: " + heardByB);
         assertEquals(List.of("alice"), heardByB.get(20).targets());
         assertEquals(Publication.Kind.USERS, heardByB.get(20).kind());
         // b publishes a marker after a's publications; a hears it, and nothing of its own before it.
-        b.publish(new Publication("b", Publication.Kind.ALL, List.of(), "m-marker", null, 1L, Json.createValue(2), 0, null));
+        b.publish(new Publication(
+                "b", Publication.Kind.ALL, List.of(), "m-marker", null, 1L, Json.createValue(2), 0, null));
         assertTrue(aDone.await(10, TimeUnit.SECONDS), "a heard: " + heardByA);
-        assertEquals(List.of("m-marker"), heardByA.stream().map(Publication::messageId).toList(), "a must not hear itself");
+        assertEquals(
+                List.of("m-marker"),
+                heardByA.stream().map(Publication::messageId).toList(),
+                "a must not hear itself");
     }
 
     @Test
@@ -177,14 +213,25 @@ public abstract class BrokerContract {
         Publication p2 = b.publishWithHistory(topicPush("b", t, "y"), ROOMY);
         assertEquals(2, p2.offset());
         assertEquals(p1.epoch(), p2.epoch());
-        assertEquals(List.of("m-x", "m-y"),
-                b.readHistory(t, 0, 10).publications().stream().map(Publication::messageId).toList());
+        assertEquals(
+                List.of("m-x", "m-y"),
+                b.readHistory(t, 0, 10).publications().stream()
+                        .map(Publication::messageId)
+                        .toList());
     }
 
     @Test
     void publicationJsonRoundTrips() {
-        Publication p = new Publication("n1", Publication.Kind.CONNECTIONS, List.of("c-1", "c-2"), "m-1", "ann", 42L,
-                Json.createObjectBuilder().add("k", "v \"quoted\" ü").build(), 7, "ep");
+        Publication p = new Publication(
+                "n1",
+                Publication.Kind.CONNECTIONS,
+                List.of("c-1", "c-2"),
+                "m-1",
+                "ann",
+                42L,
+                Json.createObjectBuilder().add("k", "v \"quoted\" ü").build(),
+                7,
+                "ep");
         assertEquals(p, Publication.fromJson(p.toJson()));
         Publication plain = p.at(0, null);
         assertEquals(plain, Publication.fromJson(plain.toJson()));

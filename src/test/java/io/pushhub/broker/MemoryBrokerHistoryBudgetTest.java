@@ -18,8 +18,8 @@ class MemoryBrokerHistoryBudgetTest {
     private static final jakarta.json.spi.JsonProvider JSON = jakarta.json.spi.JsonProvider.provider();
 
     private static Publication message(String topic, String data) {
-        return new Publication("n1", Publication.Kind.TOPIC, List.of(topic), "m-0000", null, 1L,
-                JSON.createValue(data), 0, null);
+        return new Publication(
+                "n1", Publication.Kind.TOPIC, List.of(topic), "m-0000", null, 1L, JSON.createValue(data), 0, null);
     }
 
     /** What one message of {@link #message} with this data is charged. */
@@ -28,7 +28,9 @@ class MemoryBrokerHistoryBudgetTest {
     }
 
     private static List<Long> offsets(Broker b, String topic) throws BrokerUnavailableException {
-        return b.readHistory(topic, 0, 1000).publications().stream().map(Publication::offset).toList();
+        return b.readHistory(topic, 0, 1000).publications().stream()
+                .map(Publication::offset)
+                .toList();
     }
 
     @Test

@@ -22,11 +22,19 @@ class BrowserIT extends HubIT {
     }
 
     private static void browser(String namePattern) throws Exception {
-        NodeRunner.run(FILE, namePattern, 1, Map.of(
-                "PUSHHUB_URL", HTTP,
-                "PUSHHUB_KEY", Api.KEY,
-                "SCREENSHOT_DIR", NodeRunner.BASEDIR.resolve("target/browser-screenshots").toString(),
-                "CHROMIUM", NodeRunner.CHROMIUM));
+        NodeRunner.run(
+                FILE,
+                namePattern,
+                1,
+                Map.of(
+                        "PUSHHUB_URL",
+                        HTTP,
+                        "PUSHHUB_KEY",
+                        Api.KEY,
+                        "SCREENSHOT_DIR",
+                        NodeRunner.BASEDIR.resolve("target/browser-screenshots").toString(),
+                        "CHROMIUM",
+                        NodeRunner.CHROMIUM));
     }
 
     @Test

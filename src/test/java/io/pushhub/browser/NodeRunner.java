@@ -26,6 +26,7 @@ final class NodeRunner {
 
     /** {@code auto} (default): skip when something is missing; {@code required}: fail instead. */
     static final String MODE = System.getProperty("browser.tests", "auto");
+
     static final Path BASEDIR = Path.of(System.getProperty("basedir", ".")).toAbsolutePath();
     static final String CHROMIUM = System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium");
     private static final String HOW_TO = "To run them: `apt-get install -y chromium` (Debian) and `npm ci` in "
@@ -64,7 +65,9 @@ final class NodeRunner {
 
     private static boolean nodeWorks() {
         try {
-            Process p = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder("node", "--version")
+                    .redirectErrorStream(true)
+                    .start();
             return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
         } catch (IOException e) {
             return false;
@@ -98,7 +101,8 @@ final class NodeRunner {
     }
 
     private static int count(String tap, String what) {
-        Matcher m = Pattern.compile("^# " + what + " (\\d+)$", Pattern.MULTILINE).matcher(tap);
+        Matcher m =
+                Pattern.compile("^# " + what + " (\\d+)$", Pattern.MULTILINE).matcher(tap);
         return m.find() ? Integer.parseInt(m.group(1)) : -1;
     }
 }

@@ -39,7 +39,8 @@ class ConfigDocsTest {
             if (!line.startsWith("| `")) {
                 continue;
             }
-            String[] cells = line.substring(1, line.length() - (line.endsWith("|") ? 1 : 0)).split(" \\| ", 3);
+            String[] cells = line.substring(1, line.length() - (line.endsWith("|") ? 1 : 0))
+                    .split(" \\| ", 3);
             assertEquals(3, cells.length, "a row of three cells: " + line);
             Matcher names = CODE.matcher(cells[0]);
             while (names.find()) {

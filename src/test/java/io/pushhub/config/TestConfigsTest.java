@@ -31,7 +31,7 @@ class TestConfigsTest {
 
     @Test
     void anUndeclaredKeyIsATypo() {
-        assertThrows(IllegalArgumentException.class,
-                () -> TestConfigs.with(Map.of("pushhub.ws.max-subscription", "7")));
+        assertThrows(
+                IllegalArgumentException.class, () -> TestConfigs.with(Map.of("pushhub.ws.max-subscription", "7")));
     }
 }

@@ -222,8 +222,8 @@ class DeliveryEngineTest {
         assertEquals(200, engine.timedOutSends());
         assertEquals(0, engine.sendsInFlight());
         // No thread per stalled client: at most the engine's own few (closers end when idle).
-        assertTrue(Thread.activeCount() - threadsBefore < 80,
-                "threads: " + threadsBefore + " -> " + Thread.activeCount());
+        assertTrue(
+                Thread.activeCount() - threadsBefore < 80, "threads: " + threadsBefore + " -> " + Thread.activeCount());
     }
 
     @Test
@@ -416,8 +416,8 @@ class DeliveryEngineTest {
     @Test
     void stuckForReportsWorkThatWaitsWithoutProgress() throws Exception {
         // No workers at all: the most stuck an engine can be. Liveness must see it.
-        engine(new DeliveryEngine.Settings(0, 64, 65536, Duration.ofSeconds(5), 100, 1 << 20,
-                DeliveryPolicy.DISCONNECT, 1 << 20));
+        engine(new DeliveryEngine.Settings(
+                0, 64, 65536, Duration.ofSeconds(5), 100, 1 << 20, DeliveryPolicy.DISCONNECT, 1 << 20));
         assertEquals(Duration.ZERO, engine.stuckFor(), "nothing waits: not stuck");
         Outbox box = engine.newOutbox(new RecordingTransport(), c -> {});
         box.offer(msg("w", 0));
@@ -429,10 +429,14 @@ class DeliveryEngineTest {
     @Test
     void composeFormats() {
         assertEquals("x", Outbox.compose(0, List.of(Frame.text("x"))).text());
-        assertEquals("{\"type\":\"batch\",\"messages\":[{\"a\":1},{\"b\":2}]}",
-                Outbox.compose(0, List.of(Frame.text("{\"a\":1}"), Frame.text("{\"b\":2}"))).text());
-        assertEquals("{\"type\":\"gap\",\"missed\":3}", Outbox.compose(3, List.of()).text());
-        assertEquals("{\"type\":\"batch\",\"messages\":[{\"type\":\"gap\",\"missed\":2},{\"a\":1}]}",
+        assertEquals(
+                "{\"type\":\"batch\",\"messages\":[{\"a\":1},{\"b\":2}]}",
+                Outbox.compose(0, List.of(Frame.text("{\"a\":1}"), Frame.text("{\"b\":2}")))
+                        .text());
+        assertEquals(
+                "{\"type\":\"gap\",\"missed\":3}", Outbox.compose(3, List.of()).text());
+        assertEquals(
+                "{\"type\":\"batch\",\"messages\":[{\"type\":\"gap\",\"missed\":2},{\"a\":1}]}",
                 Outbox.compose(2, List.of(Frame.text("{\"a\":1}"))).text());
     }
 }

@@ -80,15 +80,19 @@ class ClientCommandsTest {
 
     @Test
     void aFloodIsCutByTheRateLimitWithOneNoticeNotOnePerFrame() throws Exception {
-        HubHarness.Client c = hub(Map.of("pushhub.ws.rate.per-second", "1", "pushhub.ws.rate.burst", "3")).open("u");
+        HubHarness.Client c = hub(Map.of("pushhub.ws.rate.per-second", "1", "pushhub.ws.rate.burst", "3"))
+                .open("u");
         for (int i = 0; i < 50; i++) {
             c.send("{\"type\":\"echo\",\"id\":\"e" + i + "\",\"data\":" + i + "}");
         }
         JsonObject limited = c.await("rate_limited", f -> "rate_limited".equals(f.getString("code", null)));
         assertTrue(limited.getString("message").contains("1 frames/s"), "names the rate: " + limited);
         Thread.sleep(300); // anything else in flight
-        long acks = c.seen.stream().filter(f -> "ack".equals(f.getString("type"))).count();
-        long notices = c.seen.stream().filter(f -> "rate_limited".equals(f.getString("code", null))).count();
+        long acks =
+                c.seen.stream().filter(f -> "ack".equals(f.getString("type"))).count();
+        long notices = c.seen.stream()
+                .filter(f -> "rate_limited".equals(f.getString("code", null)))
+                .count();
         assertEquals(3, acks, "the burst is served: " + c.seen);
         assertEquals(1, notices, "one notice a second, not one per dropped frame");
     }
@@ -99,27 +103,34 @@ class ClientCommandsTest {
         HubHarness.Client first = h.open("a");
         first.subscribe("feed");
         for (int i = 1; i <= 3; i++) {
-            h.hub.relay().push(Target.topic("feed"), Json.createValue(i), h.hub.relay().nextMessageId());
+            h.hub.relay()
+                    .push(
+                            Target.topic("feed"),
+                            Json.createValue(i),
+                            h.hub.relay().nextMessageId());
         }
         List<JsonObject> seen = first.messages();
         assertEquals(3, seen.size(), "got " + seen);
         String epoch = seen.get(0).getString("epoch");
 
         HubHarness.Client back = h.open("a");
-        JsonObject ack = back.request("subscribe",
-                "\"topic\":\"feed\",\"since\":{\"offset\":1,\"epoch\":\"" + epoch + "\"}");
+        JsonObject ack =
+                back.request("subscribe", "\"topic\":\"feed\",\"since\":{\"offset\":1,\"epoch\":\"" + epoch + "\"}");
         JsonObject recovery = ack.getJsonObject("recovery");
         assertTrue(recovery.getBoolean("recovered"), "got " + ack);
         assertEquals(2, recovery.getInt("replayed"));
-        h.hub.relay().push(Target.topic("feed"), Json.createValue(4), h.hub.relay().nextMessageId());
-        List<Integer> offsets = back.messages().stream().map(m -> m.getInt("offset")).toList();
+        h.hub.relay()
+                .push(Target.topic("feed"), Json.createValue(4), h.hub.relay().nextMessageId());
+        List<Integer> offsets =
+                back.messages().stream().map(m -> m.getInt("offset")).toList();
         assertEquals(List.of(2, 3, 4), offsets, "replay, then live, no gap, no duplicate");
     }
 
     @Test
     void aResumeFromAnotherEpochSaysSoAndReplaysNothing() throws Exception {
         hub(Map.of("pushhub.history.topics", "feed"));
-        h.hub.relay().push(Target.topic("feed"), Json.createValue(1), h.hub.relay().nextMessageId());
+        h.hub.relay()
+                .push(Target.topic("feed"), Json.createValue(1), h.hub.relay().nextMessageId());
         HubHarness.Client c = h.open("a");
         JsonObject ack = c.request("subscribe", "\"topic\":\"feed\",\"since\":{\"offset\":7,\"epoch\":\"gone\"}");
         JsonObject recovery = ack.getJsonObject("recovery");

@@ -1,6 +1,5 @@
 package io.pushhub.hub;
 
-import io.pushhub.Target;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -29,11 +28,13 @@ class ClusterCatchUpTest {
     private static final String T = "news";
     private static final String EPOCH = "e1";
     private static final HistoryPolicy POLICY = new HistoryPolicy(100, Duration.ofMinutes(5));
-    private static final ClusterCatchUp.Backoff FAST = new ClusterCatchUp.Backoff(Duration.ofMillis(5), Duration.ofMillis(20), 4);
+    private static final ClusterCatchUp.Backoff FAST =
+            new ClusterCatchUp.Backoff(Duration.ofMillis(5), Duration.ofMillis(20), 4);
 
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
     /** What the subscribers got, in order: "m<offset>" for messages, "gap a..b reason" for notices. */
     private final List<String> got = Collections.synchronizedList(new ArrayList<>());
+
     private final List<Publication> stored = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final AtomicInteger failuresLeft = new AtomicInteger();
     private final AtomicInteger reads = new AtomicInteger();
@@ -46,8 +47,17 @@ class ClusterCatchUpTest {
     }
 
     private static Publication pub(long offset) {
-        return new Publication("other", Publication.Kind.TOPIC, List.of(T), "m-" + offset, null, 0,
-                Json.createValue(offset), 0, null).at(offset, EPOCH);
+        return new Publication(
+                        "other",
+                        Publication.Kind.TOPIC,
+                        List.of(T),
+                        "m-" + offset,
+                        null,
+                        0,
+                        Json.createValue(offset),
+                        0,
+                        null)
+                .at(offset, EPOCH);
     }
 
     private void store(long... offsets) {
@@ -63,7 +73,8 @@ class ClusterCatchUpTest {
             if (failuresLeft.getAndDecrement() > 0) {
                 throw new BrokerUnavailableException("connection to Redis lost; reconnecting");
             }
-            List<Publication> out = stored.stream().filter(p -> p.offset() > since).limit(limit).toList();
+            List<Publication> out =
+                    stored.stream().filter(p -> p.offset() > since).limit(limit).toList();
             return new HistoryRead(new StreamPosition(latest, EPOCH), out, true);
         };
     }
@@ -73,28 +84,32 @@ class ClusterCatchUpTest {
     }
 
     private ClusterCatchUp create(ClusterCatchUp.Backoff backoff) {
-        catchUp = new ClusterCatchUp(reader(), new ClusterCatchUp.Target() {
-            @Override
-            public HistoryPolicy policy(String topic) {
-                return POLICY;
-            }
+        catchUp = new ClusterCatchUp(
+                reader(),
+                new ClusterCatchUp.Target() {
+                    @Override
+                    public HistoryPolicy policy(String topic) {
+                        return POLICY;
+                    }
 
-            @Override
-            public boolean hasSubscribers(String topic) {
-                return true;
-            }
+                    @Override
+                    public boolean hasSubscribers(String topic) {
+                        return true;
+                    }
 
-            @Override
-            public void deliver(Publication p) {
-                got.add("m" + p.offset());
-                catchUp.delivered(p.topic(), p.offset(), p.epoch());
-            }
+                    @Override
+                    public void deliver(Publication p) {
+                        got.add("m" + p.offset());
+                        catchUp.delivered(p.topic(), p.offset(), p.epoch());
+                    }
 
-            @Override
-            public void gap(String topic, long from, long to, String epoch, String reason, String message) {
-                got.add("gap " + from + ".." + to + " " + reason);
-            }
-        }, scheduler, backoff);
+                    @Override
+                    public void gap(String topic, long from, long to, String epoch, String reason, String message) {
+                        got.add("gap " + from + ".." + to + " " + reason);
+                    }
+                },
+                scheduler,
+                backoff);
         return catchUp;
     }
 
@@ -210,7 +225,10 @@ class ClusterCatchUpTest {
     @Test
     void backoffDoublesUpToItsMaximum() {
         ClusterCatchUp.Backoff b = new ClusterCatchUp.Backoff(Duration.ofMillis(200), Duration.ofSeconds(5), 8);
-        assertEquals(List.of(200L, 400L, 800L, 1600L, 3200L, 5000L, 5000L),
-                java.util.stream.IntStream.rangeClosed(1, 7).mapToObj(i -> b.delay(i).toMillis()).toList());
+        assertEquals(
+                List.of(200L, 400L, 800L, 1600L, 3200L, 5000L, 5000L),
+                java.util.stream.IntStream.rangeClosed(1, 7)
+                        .mapToObj(i -> b.delay(i).toMillis())
+                        .toList());
     }
 }

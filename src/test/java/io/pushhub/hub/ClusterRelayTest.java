@@ -31,18 +31,28 @@ class ClusterRelayTest {
         c.subscribe("feed");
         c.subscribe("news");
         for (int i = 0; i < 3; i++) {
-            h.hub.relay().push(Target.topics(List.of("feed", "news")), Json.createValue(i), h.hub.relay().nextMessageId());
+            h.hub.relay()
+                    .push(
+                            Target.topics(List.of("feed", "news")),
+                            Json.createValue(i),
+                            h.hub.relay().nextMessageId());
         }
-        List<JsonObject> feed = c.messages().stream().filter(m -> m.getString("topic").equals("feed")).toList();
-        List<JsonObject> news = c.messages().stream().filter(m -> m.getString("topic").equals("news")).toList();
-        assertEquals(List.of(1, 2, 3), feed.stream().map(m -> m.getInt("offset")).toList());
+        List<JsonObject> feed = c.messages().stream()
+                .filter(m -> m.getString("topic").equals("feed"))
+                .toList();
+        List<JsonObject> news = c.messages().stream()
+                .filter(m -> m.getString("topic").equals("news"))
+                .toList();
+        assertEquals(
+                List.of(1, 2, 3), feed.stream().map(m -> m.getInt("offset")).toList());
         assertEquals(1, feed.stream().map(m -> m.getString("epoch")).distinct().count());
         assertTrue(news.stream().noneMatch(m -> m.containsKey("offset")), "no history, no offsets: " + news);
     }
 
     @Test
     void aSingleNodePushReportsNoClusterAndAMessageIdOfThisNode() {
-        PushResult r = h.hub.relay().push(Target.all(), Json.createValue(1), h.hub.relay().nextMessageId());
+        PushResult r = h.hub.relay()
+                .push(Target.all(), Json.createValue(1), h.hub.relay().nextMessageId());
         assertNull(r.cluster(), "the memory broker has no other nodes");
         assertTrue(r.messageId().startsWith("m-" + h.hub.nodeId() + "-"), r.messageId());
     }
@@ -61,12 +71,32 @@ class ClusterRelayTest {
     @Test
     void publicationsOfOtherNodesReachLocalRecipientsAndOurOwnEchoIsIgnored() throws Exception {
         HubHarness.Client alice = h.open("alice");
-        h.hub.relay().fromCluster(new Publication("other-node", Publication.Kind.USERS, List.of("alice"), "m-x-1", null,
-                1L, Json.createValue("from afar"), 0, null));
-        h.hub.relay().fromCluster(new Publication(h.hub.nodeId(), Publication.Kind.USERS, List.of("alice"), "m-y-1",
-                null, 1L, Json.createValue("echo"), 0, null));
+        h.hub.relay()
+                .fromCluster(new Publication(
+                        "other-node",
+                        Publication.Kind.USERS,
+                        List.of("alice"),
+                        "m-x-1",
+                        null,
+                        1L,
+                        Json.createValue("from afar"),
+                        0,
+                        null));
+        h.hub.relay()
+                .fromCluster(new Publication(
+                        h.hub.nodeId(),
+                        Publication.Kind.USERS,
+                        List.of("alice"),
+                        "m-y-1",
+                        null,
+                        1L,
+                        Json.createValue("echo"),
+                        0,
+                        null));
         List<JsonObject> got = alice.messages();
-        assertEquals(List.of("m-x-1"), got.stream().map(m -> m.getString("messageId")).toList(),
+        assertEquals(
+                List.of("m-x-1"),
+                got.stream().map(m -> m.getString("messageId")).toList(),
                 "delivered once, never the echo of our own push: " + got);
     }
 }

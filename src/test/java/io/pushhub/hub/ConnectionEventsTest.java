@@ -38,8 +38,13 @@ class ConnectionEventsTest {
             h.hub.closed(c.connection);
             assertTrue(closed.await(5, TimeUnit.SECONDS));
         }
-        assertEquals(List.of("Opened@pushhub-events", "Subscribed@pushhub-events", "Unsubscribed@pushhub-events",
-                "Closed@pushhub-events"), seen);
+        assertEquals(
+                List.of(
+                        "Opened@pushhub-events",
+                        "Subscribed@pushhub-events",
+                        "Unsubscribed@pushhub-events",
+                        "Closed@pushhub-events"),
+                seen);
     }
 
     @Test
@@ -56,13 +61,15 @@ class ConnectionEventsTest {
     @Test
     void aStuckObserverCostsAtMostTheBacklogAndNeverBlocksTheFiringThread() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        ConnectionEvents events = new ConnectionEvents(e -> List.of(x -> {
-            try {
-                release.await();
-            } catch (InterruptedException ie) {
-                Thread.currentThread().interrupt();
-            }
-        }), Thread::new);
+        ConnectionEvents events = new ConnectionEvents(
+                e -> List.of(x -> {
+                    try {
+                        release.await();
+                    } catch (InterruptedException ie) {
+                        Thread.currentThread().interrupt();
+                    }
+                }),
+                Thread::new);
         long start = System.nanoTime();
         for (int i = 0; i < ConnectionEvents.MAX_WAITING + 500; i++) {
             events.fire(() -> new ConnectionEvent.Opened(null));

@@ -3,6 +3,8 @@ package io.pushhub.hub;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pushhub.config.DeliveryPolicy;
+import io.pushhub.delivery.DeliveryEngine;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -12,8 +14,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import io.pushhub.delivery.DeliveryEngine;
-import io.pushhub.config.DeliveryPolicy;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
@@ -91,10 +91,14 @@ class ConnectionRegistryConcurrencyTest {
             }
             assertTrue(registry.connectionsOf(c.userId()).contains(c), c + " missing from user index");
         }
-        int fromIndex = registry.topicCounts().values().stream().mapToInt(Integer::intValue).sum();
+        int fromIndex = registry.topicCounts().values().stream()
+                .mapToInt(Integer::intValue)
+                .sum();
         assertEquals(fromConnections, fromIndex, "topic index vs connections' own topic sets");
         assertEquals(fromConnections, registry.subscriptionCount(), "subscription counter");
-        int users = registry.connectionIdsByUser().values().stream().mapToInt(List::size).sum();
+        int users = registry.connectionIdsByUser().values().stream()
+                .mapToInt(List::size)
+                .sum();
         assertEquals(expected, users, "user index");
 
         for (Connection c : survivors) {

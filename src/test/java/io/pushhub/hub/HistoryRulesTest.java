@@ -14,7 +14,8 @@ class HistoryRulesTest {
 
     @Test
     void firstMatchingEntryWinsAndEntriesMayOverrideSizeAndTtl() {
-        HistoryRules r = new HistoryRules(List.of("chat:*;size=500;ttl=PT1H", " news ", "*"), 100, Duration.ofMinutes(10));
+        HistoryRules r =
+                new HistoryRules(List.of("chat:*;size=500;ttl=PT1H", " news ", "*"), 100, Duration.ofMinutes(10));
         assertEquals(new HistoryPolicy(500, Duration.ofHours(1)), r.policyFor("chat:lobby"));
         assertEquals(new HistoryPolicy(100, Duration.ofMinutes(10)), r.policyFor("news"));
         assertEquals(new HistoryPolicy(100, Duration.ofMinutes(10)), r.policyFor("anything"));
@@ -37,13 +38,16 @@ class HistoryRulesTest {
 
     @Test
     void badEntriesAreRefusedNamingTheEntry() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> new HistoryRules(List.of("news;size=lots"), 100, Duration.ofMinutes(1)));
         assertTrue(e.getMessage().contains("news;size=lots"), e.getMessage());
-        IllegalArgumentException zero = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException zero = assertThrows(
+                IllegalArgumentException.class,
                 () -> new HistoryRules(List.of("news;size=0"), 100, Duration.ofMinutes(1)));
         assertTrue(zero.getMessage().contains("at least 1"), zero.getMessage());
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> new HistoryRules(List.of("news;colour=red"), 100, Duration.ofMinutes(1)));
     }
 }

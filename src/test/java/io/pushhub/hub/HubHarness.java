@@ -73,6 +73,7 @@ final class HubHarness implements AutoCloseable {
         final AtomicInteger closedWith = new AtomicInteger(-1);
         /** When true the client has stopped reading: sends never complete. */
         volatile boolean stalled;
+
         private int nextId;
 
         @Override

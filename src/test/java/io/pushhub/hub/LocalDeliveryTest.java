@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 /** Fan-out to this node's connections and the slow-consumer policy ({@link LocalDelivery}). */
 class LocalDeliveryTest {
 
-    private final HubHarness h = new HubHarness(Map.of("pushhub.outbox.max-messages", "8", "pushhub.delivery.write-timeout", "PT1S"));
+    private final HubHarness h =
+            new HubHarness(Map.of("pushhub.outbox.max-messages", "8", "pushhub.delivery.write-timeout", "PT1S"));
 
     @AfterEach
     void stop() {

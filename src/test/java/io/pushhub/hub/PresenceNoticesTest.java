@@ -27,14 +27,15 @@ class PresenceNoticesTest {
         HubHarness.Client bob = h.open("bob");
         JsonObject second = bob.subscribe("room:1");
         assertEquals("[\"alice\",\"bob\"]", second.get("members").toString(), "got " + second);
-        JsonObject joined = alice.await("bob's join",
-                f -> "presence".equals(f.getString("type")) && "bob".equals(f.getString("userId")));
-        assertEquals(List.of("join", "bob", bob.id()),
+        JsonObject joined = alice.await(
+                "bob's join", f -> "presence".equals(f.getString("type")) && "bob".equals(f.getString("userId")));
+        assertEquals(
+                List.of("join", "bob", bob.id()),
                 List.of(joined.getString("event"), joined.getString("userId"), joined.getString("connectionId")));
 
         h.hub.closed(bob.connection); // the transport reports bob gone
-        JsonObject left = alice.await("bob's leave",
-                f -> "presence".equals(f.getString("type")) && "leave".equals(f.getString("event")));
+        JsonObject left = alice.await(
+                "bob's leave", f -> "presence".equals(f.getString("type")) && "leave".equals(f.getString("event")));
         assertEquals(List.of("leave", "bob"), List.of(left.getString("event"), left.getString("userId")));
         assertEquals(1, h.hub.presenceStore().topic("room:1").entries().size(), "the store forgot bob");
     }
@@ -46,6 +47,10 @@ class PresenceNoticesTest {
         assertEquals(false, ack.containsKey("members"), "got " + ack);
         h.open("bob").subscribe("news");
         alice.request("ping", "");
-        assertEquals(0, alice.seen.stream().filter(f -> "presence".equals(f.getString("type"))).count());
+        assertEquals(
+                0,
+                alice.seen.stream()
+                        .filter(f -> "presence".equals(f.getString("type")))
+                        .count());
     }
 }

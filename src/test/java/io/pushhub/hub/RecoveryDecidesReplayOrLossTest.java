@@ -17,7 +17,8 @@ class RecoveryDecidesReplayOrLossTest {
     private static HistoryRead read(long latest, String epoch, long first, boolean kept) {
         List<Publication> ps = new ArrayList<>();
         for (long o = first; first > 0 && o <= latest; o++) {
-            ps.add(new Publication("n", Publication.Kind.TOPIC, List.of("t"), "m" + o, null, 0, Json.createValue(o), o, epoch));
+            ps.add(new Publication(
+                    "n", Publication.Kind.TOPIC, List.of("t"), "m" + o, null, 0, Json.createValue(o), o, epoch));
         }
         return new HistoryRead(new StreamPosition(latest, epoch), ps, kept);
     }
@@ -26,7 +27,9 @@ class RecoveryDecidesReplayOrLossTest {
     void everyMissedOffsetKeptMeansRecoveredWithExactlyThose() {
         Recovery r = Recovery.of(17, "e1", read(20, "e1", 18, true));
         assertTrue(r.recovered());
-        assertEquals(List.of(18L, 19L, 20L), r.replay().stream().map(Publication::offset).toList());
+        assertEquals(
+                List.of(18L, 19L, 20L),
+                r.replay().stream().map(Publication::offset).toList());
         assertEquals(20, r.position().offset());
     }
 

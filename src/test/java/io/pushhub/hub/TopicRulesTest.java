@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 
 class TopicRulesTest {
 
-    private final TopicRules rules = new TopicRules(List.of("chat:*"), List.of("chat:*", "room.*.live"), List.of("internal:*"));
+    private final TopicRules rules =
+            new TopicRules(List.of("chat:*"), List.of("chat:*", "room.*.live"), List.of("internal:*"));
 
     @Test
     void namesAreValidated() {

@@ -27,21 +27,23 @@ class BadInputIT extends HubIT {
     }
 
     @ParameterizedTest(name = "{0} -> {1}")
-    @CsvSource(delimiter = '|', value = {
-        "not json at all                                   | bad_json",
-        "[1,2,3]                                           | bad_json",
-        "{\"id\":\"x\"}                                    | unknown_type",
-        "{\"type\":\"teleport\",\"id\":\"x\"}              | unknown_type",
-        "{\"type\":\"subscribe\",\"id\":\"x\"}             | missing_field",
-        "{\"type\":\"subscribe\",\"topic\":7,\"id\":\"x\"} | missing_field",
-        "{\"type\":\"publish\",\"topic\":\"chat:a\",\"id\":\"x\"} | missing_field",
-        "{\"type\":\"subscribe\",\"topic\":\"\",\"id\":\"x\"}     | invalid_topic",
-        "{\"type\":\"subscribe\",\"topic\":\"a b\",\"id\":\"x\"}  | invalid_topic",
-        "{\"type\":\"subscribe\",\"topic\":\"$sys\",\"id\":\"x\"} | forbidden_topic",
-        "{\"type\":\"subscribe\",\"topic\":\"internal:ops\",\"id\":\"x\"} | forbidden_topic",
-        "{\"type\":\"subscribe\",\"topic\":\"user:someone-else\",\"id\":\"x\"} | forbidden_topic",
-        "{\"type\":\"publish\",\"topic\":\"news\",\"data\":1,\"id\":\"x\"}    | publish_not_allowed",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "not json at all                                   | bad_json",
+                "[1,2,3]                                           | bad_json",
+                "{\"id\":\"x\"}                                    | unknown_type",
+                "{\"type\":\"teleport\",\"id\":\"x\"}              | unknown_type",
+                "{\"type\":\"subscribe\",\"id\":\"x\"}             | missing_field",
+                "{\"type\":\"subscribe\",\"topic\":7,\"id\":\"x\"} | missing_field",
+                "{\"type\":\"publish\",\"topic\":\"chat:a\",\"id\":\"x\"} | missing_field",
+                "{\"type\":\"subscribe\",\"topic\":\"\",\"id\":\"x\"}     | invalid_topic",
+                "{\"type\":\"subscribe\",\"topic\":\"a b\",\"id\":\"x\"}  | invalid_topic",
+                "{\"type\":\"subscribe\",\"topic\":\"$sys\",\"id\":\"x\"} | forbidden_topic",
+                "{\"type\":\"subscribe\",\"topic\":\"internal:ops\",\"id\":\"x\"} | forbidden_topic",
+                "{\"type\":\"subscribe\",\"topic\":\"user:someone-else\",\"id\":\"x\"} | forbidden_topic",
+                "{\"type\":\"publish\",\"topic\":\"news\",\"data\":1,\"id\":\"x\"}    | publish_not_allowed",
+            })
     void badFrameGetsItsErrorCodeAndTheConnectionStillWorks(String frame, String code) throws Exception {
         try (WsClient c = WsClient.connect(WS)) {
             c.send(frame.trim());
@@ -115,7 +117,9 @@ class BadInputIT extends HubIT {
             JsonObject err = nextError(c);
             assertEquals("rate_limited", err.getString("code"), "error: " + err);
             c.barrierAfterRateLimit();
-            long pongs = c.seen().stream().filter(f -> "pong".equals(f.getString("type"))).count();
+            long pongs = c.seen().stream()
+                    .filter(f -> "pong".equals(f.getString("type")))
+                    .count();
             assertTrue(pongs < sent, "all " + sent + " pings were answered; nothing was limited");
             assertTrue(pongs >= burst, "only " + pongs + " of a burst of " + burst + " were served");
         }

@@ -14,9 +14,9 @@ import org.junit.jupiter.api.Test;
 /** chat:<room> topics: clients publish, everyone in the room receives, join/leave presence notices. */
 class ChatRoomIT extends HubIT {
 
-
     private static boolean presence(JsonObject f, String event, String user) {
-        return "presence".equals(f.getString("type", "")) && event.equals(f.getString("event"))
+        return "presence".equals(f.getString("type", ""))
+                && event.equals(f.getString("event"))
                 && user.equals(f.getString("userId"));
     }
 
@@ -25,13 +25,21 @@ class ChatRoomIT extends HubIT {
         try (WsClient ann = asUser("ann");
                 WsClient outsider = asUser("otto")) {
             JsonObject annAck = ann.subscribe("chat:lobby");
-            assertEquals(List.of("ann"), annAck.getJsonArray("members").getValuesAs(JsonString.class).stream()
-                    .map(JsonString::getString).toList(), "ack: " + annAck);
+            assertEquals(
+                    List.of("ann"),
+                    annAck.getJsonArray("members").getValuesAs(JsonString.class).stream()
+                            .map(JsonString::getString)
+                            .toList(),
+                    "ack: " + annAck);
 
             WsClient ben = asUser("ben");
             JsonObject benAck = ben.subscribe("chat:lobby");
-            assertEquals(List.of("ann", "ben"), benAck.getJsonArray("members").getValuesAs(JsonString.class).stream()
-                    .map(JsonString::getString).toList(), "ack: " + benAck);
+            assertEquals(
+                    List.of("ann", "ben"),
+                    benAck.getJsonArray("members").getValuesAs(JsonString.class).stream()
+                            .map(JsonString::getString)
+                            .toList(),
+                    "ack: " + benAck);
             JsonObject join = ann.await("ben joins", f -> presence(f, "join", "ben"), Duration.ofSeconds(10));
             assertEquals("chat:lobby", join.getString("topic"), "join: " + join);
             assertEquals(ben.connectionId(), join.getString("connectionId"), "join: " + join);

@@ -42,7 +42,10 @@ class ConnectionEventsIT {
         try (WsClient alice = asUser("alice")) {
             alice.subscribe(GreeterSample.GREET);
             JsonObject greeting = alice.awaitMessage("the sample bean's greeting");
-            assertEquals("\"hello alice, welcome to sample:greet\"", greeting.get("data").toString(), "got " + greeting);
+            assertEquals(
+                    "\"hello alice, welcome to sample:greet\"",
+                    greeting.get("data").toString(),
+                    "got " + greeting);
             assertEquals("connection", greeting.getString("scope"), "pushed to the one connection: " + greeting);
             // Delivery goes on after the failing observer: the connection still works.
             assertEquals("ack", alice.request("echo", "\"data\":1").getString("type"));
@@ -63,15 +66,21 @@ class ConnectionEventsIT {
             List<String> events = new java.util.ArrayList<>();
             JsonObject closed = null;
             while (closed == null) {
-                JsonObject m = watcher.await("bob's events", f -> "message".equals(f.getString("type", ""))
-                        && f.getJsonObject("data").getString("connectionId").equals(bobId), Duration.ofSeconds(10));
+                JsonObject m = watcher.await(
+                        "bob's events",
+                        f -> "message".equals(f.getString("type", ""))
+                                && f.getJsonObject("data")
+                                        .getString("connectionId")
+                                        .equals(bobId),
+                        Duration.ofSeconds(10));
                 JsonObject d = m.getJsonObject("data");
                 events.add(d.getString("event") + (d.containsKey("topic") ? " " + d.getString("topic") : ""));
                 if (d.getString("event").equals("Closed")) {
                     closed = d;
                 }
             }
-            assertEquals(List.of("Opened", "Subscribed news", "Unsubscribed news", "Subscribed chat:lobby", "Closed"),
+            assertEquals(
+                    List.of("Opened", "Subscribed news", "Unsubscribed news", "Subscribed chat:lobby", "Closed"),
                     events);
             assertEquals("bob", closed.getString("userId"));
             assertEquals("websocket", closed.getString("transport"));

@@ -20,12 +20,14 @@ class DemoJobIT extends HubIT {
 
     /** A session cookie as the console page gives a browser. */
     private String sessionCookie() throws Exception {
-        Api.Reply page = api.send(HttpRequest.newBuilder(URI.create(HTTP + "/")).GET().build());
+        Api.Reply page =
+                api.send(HttpRequest.newBuilder(URI.create(HTTP + "/")).GET().build());
         return page.headers().allValues("Set-Cookie").stream()
                 .filter(h -> h.startsWith("JSESSIONID="))
                 .map(h -> h.split(";", 2)[0])
                 .findFirst()
-                .orElseThrow(() -> new AssertionError("no session cookie: " + page.headers().map()));
+                .orElseThrow(() -> new AssertionError(
+                        "no session cookie: " + page.headers().map()));
     }
 
     private Api.Reply startJob(String body, String header, String value) throws Exception {
@@ -78,7 +80,8 @@ class DemoJobIT extends HubIT {
                 assertTrue(r.json().getString("message").contains(victim.connectionId()), "start: " + r);
             }
             // An anonymous connection opened without a session belongs to a random user nobody else can be.
-            Api.Reply anon = startJob("{\"connectionId\":\"" + anonymous.connectionId() + "\"}", "Cookie", sessionCookie());
+            Api.Reply anon =
+                    startJob("{\"connectionId\":\"" + anonymous.connectionId() + "\"}", "Cookie", sessionCookie());
             assertEquals(403, anon.status(), "start: " + anon);
             victim.barrier();
             anonymous.barrier();
@@ -87,7 +90,8 @@ class DemoJobIT extends HubIT {
             // Its owner may.
             Api.Reply own = startJob(body, "Authorization", "Bearer " + victimToken);
             assertEquals(202, own.status(), "start: " + own);
-            assertEquals(1, victim.awaitMessage("first update").getJsonObject("data").getInt("step"));
+            assertEquals(
+                    1, victim.awaitMessage("first update").getJsonObject("data").getInt("step"));
         }
     }
 

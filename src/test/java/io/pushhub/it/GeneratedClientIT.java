@@ -66,7 +66,9 @@ class GeneratedClientIT extends HubIT {
             subscriber.subscribe(topic);
 
             TopicList topics = status.topics();
-            TopicCount mine = topics.getTopics().stream().filter(t -> t.getTopic().equals(topic)).findFirst()
+            TopicCount mine = topics.getTopics().stream()
+                    .filter(t -> t.getTopic().equals(topic))
+                    .findFirst()
                     .orElseThrow(() -> new AssertionError(topic + " not in " + topics));
             assertEquals(1, mine.getSubscribers(), "topics: " + topics);
             assertTrue(topics.getSubscriptions() >= 1, "topics: " + topics);
@@ -82,7 +84,8 @@ class GeneratedClientIT extends HubIT {
             JsonObject frame = subscriber.awaitMessage("the generated client's push");
             assertEquals(answer.getMessageId(), frame.getString("messageId"), "frame: " + frame);
             assertEquals(topic, frame.getString("topic"), "frame: " + frame);
-            assertEquals("from the generated client", frame.getJsonObject("data").getString("text"), "frame: " + frame);
+            assertEquals(
+                    "from the generated client", frame.getJsonObject("data").getString("text"), "frame: " + frame);
             assertEquals(2, frame.getJsonObject("data").getJsonArray("n").getInt(1), "frame: " + frame);
 
             Stats stats = status.stats();
@@ -93,7 +96,8 @@ class GeneratedClientIT extends HubIT {
 
             TopicPresence presence = status.topicPresence(topic);
             assertEquals(List.of(subscriber.userId()), presence.getUsers(), "presence: " + presence);
-            assertEquals(subscriber.connectionId(), presence.getConnections().get(0).getConnectionId());
+            assertEquals(
+                    subscriber.connectionId(), presence.getConnections().get(0).getConnectionId());
             assertTrue(presence.getComplete(), "presence: " + presence);
         }
     }
@@ -108,7 +112,8 @@ class GeneratedClientIT extends HubIT {
         assertTrue(page.getComplete(), "page: " + page);
         assertNull(page.getReason(), "page: " + page);
         assertFalse(page.getMore(), "page: " + page);
-        List<Object> data = page.getMessages().stream().map(HistoryMessage::getData).toList();
+        List<Object> data =
+                page.getMessages().stream().map(HistoryMessage::getData).toList();
         assertEquals(List.of(Map.of("k", "v"), "a string", List.of(true, 3)), data, "page: " + page);
         assertEquals(page.getOffset(), page.getMessages().get(2).getOffset(), "page: " + page);
     }
@@ -130,7 +135,8 @@ class GeneratedClientIT extends HubIT {
 
     @Test
     void aBadRequestIsATypedError() throws Exception {
-        ApiException badTopic = assertThrows(ApiException.class,
+        ApiException badTopic = assertThrows(
+                ApiException.class,
                 () -> push.push(new PushRequest().topic("no spaces allowed").data(1)));
         assertEquals(400, badTopic.getCode(), badTopic.getResponseBody());
         ApiError body = error(badTopic);
@@ -139,8 +145,10 @@ class GeneratedClientIT extends HubIT {
         assertFalse(body.getMessage().isBlank(), "message: " + body);
         assertNull(body.getConnections(), "no connections field: " + body);
 
-        ApiException unknown = assertThrows(ApiException.class,
-                () -> push.push(new PushRequest().connections(List.of("c-nobody")).data(1)));
+        ApiException unknown = assertThrows(
+                ApiException.class,
+                () -> push.push(
+                        new PushRequest().connections(List.of("c-nobody")).data(1)));
         assertEquals(404, unknown.getCode());
         assertEquals("unknown_connections", error(unknown).getError());
         assertEquals(List.of("c-nobody"), error(unknown).getConnections());

@@ -25,11 +25,13 @@ class GracefulShutdownIT {
 
     @Test
     void serverStopIsQuickAndTellsEveryReadingClient() throws Exception {
-        try (LibertyNode node = new LibertyNode("hub-it-stop-" + System.getProperty("it.http.port", "19080"), 6, Map.of())) {
+        try (LibertyNode node =
+                new LibertyNode("hub-it-stop-" + System.getProperty("it.http.port", "19080"), 6, Map.of())) {
             node.start();
             URI base = URI.create(node.http());
             List<StalledClient> stalled = new ArrayList<>();
-            try (WsClient ws = WsClient.connect(node.ws()); SseClient sse = SseClient.open(node.http())) {
+            try (WsClient ws = WsClient.connect(node.ws());
+                    SseClient sse = SseClient.open(node.http())) {
                 ws.subscribe("stop-small");
                 sse.welcome();
                 for (int i = 0; i < 150; i++) {
@@ -41,7 +43,11 @@ class GracefulShutdownIT {
                 // Fill the stalled clients' socket buffers: sends to them are now in flight and cannot complete.
                 String big = "x".repeat(60 * 1024);
                 for (int i = 0; i < 5; i++) {
-                    assertEquals(200, node.api().push("{\"topic\":\"stop-big\",\"data\":{\"pad\":\"" + big + "\"}}").status());
+                    assertEquals(
+                            200,
+                            node.api()
+                                    .push("{\"topic\":\"stop-big\",\"data\":{\"pad\":\"" + big + "\"}}")
+                                    .status());
                 }
                 Thread.sleep(300);
 

@@ -32,7 +32,8 @@ class HandshakeSecurityIT extends HubIT {
 
     @Test
     void localhostAndSameOriginAreAllowed() throws Exception {
-        assertEquals(101, handshake("", Map.of("Origin", "http://localhost:3000")).status());
+        assertEquals(
+                101, handshake("", Map.of("Origin", "http://localhost:3000")).status());
         assertEquals(101, handshake("", Map.of("Origin", HTTP)).status());
         assertEquals(101, handshake("", Map.of()).status(), "a client without Origin (not a browser) is allowed");
     }

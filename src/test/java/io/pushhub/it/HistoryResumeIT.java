@@ -75,12 +75,16 @@ class HistoryResumeIT extends HubIT {
             assertEquals(epoch, rec.getString("epoch"), "ack: " + ack);
             assertEquals(6, rec.getJsonNumber("offset").longValue(), "ack: " + ack);
             push(topic, 7);
-            back.await("live message 7", f -> f.containsKey("offset") && f.getJsonNumber("offset").longValue() == 7,
+            back.await(
+                    "live message 7",
+                    f -> f.containsKey("offset") && f.getJsonNumber("offset").longValue() == 7,
                     java.time.Duration.ofSeconds(10));
             back.barrier();
             List<JsonObject> frames = back.seen();
             int ackAt = frames.indexOf(ack);
-            assertTrue(ackAt >= 0 && frames.subList(0, ackAt).stream().noneMatch(f -> "message".equals(f.getString("type"))),
+            assertTrue(
+                    ackAt >= 0
+                            && frames.subList(0, ackAt).stream().noneMatch(f -> "message".equals(f.getString("type"))),
                     "the ack must come before the replay: " + frames);
             assertEquals(range(4, 7), offsets(back.messages(), topic), "replay then live: " + back.messages());
             assertEquals(6, back.messages().get(2).getJsonObject("data").getInt("n"), "replayed data intact");
@@ -97,7 +101,9 @@ class HistoryResumeIT extends HubIT {
             for (int i = 1; i <= 5; i++) {
                 push(topic, i);
             }
-            c.await("offset 5", f -> f.containsKey("offset") && f.getJsonNumber("offset").longValue() == 5,
+            c.await(
+                    "offset 5",
+                    f -> f.containsKey("offset") && f.getJsonNumber("offset").longValue() == 5,
                     java.time.Duration.ofSeconds(10));
             last = 5;
         }
@@ -116,7 +122,9 @@ class HistoryResumeIT extends HubIT {
             JsonObject ack = back.request("subscribe", since(topic, last, epoch));
             assertTrue(ack.getJsonObject("recovery").getBoolean("recovered"), "ack: " + ack);
             pusher.get();
-            back.await("offset " + total, f -> f.containsKey("offset") && f.getJsonNumber("offset").longValue() == total,
+            back.await(
+                    "offset " + total,
+                    f -> f.containsKey("offset") && f.getJsonNumber("offset").longValue() == total,
                     java.time.Duration.ofSeconds(20));
             back.barrier();
             assertEquals(range(6, total), offsets(back.messages(), topic), "every offset once, in order");
@@ -197,9 +205,18 @@ class HistoryResumeIT extends HubIT {
         JsonObject body = page.json();
         assertTrue(body.getBoolean("complete"), "history: " + page);
         assertTrue(body.getBoolean("more"), "history: " + page);
-        assertEquals(List.of(2, 3), body.getJsonArray("messages").getValuesAs(JsonObject.class).stream()
-                .map(m -> m.getInt("offset")).toList(), "history: " + page);
-        assertEquals(3, body.getJsonArray("messages").getJsonObject(1).getJsonObject("data").getInt("n"));
+        assertEquals(
+                List.of(2, 3),
+                body.getJsonArray("messages").getValuesAs(JsonObject.class).stream()
+                        .map(m -> m.getInt("offset"))
+                        .toList(),
+                "history: " + page);
+        assertEquals(
+                3,
+                body.getJsonArray("messages")
+                        .getJsonObject(1)
+                        .getJsonObject("data")
+                        .getInt("n"));
 
         Api.Reply stale = api.get("/api/topics/" + topic + "/history?since=2&epoch=other");
         assertFalse(stale.json().getBoolean("complete"), "history: " + stale);

@@ -39,21 +39,25 @@ class OperationsIT extends HubIT {
             assertTrue(api.metric("pushhub_connections") >= 1, "connections gauge");
             assertTrue(api.metric("pushhub_subscriptions") >= 1, "subscriptions gauge");
             double deliveredAfter = api.metric("pushhub_messages_delivered_total");
-            assertTrue(deliveredAfter >= deliveredBefore + 2,
-                    "the message and the first pong must be counted: before " + deliveredBefore + ", after " + deliveredAfter);
+            assertTrue(
+                    deliveredAfter >= deliveredBefore + 2,
+                    "the message and the first pong must be counted: before " + deliveredBefore + ", after "
+                            + deliveredAfter);
         }
     }
 
-
     @Test
     void historyMemoryIsMeteredWithTheMemoryBroker() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeFalse(Boolean.getBoolean("it.redis.enabled"),
+        org.junit.jupiter.api.Assumptions.assumeFalse(
+                Boolean.getBoolean("it.redis.enabled"),
                 "with Redis the history lives in Redis: no heap history metrics");
         double before = api.metric("pushhub_history_bytes");
         assertEquals(67108864, api.metric("pushhub_history_max_bytes"), "the default budget");
         api.push("{\"topic\":\"metered-history\",\"data\":\"" + "h".repeat(1000) + "\"}");
         double after = api.metric("pushhub_history_bytes");
-        assertTrue(after >= before + 1000, "the message is charged at least its data: before " + before + ", after " + after);
+        assertTrue(
+                after >= before + 1000,
+                "the message is charged at least its data: before " + before + ", after " + after);
         assertTrue(api.metric("pushhub_history_messages") >= 1, "messages gauge");
         assertTrue(api.metric("pushhub_history_evicted_total") >= 0, "evicted counter exposed");
         assertTrue(api.metric("pushhub_history_not_kept_total") >= 0, "not-kept counter exposed");
@@ -69,14 +73,16 @@ class OperationsIT extends HubIT {
 
     @Test
     void consolePageGivesTabsOfOneBrowserTheSameAnonymousUser() throws Exception {
-        Api.Reply page = api.send(HttpRequest.newBuilder(URI.create(HTTP + "/")).GET().build());
+        Api.Reply page =
+                api.send(HttpRequest.newBuilder(URI.create(HTTP + "/")).GET().build());
         assertEquals(200, page.status(), "page: " + page.status());
         assertTrue(page.body().contains("pushhub"), "page body");
         String cookie = page.headers().allValues("Set-Cookie").stream()
                 .filter(h -> h.startsWith("JSESSIONID="))
                 .map(h -> h.split(";", 2)[0])
                 .findFirst()
-                .orElseThrow(() -> new AssertionError("no session cookie: " + page.headers().map()));
+                .orElseThrow(() -> new AssertionError(
+                        "no session cookie: " + page.headers().map()));
         try (WsClient tab1 = WsClient.connect(WS, Map.of("Cookie", List.of(cookie)));
                 WsClient tab2 = WsClient.connect(WS, Map.of("Cookie", List.of(cookie)))) {
             assertEquals(tab1.userId(), tab2.userId(), "tabs of one session must share the user");

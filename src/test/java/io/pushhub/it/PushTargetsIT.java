@@ -13,7 +13,6 @@ import org.junit.jupiter.api.Test;
 /** POST /api/push to everyone, users, topics and single connections, observed by real WebSocket clients. */
 class PushTargetsIT extends HubIT {
 
-
     @Test
     void broadcastReachesEveryConnection() throws Exception {
         try (WsClient a = WsClient.connect(WS);
@@ -109,13 +108,14 @@ class PushTargetsIT extends HubIT {
     @Test
     void unknownConnectionIdsGet404NamingThemAndNothingIsDelivered() throws Exception {
         try (WsClient c = WsClient.connect(WS)) {
-            Api.Reply r = api.push(
-                    "{\"connections\":[\"" + c.connectionId() + "\",\"c-doesnotexist\"],\"data\":1}");
+            Api.Reply r = api.push("{\"connections\":[\"" + c.connectionId() + "\",\"c-doesnotexist\"],\"data\":1}");
             assertEquals(404, r.status(), "push: " + r);
             assertEquals("unknown_connections", r.json().getString("error"), "push: " + r);
-            assertEquals(List.of("c-doesnotexist"),
+            assertEquals(
+                    List.of("c-doesnotexist"),
                     r.json().getJsonArray("connections").getValuesAs(jakarta.json.JsonString.class).stream()
-                            .map(jakarta.json.JsonString::getString).toList());
+                            .map(jakarta.json.JsonString::getString)
+                            .toList());
             c.barrier();
             assertEquals(List.of(), c.messages(), "a rejected push must deliver nothing");
         }
@@ -136,8 +136,9 @@ class PushTargetsIT extends HubIT {
 
             Api.Reply topics = api.get("/api/topics");
             assertEquals(200, topics.status(), "topics: " + topics);
-            assertTrue(topics.json().getJsonArray("topics").getValuesAs(JsonObject.class).stream()
-                    .anyMatch(t -> t.getString("topic").equals("listed-topic") && t.getInt("subscribers") == 1),
+            assertTrue(
+                    topics.json().getJsonArray("topics").getValuesAs(JsonObject.class).stream()
+                            .anyMatch(t -> t.getString("topic").equals("listed-topic") && t.getInt("subscribers") == 1),
                     "topics: " + topics);
         }
     }

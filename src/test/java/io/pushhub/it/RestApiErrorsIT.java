@@ -72,18 +72,20 @@ class RestApiErrorsIT extends HubIT {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-        "{not json                                    | bad_json",
-        "                                             | bad_request",
-        "[1,2]                                        | bad_request",
-        "{\"topic\":\"news\"}                         | bad_request",
-        "{\"topic\":\"news\",\"users\":[\"a\"],\"data\":1} | bad_request",
-        "{\"topic\":\"news\",\"topics\":[\"a\"],\"data\":1} | bad_request",
-        "{\"topcis\":[\"news\"],\"data\":1}           | bad_request",
-        "{\"topics\":[],\"data\":1}                   | bad_request",
-        "{\"users\":[1,2],\"data\":1}                 | bad_request",
-        "{\"topic\":\"has space\",\"data\":1}         | invalid_topic",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "{not json                                    | bad_json",
+                "                                             | bad_request",
+                "[1,2]                                        | bad_request",
+                "{\"topic\":\"news\"}                         | bad_request",
+                "{\"topic\":\"news\",\"users\":[\"a\"],\"data\":1} | bad_request",
+                "{\"topic\":\"news\",\"topics\":[\"a\"],\"data\":1} | bad_request",
+                "{\"topcis\":[\"news\"],\"data\":1}           | bad_request",
+                "{\"topics\":[],\"data\":1}                   | bad_request",
+                "{\"users\":[1,2],\"data\":1}                 | bad_request",
+                "{\"topic\":\"has space\",\"data\":1}         | invalid_topic",
+            })
     void malformedBodiesAre400(String body, String code) throws Exception {
         Api.Reply r = api.push(body == null ? "" : body.trim());
         assertJsonError(r, 400, code);
@@ -115,7 +117,10 @@ class RestApiErrorsIT extends HubIT {
     private void assertNothingKept(String topic) throws Exception {
         Api.Reply h = api.get("/api/topics/" + topic + "/history?since=0");
         assertEquals(200, h.status(), "history: " + h);
-        assertEquals(0, h.json().getJsonArray("messages").size(), "the refused push was kept: " + h.body().length());
+        assertEquals(
+                0,
+                h.json().getJsonArray("messages").size(),
+                "the refused push was kept: " + h.body().length());
     }
 
     /** Backends mostly push over HTTP/1.1, where the limit is applied as the body streams in. */
@@ -133,11 +138,16 @@ class RestApiErrorsIT extends HubIT {
     void aPushLargerThanTheLimitIs413AndNotKept() throws Exception {
         String topic = "big-" + System.nanoTime();
         String body = pushOf(topic, 20 * 1024 * 1024);
-        Api.Reply r = sendHttp11(pushRequest().POST(HttpRequest.BodyPublishers.ofString(body)).build());
+        Api.Reply r = sendHttp11(
+                pushRequest().POST(HttpRequest.BodyPublishers.ofString(body)).build());
         assertJsonError(r, 413, "payload_too_large");
         assertTrue(r.json().getString("message").contains("pushhub.push.max-body-bytes"), "reply: " + r);
         // The same over HTTP/2 (java.net.http's default, h2c upgrade).
-        assertJsonError(api.send(pushRequest().POST(HttpRequest.BodyPublishers.ofString(body)).build()), 413,
+        assertJsonError(
+                api.send(pushRequest()
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build()),
+                413,
                 "payload_too_large");
         assertNothingKept(topic);
     }
@@ -161,7 +171,8 @@ class RestApiErrorsIT extends HubIT {
         String body = pushOf(topic, 1);
         body = pushOf(topic, MAX_BODY - body.length() + 1);
         assertEquals(MAX_BODY, body.length());
-        Api.Reply r = api.send(pushRequest().POST(HttpRequest.BodyPublishers.ofString(body)).build());
+        Api.Reply r = api.send(
+                pushRequest().POST(HttpRequest.BodyPublishers.ofString(body)).build());
         assertEquals(200, r.status(), "reply: " + r.status());
         byte[] chunked = body.getBytes(StandardCharsets.UTF_8);
         Api.Reply c = sendHttp11(pushRequest()
@@ -179,12 +190,14 @@ class RestApiErrorsIT extends HubIT {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-        "\"delay\":\"PT9223372036854775807S\"    | 'delay'",
-        "\"delay\":9223372036854775807          | 'delay'",
-        "\"delay\":1e300                        | 'delay'",
-        "\"at\":\"+1000000000-01-01T00:00:00Z\"  | 'at'",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "\"delay\":\"PT9223372036854775807S\"    | 'delay'",
+                "\"delay\":9223372036854775807          | 'delay'",
+                "\"delay\":1e300                        | 'delay'",
+                "\"at\":\"+1000000000-01-01T00:00:00Z\"  | 'at'",
+            })
     void hugeSchedulesAre400NamingTheFieldAndTheMaximum(String when, String field) throws Exception {
         Api.Reply r = api.push("{\"topic\":\"news\",\"data\":1," + when.trim() + "}");
         assertJsonError(r, 400, "bad_request");

@@ -25,8 +25,8 @@ class ScheduledPushIT extends HubIT {
             Api.Reply r = api.push("{\"topic\":\"later\",\"delay\":1500,\"data\":\"delayed\"}");
             assertEquals(202, r.status(), "schedule: " + r);
             String messageId = r.json().getString("messageId");
-            JsonObject m = c.await("the delayed message", f -> "message".equals(f.getString("type")),
-                    Duration.ofMillis(1500 + 5000));
+            JsonObject m = c.await(
+                    "the delayed message", f -> "message".equals(f.getString("type")), Duration.ofMillis(1500 + 5000));
             long elapsedMs = (System.nanoTime() - start) / 1_000_000;
             assertEquals(messageId, m.getString("messageId"), "frame: " + m);
             assertTrue(elapsedMs >= 1450, "arrived too early: after " + elapsedMs + " ms");
@@ -42,15 +42,20 @@ class ScheduledPushIT extends HubIT {
             assertEquals(202, r.status(), "schedule: " + r);
             String id = r.json().getString("scheduledId");
             Api.Reply list = api.get("/api/push/scheduled");
-            assertTrue(list.json().getJsonArray("scheduled").getValuesAs(JsonObject.class).stream()
-                    .anyMatch(e -> e.getString("scheduledId").equals(id) && e.getString("scope").equals("topic")),
+            assertTrue(
+                    list.json().getJsonArray("scheduled").getValuesAs(JsonObject.class).stream()
+                            .anyMatch(e -> e.getString("scheduledId").equals(id)
+                                    && e.getString("scope").equals("topic")),
                     "pending: " + list);
             JsonObject m = c.awaitMessage("the scheduled message");
-            assertTrue(Instant.ofEpochMilli(m.getJsonNumber("time").longValue()).isAfter(at.minusMillis(50)),
+            assertTrue(
+                    Instant.ofEpochMilli(m.getJsonNumber("time").longValue()).isAfter(at.minusMillis(50)),
                     "delivered at " + m.getJsonNumber("time") + " before " + at);
             Api.Reply after = api.get("/api/push/scheduled");
-            assertTrue(after.json().getJsonArray("scheduled").getValuesAs(JsonObject.class).stream()
-                    .noneMatch(e -> e.getString("scheduledId").equals(id)), "still pending after firing: " + after);
+            assertTrue(
+                    after.json().getJsonArray("scheduled").getValuesAs(JsonObject.class).stream()
+                            .noneMatch(e -> e.getString("scheduledId").equals(id)),
+                    "still pending after firing: " + after);
         }
     }
 
@@ -66,7 +71,9 @@ class ScheduledPushIT extends HubIT {
 
             // The sentinel was due a second after the cancelled one; once it is here, the cancelled one would be too.
             JsonObject m = c.awaitMessage("the sentinel");
-            assertEquals(sentinel.json().getString("messageId"), m.getString("messageId"),
+            assertEquals(
+                    sentinel.json().getString("messageId"),
+                    m.getString("messageId"),
                     "first message after cancel must be the sentinel, got " + m);
             assertEquals(1, c.messages().size(), "messages: " + c.messages());
 

@@ -41,8 +41,8 @@ class SlowConsumerIT extends HubIT {
                 assertEquals(200, r.status(), "push " + i + ": " + r.status());
             }
             for (int i = 0; i < pushes; i++) {
-                JsonObject m = healthy.await("message " + i, f -> "message".equals(f.getString("type")),
-                        Duration.ofSeconds(20));
+                JsonObject m = healthy.await(
+                        "message " + i, f -> "message".equals(f.getString("type")), Duration.ofSeconds(20));
                 assertEquals(i, m.getJsonObject("data").getInt("seq"), "healthy client order");
             }
 
@@ -80,7 +80,8 @@ class SlowConsumerIT extends HubIT {
                 int thread = t;
                 futures.add(pool.submit(() -> {
                     for (int i = 0; i < each; i++) {
-                        Api.Reply r = api.push("{\"topic\":\"concurrent\",\"data\":{\"t\":" + thread + ",\"i\":" + i + "}}");
+                        Api.Reply r =
+                                api.push("{\"topic\":\"concurrent\",\"data\":{\"t\":" + thread + ",\"i\":" + i + "}}");
                         assertEquals(200, r.status(), "push: " + r);
                         assertEquals(3, r.json().getInt("reached"), "push: " + r);
                     }
@@ -100,7 +101,8 @@ class SlowConsumerIT extends HubIT {
                 }
                 c.barrier();
                 assertEquals(threads * each, c.messages().size(), "exactly once: " + c.connectionId());
-                assertTrue(c.seen().stream().noneMatch(f -> "error".equals(f.getString("type"))), "errors: " + c.seen());
+                assertTrue(
+                        c.seen().stream().noneMatch(f -> "error".equals(f.getString("type"))), "errors: " + c.seen());
             }
         } finally {
             for (WsClient c : clients) {
@@ -108,5 +110,4 @@ class SlowConsumerIT extends HubIT {
             }
         }
     }
-
 }

@@ -21,7 +21,8 @@ class SseTransportIT extends HubIT {
 
     private static boolean message(SseClient.Event e, String text) {
         JsonObject f = e.frame();
-        return "message".equals(f.getString("type", "")) && f.get("data") instanceof JsonObject d
+        return "message".equals(f.getString("type", ""))
+                && f.get("data") instanceof JsonObject d
                 && text.equals(d.getString("text", ""));
     }
 
@@ -33,7 +34,10 @@ class SseTransportIT extends HubIT {
             JsonObject welcome = sse.welcome();
             assertTrue(welcome.getString("connectionId").startsWith("c-"), "welcome: " + welcome);
             assertTrue(welcome.getBoolean("anonymous"), "welcome: " + welcome);
-            assertEquals(welcome.getString("connectionId") + ":1", sse.events().get(0).id(), "first event id");
+            assertEquals(
+                    welcome.getString("connectionId") + ":1",
+                    sse.events().get(0).id(),
+                    "first event id");
 
             Api.Reply ack = sse.command("{\"type\":\"subscribe\",\"topic\":\"sse-news\",\"id\":\"7\"}");
             assertEquals(200, ack.status(), "subscribe: " + ack);
@@ -69,11 +73,18 @@ class SseTransportIT extends HubIT {
             assertEquals("sara", sara.welcome().getString("userId"));
             will.subscribe("chat:sse");
             Api.Reply ack = sara.command("{\"type\":\"subscribe\",\"topic\":\"chat:sse\",\"id\":\"s\"}");
-            assertEquals(List.of("sara", "will"), ack.json().getJsonArray("members").getValuesAs(jakarta.json.JsonString.class)
-                    .stream().map(jakarta.json.JsonString::getString).toList(), "ack: " + ack);
-            will.await("sara joins", f -> "presence".equals(f.getString("type", "")) && "sara".equals(f.getString("userId")),
+            assertEquals(
+                    List.of("sara", "will"),
+                    ack.json().getJsonArray("members").getValuesAs(jakarta.json.JsonString.class).stream()
+                            .map(jakarta.json.JsonString::getString)
+                            .toList(),
+                    "ack: " + ack);
+            will.await(
+                    "sara joins",
+                    f -> "presence".equals(f.getString("type", "")) && "sara".equals(f.getString("userId")),
                     Duration.ofSeconds(10));
-            Api.Reply pub = sara.command("{\"type\":\"publish\",\"topic\":\"chat:sse\",\"data\":{\"text\":\"hi from sse\"}}");
+            Api.Reply pub =
+                    sara.command("{\"type\":\"publish\",\"topic\":\"chat:sse\",\"data\":{\"text\":\"hi from sse\"}}");
             assertEquals("ack", pub.json().getString("type"), "publish: " + pub);
             JsonObject m = will.awaitMessage("sara's message");
             assertEquals("sara", m.getString("from"), "frame: " + m);
@@ -107,7 +118,9 @@ class SseTransportIT extends HubIT {
             assertEquals(404, nobody.status(), "reply: " + nobody);
             // A WebSocket connection cannot be driven through the SSE command endpoint either.
             try (WsClient ws = WsClient.connect(WS)) {
-                assertEquals(404, sse.command(ws.connectionId(), "{\"type\":\"ping\"}").status());
+                assertEquals(
+                        404,
+                        sse.command(ws.connectionId(), "{\"type\":\"ping\"}").status());
             }
         }
     }
@@ -128,7 +141,10 @@ class SseTransportIT extends HubIT {
     void lastEventIdResumesTheConnectionWithWhatWasMissed() throws Exception {
         SseClient first = SseClient.open(HTTP);
         String id = first.connectionId();
-        assertEquals(200, first.command("{\"type\":\"subscribe\",\"topic\":\"sse-resume\"}").status());
+        assertEquals(
+                200,
+                first.command("{\"type\":\"subscribe\",\"topic\":\"sse-resume\"}")
+                        .status());
         api.push("{\"topic\":\"sse-resume\",\"data\":{\"text\":\"one\"}}");
         SseClient.Event one = first.await("one", e -> message(e, "one"), Duration.ofSeconds(10));
         first.close(); // the network drops; the server does not know yet
@@ -147,7 +163,9 @@ class SseTransportIT extends HubIT {
                     .map(e -> e.frame().getJsonObject("data").getString("text"))
                     .toList();
             assertEquals(List.of("two", "three"), texts, "exactly the missed ones, in order, once");
-            assertFalse(again.events().stream().anyMatch(e -> "welcome".equals(e.frame().getString("type", ""))),
+            assertFalse(
+                    again.events().stream()
+                            .anyMatch(e -> "welcome".equals(e.frame().getString("type", ""))),
                     "a resume is not a new connection: " + again.events());
             // Still subscribed: live pushes keep coming on the resumed stream.
             api.push("{\"topic\":\"sse-resume\",\"data\":{\"text\":\"four\"}}");
@@ -173,8 +191,13 @@ class SseTransportIT extends HubIT {
 
             // The operator endpoints need publisher credentials like the push API.
             assertEquals(401, api.get("/api/stats", null).status(), "stats without a key");
-            assertEquals(401, api.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(HTTP + "/api/connections/" + id))
-                    .DELETE().build()).status(), "close without a key");
+            assertEquals(
+                    401,
+                    api.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(HTTP + "/api/connections/" + id))
+                                    .DELETE()
+                                    .build())
+                            .status(),
+                    "close without a key");
             Api.Reply close = api.delete("/api/connections/" + id);
             assertEquals(204, close.status(), "close: " + close);
             SseClient.Event closed = sse.awaitType("closed");

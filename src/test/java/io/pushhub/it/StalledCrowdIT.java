@@ -41,16 +41,21 @@ class StalledCrowdIT extends HubIT {
                         stalled.add(s); // from here on it never reads
                     }
                     String big = "x".repeat(60 * 1024);
-                    // Until the hub has given up on every stalled client (the kernel's socket buffers on loopback take a few
+                    // Until the hub has given up on every stalled client (the kernel's socket buffers on loopback take
+                    // a few
                     // MB before a client that stopped reading shows), at most 150 pushes of 60 KB.
                     for (int i = 0; i < 150 && (i % 10 != 0 || subscribersOf("crowd-big") > 0); i++) {
                         Api.Reply r = api.push("{\"topic\":\"crowd-big\",\"data\":{\"pad\":\"" + big + "\"}}");
                         assertEquals(200, r.status(), "big push " + i + ": " + r);
                         long sent = System.nanoTime();
-                        assertEquals(200, api.push("{\"topic\":\"crowd-small\",\"data\":{\"seq\":" + seq + "}}").status());
-                        JsonObject m = reader.await("small " + seq, f -> "message".equals(f.getString("type")),
-                                Duration.ofSeconds(10));
-                        assertEquals(seq, m.getJsonObject("data").getInt("seq"), "the reader gets every message, in order");
+                        assertEquals(
+                                200,
+                                api.push("{\"topic\":\"crowd-small\",\"data\":{\"seq\":" + seq + "}}")
+                                        .status());
+                        JsonObject m = reader.await(
+                                "small " + seq, f -> "message".equals(f.getString("type")), Duration.ofSeconds(10));
+                        assertEquals(
+                                seq, m.getJsonObject("data").getInt("seq"), "the reader gets every message, in order");
                         long ms = (System.nanoTime() - sent) / 1_000_000;
                         assertTrue(ms < 2000, "wave " + wave + ": message " + seq + " took " + ms + " ms");
                         seq++;
@@ -80,20 +85,28 @@ class StalledCrowdIT extends HubIT {
                     Thread.sleep(500);
                     threads = api.metric("thread_count");
                 }
-                assertTrue(threads <= threadsBefore + 10,
+                assertTrue(
+                        threads <= threadsBefore + 10,
                         "wave " + wave + ": threads " + threadsBefore + " -> " + threads);
                 assertEquals(0, api.metric("pushhub_delivery_sends_in_flight"), "no send left in flight");
             }
-            assertTrue(api.metric("pushhub_slow_consumer_disconnects_total") + api.metric("pushhub_send_failures_total")
-                    >= 2 * PER_WAVE, "each stalled client was counted as slow or failed");
+            assertTrue(
+                    api.metric("pushhub_slow_consumer_disconnects_total") + api.metric("pushhub_send_failures_total")
+                            >= 2 * PER_WAVE,
+                    "each stalled client was counted as slow or failed");
         }
     }
 
     private String deliveryMetrics() throws Exception {
         StringBuilder sb = new StringBuilder();
-        for (String m : List.of("pushhub_slow_consumer_disconnects_total", "pushhub_send_failures_total",
-                "pushhub_delivery_write_timeouts_total", "pushhub_delivery_sends_in_flight",
-                "pushhub_delivery_closes_in_progress", "pushhub_connections", "thread_count")) {
+        for (String m : List.of(
+                "pushhub_slow_consumer_disconnects_total",
+                "pushhub_send_failures_total",
+                "pushhub_delivery_write_timeouts_total",
+                "pushhub_delivery_sends_in_flight",
+                "pushhub_delivery_closes_in_progress",
+                "pushhub_connections",
+                "thread_count")) {
             sb.append(m).append('=').append(api.metric(m)).append(' ');
         }
         return sb.toString();

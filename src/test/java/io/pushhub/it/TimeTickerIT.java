@@ -39,8 +39,10 @@ class TimeTickerIT extends HubIT {
             JsonObject late = pollMessage(c, Duration.ofMillis(3000));
             assertNull(late, "tick arrived after unsubscribe: " + late);
             assertEquals(before, c.messages().size());
-            assertTrue(api.get("/api/topics").json().getJsonArray("topics").getValuesAs(JsonObject.class).stream()
-                    .noneMatch(t -> t.getString("topic").equals("time")), "time still has subscribers");
+            assertTrue(
+                    api.get("/api/topics").json().getJsonArray("topics").getValuesAs(JsonObject.class).stream()
+                            .noneMatch(t -> t.getString("topic").equals("time")),
+                    "time still has subscribers");
         }
     }
 

@@ -3,8 +3,8 @@ package io.pushhub.observability;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.pushhub.delivery.DeliveryEngine;
 import io.pushhub.config.DeliveryPolicy;
+import io.pushhub.delivery.DeliveryEngine;
 import io.pushhub.delivery.Frame;
 import io.pushhub.delivery.Outbox;
 import io.pushhub.delivery.Transport;

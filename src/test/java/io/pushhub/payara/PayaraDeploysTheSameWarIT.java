@@ -29,7 +29,10 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * credentials and origin checks, and EJB-timer scheduled pushes. Runs with {@code mvn verify -Ppayara} (CI enables it;
  * the profile downloads Payara Micro, ~100 MB, from Maven Central).
  */
-@EnabledIfSystemProperty(named = "payara.jar", matches = ".+", disabledReason = "run with -Ppayara to test on Payara Micro")
+@EnabledIfSystemProperty(
+        named = "payara.jar",
+        matches = ".+",
+        disabledReason = "run with -Ppayara to test on Payara Micro")
 class PayaraDeploysTheSameWarIT {
 
     private static final int PORT = Integer.getInteger("payara.http.port", 19090);
@@ -47,32 +50,42 @@ class PayaraDeploysTheSameWarIT {
                         "-Dpushhub.api-keys=" + KEY,
                         // The hub's own JWT verification (jose4j, in the WAR) with the integration tests' key.
                         "-Dmp.jwt.verify.publickey.location="
-                                + new File(System.getProperty("basedir", "."), "src/test/resources/jwt/it-public.pem").getAbsolutePath(),
+                                + new File(System.getProperty("basedir", "."), "src/test/resources/jwt/it-public.pem")
+                                        .getAbsolutePath(),
                         "-Dmp.jwt.verify.issuer=" + Jwts.ISSUER,
-                        "-jar", System.getProperty("payara.jar"),
-                        "--deploy", war.getAbsolutePath(),
-                        "--port", String.valueOf(PORT),
-                        "--sslport", String.valueOf(PORT + 1),
-                        "--nocluster", "--noHazelcast",
-                        "--rootDir", new File("target/payara-root").getAbsolutePath())
+                        "-jar",
+                        System.getProperty("payara.jar"),
+                        "--deploy",
+                        war.getAbsolutePath(),
+                        "--port",
+                        String.valueOf(PORT),
+                        "--sslport",
+                        String.valueOf(PORT + 1),
+                        "--nocluster",
+                        "--noHazelcast",
+                        "--rootDir",
+                        new File("target/payara-root").getAbsolutePath())
                 .redirectErrorStream(true);
         payara = pb.start();
         CountDownLatch ready = new CountDownLatch(1);
-        Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(payara.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    synchronized (output) {
-                        output.add(line);
+        Thread reader = new Thread(
+                () -> {
+                    try (BufferedReader r = new BufferedReader(
+                            new InputStreamReader(payara.getInputStream(), StandardCharsets.UTF_8))) {
+                        String line;
+                        while ((line = r.readLine()) != null) {
+                            synchronized (output) {
+                                output.add(line);
+                            }
+                            if (line.contains("Payara Micro") && line.contains("ready in")) {
+                                ready.countDown();
+                            }
+                        }
+                    } catch (Exception e) {
+                        // process ended
                     }
-                    if (line.contains("Payara Micro") && line.contains("ready in")) {
-                        ready.countDown();
-                    }
-                }
-            } catch (Exception e) {
-                // process ended
-            }
-        }, "payara-output");
+                },
+                "payara-output");
         reader.setDaemon(true);
         reader.start();
         if (!ready.await(180, TimeUnit.SECONDS)) {
@@ -81,7 +94,8 @@ class PayaraDeploysTheSameWarIT {
             }
         }
         synchronized (output) {
-            assertTrue(output.stream().noneMatch(l -> l.contains("SEVERE")),
+            assertTrue(
+                    output.stream().noneMatch(l -> l.contains("SEVERE")),
                     "Payara logged SEVERE while deploying:\n" + String.join("\n", output));
         }
     }
@@ -101,7 +115,8 @@ class PayaraDeploysTheSameWarIT {
         try (WsClient c = WsClient.connect(HTTP.replace("http:", "ws:") + "/ws")) {
             assertTrue(c.userId().startsWith("anon-"), "welcome: " + c.welcome());
             c.subscribe("news");
-            Api.Reply r = new Api(HTTP).post("/api/push", "{\"topic\":\"news\",\"data\":{\"on\":\"payara\"}}", "Bearer " + KEY);
+            Api.Reply r = new Api(HTTP)
+                    .post("/api/push", "{\"topic\":\"news\",\"data\":{\"on\":\"payara\"}}", "Bearer " + KEY);
             assertEquals(200, r.status(), "push: " + r);
             assertEquals(1, r.json().getInt("reached"), "push: " + r);
             JsonObject m = c.awaitMessage("the push");
@@ -112,10 +127,13 @@ class PayaraDeploysTheSameWarIT {
     @Test
     void scheduledPushFiresThroughAnEjbTimer() throws Exception {
         try (WsClient c = WsClient.connect(HTTP.replace("http:", "ws:") + "/ws")) {
-            Api.Reply r = api.post("/api/push", "{\"connection\":\"" + c.connectionId() + "\",\"delay\":300,\"data\":\"later\"}",
+            Api.Reply r = api.post(
+                    "/api/push",
+                    "{\"connection\":\"" + c.connectionId() + "\",\"delay\":300,\"data\":\"later\"}",
                     "Bearer " + KEY);
             assertEquals(202, r.status(), "schedule: " + r);
-            JsonObject m = c.await("the scheduled push", f -> "message".equals(f.getString("type")), Duration.ofSeconds(10));
+            JsonObject m =
+                    c.await("the scheduled push", f -> "message".equals(f.getString("type")), Duration.ofSeconds(10));
             assertEquals(r.json().getString("messageId"), m.getString("messageId"));
         }
     }
@@ -130,31 +148,46 @@ class PayaraDeploysTheSameWarIT {
         }
         Api.Reply history = api.get("/api/topics/payara-json/history", "Bearer " + KEY);
         assertEquals(200, history.status(), "history: " + history);
-        assertTrue(history.body().matches("\\{\"topic\":\"payara-json\",\"epoch\":\"[^\"]+\",\"offset\":3,"
-                + "\"complete\":true,\"more\":false,\"messages\":\\[\\{\"offset\":1,\"messageId\":\"m-[^\"]+\",\"time\":\\d+,"
-                + "\"data\":\\{\"k\":\\[1,null,true]}},\\{\"offset\":2,\"messageId\":\"m-[^\"]+\",\"time\":\\d+,"
-                + "\"data\":\"text\"},\\{\"offset\":3,\"messageId\":\"m-[^\"]+\",\"time\":\\d+,\"data\":null}]}"),
+        assertTrue(
+                history.body()
+                        .matches(
+                                "\\{\"topic\":\"payara-json\",\"epoch\":\"[^\"]+\",\"offset\":3,"
+                                        + "\"complete\":true,\"more\":false,\"messages\":\\[\\{\"offset\":1,\"messageId\":\"m-[^\"]+\",\"time\":\\d+,"
+                                        + "\"data\":\\{\"k\":\\[1,null,true]}},\\{\"offset\":2,\"messageId\":\"m-[^\"]+\",\"time\":\\d+,"
+                                        + "\"data\":\"text\"},\\{\"offset\":3,\"messageId\":\"m-[^\"]+\",\"time\":\\d+,\"data\":null}]}"),
                 "history: " + history);
         Api.Reply stats = api.get("/api/stats", "Bearer " + KEY);
-        assertTrue(stats.body().matches("\\{\"time\":\\d+,\"connections\":\\d+,\"transports\":\\{\"websocket\":\\d+,"
-                + "\"sse\":\\d+},\"users\":\\d+,\"subscriptions\":\\d+,\"topics\":\\[.*],\"totals\":\\{"
-                + "\"connectionsOpened\":\\d+,\"pushes\":\\d+,\"enqueued\":\\d+,\"delivered\":\\d+,\"frames\":\\d+,"
-                + "\"dropped\":\\d+,\"slowConsumerDisconnects\":\\d+,\"sendFailures\":\\d+,\"handshakesRejected\":\\d+,"
-                + "\"errors\":\\d+}}"), "stats: " + stats);
+        assertTrue(
+                stats.body()
+                        .matches("\\{\"time\":\\d+,\"connections\":\\d+,\"transports\":\\{\"websocket\":\\d+,"
+                                + "\"sse\":\\d+},\"users\":\\d+,\"subscriptions\":\\d+,\"topics\":\\[.*],\"totals\":\\{"
+                                + "\"connectionsOpened\":\\d+,\"pushes\":\\d+,\"enqueued\":\\d+,\"delivered\":\\d+,\"frames\":\\d+,"
+                                + "\"dropped\":\\d+,\"slowConsumerDisconnects\":\\d+,\"sendFailures\":\\d+,\"handshakesRejected\":\\d+,"
+                                + "\"errors\":\\d+}}"),
+                "stats: " + stats);
         Api.Reply unknown = api.post("/api/push", "{\"connection\":\"c-nobody\",\"data\":1}", "Bearer " + KEY);
-        assertEquals("{\"status\":404,\"error\":\"unknown_connections\",\"message\":\"no open connection with id "
-                + "c-nobody\",\"connections\":[\"c-nobody\"]}", unknown.body(), "unknown: " + unknown);
+        assertEquals(
+                "{\"status\":404,\"error\":\"unknown_connections\",\"message\":\"no open connection with id "
+                        + "c-nobody\",\"connections\":[\"c-nobody\"]}",
+                unknown.body(),
+                "unknown: " + unknown);
         Api.Reply user = api.get("/api/users/nobody", "Bearer " + KEY);
-        assertEquals("{\"userId\":\"nobody\",\"online\":false,\"connections\":0,\"nodes\":[],\"connectionIds\":[],"
-                + "\"complete\":true}", user.body(), "user: " + user);
+        assertEquals(
+                "{\"userId\":\"nobody\",\"online\":false,\"connections\":0,\"nodes\":[],\"connectionIds\":[],"
+                        + "\"complete\":true}",
+                user.body(),
+                "user: " + user);
     }
 
     @Test
     void jwtsAreVerifiedAsOnLiberty() throws Exception {
-        try (WsClient c = WsClient.connect(HTTP.replace("http:", "ws:") + "/ws?access_token=" + Jwts.token("alice", List.of()))) {
+        try (WsClient c =
+                WsClient.connect(HTTP.replace("http:", "ws:") + "/ws?access_token=" + Jwts.token("alice", List.of()))) {
             assertEquals("alice", c.userId(), "welcome: " + c.welcome());
         }
-        for (String bad : List.of(Jwts.signedByStranger("mallory"), Jwts.token("late", List.of(), Instant.now().minusSeconds(3600)),
+        for (String bad : List.of(
+                Jwts.signedByStranger("mallory"),
+                Jwts.token("late", List.of(), Instant.now().minusSeconds(3600)),
                 Jwts.withIssuer("iss", "https://someone-else.example"))) {
             RawHandshake.Answer a = RawHandshake.send("127.0.0.1", PORT, "/ws?access_token=" + bad, Map.of());
             assertEquals(401, a.status(), a.text());
@@ -169,7 +202,8 @@ class PayaraDeploysTheSameWarIT {
         assertEquals("unauthorized", noKey.json().getString("error"));
         Api.Reply bad = api.post("/api/push", "{\"topic\":\"news\"}", "Bearer " + KEY);
         assertEquals(400, bad.status(), "bad body: " + bad);
-        RawHandshake.Answer foreign = RawHandshake.send("127.0.0.1", PORT, "/ws", Map.of("Origin", "https://evil.example"));
+        RawHandshake.Answer foreign =
+                RawHandshake.send("127.0.0.1", PORT, "/ws", Map.of("Origin", "https://evil.example"));
         assertEquals(403, foreign.status(), foreign.text());
         RawHandshake.Answer badToken = RawHandshake.send("127.0.0.1", PORT, "/ws?access_token=a.b.c", Map.of());
         assertEquals(401, badToken.status(), badToken.text());

@@ -1,8 +1,5 @@
 package io.pushhub.presence;
 
-import io.pushhub.Presence.Entry;
-import io.pushhub.Presence.Snapshot;
-
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -11,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pushhub.Presence.Entry;
+import io.pushhub.Presence.Snapshot;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -187,8 +186,11 @@ public abstract class PresenceStoreContract {
     @Test
     void nothingKnownIsACompleteEmptyAnswer() throws Exception {
         Node a = new Node("a");
-        for (Snapshot s : List.of(a.store.topic(topic()), a.store.user(user("nobody")),
-                a.store.connections(List.of(conn("nope"))), a.store.connections(List.of()))) {
+        for (Snapshot s : List.of(
+                a.store.topic(topic()),
+                a.store.user(user("nobody")),
+                a.store.connections(List.of(conn("nope"))),
+                a.store.connections(List.of()))) {
             assertEquals(List.of(), s.entries());
             assertComplete(s);
         }
@@ -202,13 +204,15 @@ public abstract class PresenceStoreContract {
         a.connect(conn("3"), user("bob"));
 
         Snapshot ann = a.store.user(user("ann"));
-        assertEquals(List.of(new Entry(conn("1"), user("ann"), "a"), new Entry(conn("2"), user("ann"), "a")),
-                ann.entries());
+        assertEquals(
+                List.of(new Entry(conn("1"), user("ann"), "a"), new Entry(conn("2"), user("ann"), "a")), ann.entries());
         assertComplete(ann);
 
         Snapshot found = a.store.connections(List.of(conn("3"), conn("nope"), conn("1")));
-        assertEquals(List.of(new Entry(conn("1"), user("ann"), "a"), new Entry(conn("3"), user("bob"), "a")),
-                found.entries(), "only the ids that exist, sorted by user then id");
+        assertEquals(
+                List.of(new Entry(conn("1"), user("ann"), "a"), new Entry(conn("3"), user("bob"), "a")),
+                found.entries(),
+                "only the ids that exist, sorted by user then id");
         assertComplete(found);
     }
 
@@ -223,7 +227,8 @@ public abstract class PresenceStoreContract {
         a.subscribe(conn("2"), t);
         a.subscribe(conn("2"), other);
 
-        assertEquals(List.of(new Entry(conn("1"), user("ann"), "a"), new Entry(conn("2"), user("bob"), "a")),
+        assertEquals(
+                List.of(new Entry(conn("1"), user("ann"), "a"), new Entry(conn("2"), user("bob"), "a")),
                 a.store.topic(t).entries());
         assertComplete(a.store.topic(t));
 
@@ -260,7 +265,8 @@ public abstract class PresenceStoreContract {
         }
         List<String> expected = List.of(conn("5"), conn("6"), conn("7"), conn("9"), conn("1"));
         assertEquals(expected, ids(a.store.topic(t)));
-        assertEquals(expected, ids(a.store.connections(List.of(conn("1"), conn("9"), conn("7"), conn("6"), conn("5")))));
+        assertEquals(
+                expected, ids(a.store.connections(List.of(conn("1"), conn("9"), conn("7"), conn("6"), conn("5")))));
     }
 
     @Test
@@ -310,10 +316,12 @@ public abstract class PresenceStoreContract {
         FakeLocal.Conn c = FakeLocal.Conn.of(conn("1"), user("ann"));
         local.byId.put(c.id(), c);
         c.topics.add(t);
-        assertDoesNotThrow(() -> {
-            lonely.connected(c.id(), c.userId());
-            lonely.subscribed(c.id(), c.userId(), t);
-        }, "writes never throw");
+        assertDoesNotThrow(
+                () -> {
+                    lonely.connected(c.id(), c.userId());
+                    lonely.subscribed(c.id(), c.userId(), t);
+                },
+                "writes never throw");
 
         for (Snapshot s : List.of(lonely.topic(t), lonely.user(user("ann")), lonely.connections(List.of(c.id())))) {
             assertEquals(List.of(new Entry(c.id(), c.userId(), "lonely")), s.entries(), "this node's own part");
@@ -345,10 +353,13 @@ public abstract class PresenceStoreContract {
 
         List<Entry> both = List.of(new Entry(conn("a1"), user("ann"), "a"), new Entry(conn("b1"), user("ann"), "b"));
         for (Node n : List.of(a, b)) {
-            eventually("node " + n.name + " sees both in the topic", () -> n.store.topic(t).entries().equals(both));
+            eventually(
+                    "node " + n.name + " sees both in the topic",
+                    () -> n.store.topic(t).entries().equals(both));
             assertComplete(n.store.topic(t));
             assertEquals(both, n.store.user(user("ann")).entries());
-            assertEquals(both, n.store.connections(List.of(conn("b1"), conn("a1"))).entries());
+            assertEquals(
+                    both, n.store.connections(List.of(conn("b1"), conn("a1"))).entries());
         }
 
         a.unsubscribe(conn("a1"), t);
@@ -377,8 +388,7 @@ public abstract class PresenceStoreContract {
     }
 
     @Test
-    void aNodeThatDiesWithoutStoppingDisappearsWithinItsLeaseAndItsSubscriptionsAreReportedDeparted()
-            throws Exception {
+    void aNodeThatDiesWithoutStoppingDisappearsWithinItsLeaseAndItsSubscriptionsAreReportedDeparted() throws Exception {
         needCluster();
         Node a = new Node("a");
         Node b = new Node("b");
@@ -391,14 +401,18 @@ public abstract class PresenceStoreContract {
         long crashed = System.nanoTime();
         crash(a.store);
 
-        eventually("a's entries gone from b's answers", () -> b.store.topic(t).entries().isEmpty()
-                && b.store.user(user("bob")).entries().isEmpty());
+        eventually(
+                "a's entries gone from b's answers",
+                () -> b.store.topic(t).entries().isEmpty()
+                        && b.store.user(user("bob")).entries().isEmpty());
         long tookMs = (System.nanoTime() - crashed) / 1_000_000;
         assertTrue(tookMs < TTL.toMillis() * 3, "gone within about one lease (" + TTL + "), took " + tookMs + " ms");
         assertComplete(b.store.topic(t));
 
         eventually("b reports a1's subscription departed", () -> !b.departed.seen.isEmpty());
-        assertEquals(List.of(Map.entry(t, new Entry(conn("a1"), user("ann"), "a"))), b.departed.seen,
+        assertEquals(
+                List.of(Map.entry(t, new Entry(conn("a1"), user("ann"), "a"))),
+                b.departed.seen,
                 "each subscription of the dead node, once");
     }
 }

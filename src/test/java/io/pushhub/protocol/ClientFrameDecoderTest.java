@@ -16,7 +16,8 @@ class ClientFrameDecoderTest {
         assertEquals("news", sub.topic());
         assertEquals("1", sub.id());
 
-        ClientFrame pub = ClientFrameDecoder.parse("{\"type\":\"publish\",\"topic\":\"chat:a\",\"data\":{\"x\":[1,null]}}");
+        ClientFrame pub =
+                ClientFrameDecoder.parse("{\"type\":\"publish\",\"topic\":\"chat:a\",\"data\":{\"x\":[1,null]}}");
         assertEquals("{\"x\":[1,null]}", pub.data().toString());
         assertNull(pub.id());
 
@@ -28,15 +29,26 @@ class ClientFrameDecoderTest {
 
     @Test
     void problemsCarryTheirCodeAndTheId() {
-        assertEquals(ErrorCode.BAD_JSON, ClientFrameDecoder.parse("{oops").problem().code());
-        assertEquals(ErrorCode.BAD_JSON, ClientFrameDecoder.parse("\"a string\"").problem().code());
+        assertEquals(
+                ErrorCode.BAD_JSON, ClientFrameDecoder.parse("{oops").problem().code());
+        assertEquals(
+                ErrorCode.BAD_JSON,
+                ClientFrameDecoder.parse("\"a string\"").problem().code());
         ClientFrame unknown = ClientFrameDecoder.parse("{\"type\":\"fly\",\"id\":\"q\"}");
         assertEquals(ErrorCode.UNKNOWN_TYPE, unknown.problem().code());
         assertEquals("q", unknown.id());
         assertTrue(unknown.problem().message().contains("fly"));
-        assertEquals(ErrorCode.MISSING_FIELD, ClientFrameDecoder.parse("{\"type\":\"unsubscribe\"}").problem().code());
-        assertEquals(ErrorCode.MISSING_FIELD, ClientFrameDecoder.parse("{\"type\":\"echo\"}").problem().code());
-        assertEquals(ErrorCode.MISSING_FIELD, ClientFrameDecoder.parse("{\"type\":\"ping\",\"id\":{}}").problem().code());
+        assertEquals(
+                ErrorCode.MISSING_FIELD,
+                ClientFrameDecoder.parse("{\"type\":\"unsubscribe\"}").problem().code());
+        assertEquals(
+                ErrorCode.MISSING_FIELD,
+                ClientFrameDecoder.parse("{\"type\":\"echo\"}").problem().code());
+        assertEquals(
+                ErrorCode.MISSING_FIELD,
+                ClientFrameDecoder.parse("{\"type\":\"ping\",\"id\":{}}")
+                        .problem()
+                        .code());
     }
 
     /** An echo frame whose data nests {@code levels} arrays: the frame itself is one more level. */
@@ -48,8 +60,14 @@ class ClientFrameDecoderTest {
     void deepNestingIsRefusedAsBadJsonNamingTheLimit() {
         ClientFrame deep = ClientFrameDecoder.parse(nestedEcho(2000));
         assertEquals(ErrorCode.BAD_JSON, deep.problem().code());
-        assertTrue(deep.problem().message().contains("deeper than " + JsonDepth.MAX_DEPTH), deep.problem().message());
-        assertEquals(ErrorCode.BAD_JSON, ClientFrameDecoder.parse(nestedEcho(JsonDepth.MAX_DEPTH)).problem().code(),
+        assertTrue(
+                deep.problem().message().contains("deeper than " + JsonDepth.MAX_DEPTH),
+                deep.problem().message());
+        assertEquals(
+                ErrorCode.BAD_JSON,
+                ClientFrameDecoder.parse(nestedEcho(JsonDepth.MAX_DEPTH))
+                        .problem()
+                        .code(),
                 "one level over the limit");
         assertTrue(ClientFrameDecoder.parse(nestedEcho(JsonDepth.MAX_DEPTH - 1)).isValid(), "exactly at the limit");
     }

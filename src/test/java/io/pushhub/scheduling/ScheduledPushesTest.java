@@ -42,6 +42,7 @@ class ScheduledPushesTest {
 
     /** Timers stay here until the test cancels them (firing is the test calling {@code fire}). */
     private final ConcurrentLinkedQueue<Timer> live = new ConcurrentLinkedQueue<>();
+
     private final AtomicInteger created = new AtomicInteger();
     private final AtomicBoolean failCreation = new AtomicBoolean();
     private final ConcurrentLinkedQueue<String> pushed = new ConcurrentLinkedQueue<>();
@@ -166,7 +167,8 @@ class ScheduledPushesTest {
         assertEquals(0, scheduled.pendingCount());
         assertEquals(List.of(), scheduled.pending());
         for (int i = 0; i < max; i++) {
-            assertTrue(scheduled.schedule(TOPIC, JsonValue.TRUE, LATER, max).isPresent(), "slot " + i + " is free again");
+            assertTrue(
+                    scheduled.schedule(TOPIC, JsonValue.TRUE, LATER, max).isPresent(), "slot " + i + " is free again");
         }
     }
 
@@ -200,7 +202,9 @@ class ScheduledPushesTest {
     // ---------------------------------------------------------------- an in-memory TimerService
 
     private TimerService timerService() {
-        return (TimerService) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {TimerService.class},
+        return (TimerService) Proxy.newProxyInstance(
+                getClass().getClassLoader(),
+                new Class<?>[] {TimerService.class},
                 (proxy, method, args) -> switch (method.getName()) {
                     case "createSingleActionTimer" -> {
                         if (failCreation.get()) {
@@ -218,7 +222,9 @@ class ScheduledPushesTest {
 
     private Timer timer(Serializable info) {
         Timer[] self = new Timer[1];
-        self[0] = (Timer) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Timer.class},
+        self[0] = (Timer) Proxy.newProxyInstance(
+                getClass().getClassLoader(),
+                new Class<?>[] {Timer.class},
                 (proxy, method, args) -> switch (method.getName()) {
                     case "getInfo" -> info;
                     case "cancel" -> {

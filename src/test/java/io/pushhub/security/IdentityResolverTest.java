@@ -64,8 +64,13 @@ class IdentityResolverTest {
     void aValidJwtIsThatUserWithItsGroups() throws Exception {
         IdentityResolver r = resolver();
         Sessions sessions = new Sessions("S-1");
-        Result result = r.resolve("https://" + HOST, HOST, Map.of(),
-                Map.of("access_token", List.of(Jwts.token("alice", List.of("g")))), sessions, true);
+        Result result = r.resolve(
+                "https://" + HOST,
+                HOST,
+                Map.of(),
+                Map.of("access_token", List.of(Jwts.token("alice", List.of("g")))),
+                sessions,
+                true);
         Identified alice = assertInstanceOf(Identified.class, result);
         assertEquals(Source.TOKEN, alice.source());
         assertEquals(new Identity("alice", false, Set.of("g")), alice.identity());
@@ -80,17 +85,24 @@ class IdentityResolverTest {
                 Map.of("authorization", List.of("Bearer " + token)),
                 Map.of("Sec-WebSocket-Protocol", List.of("pushhub.v1, bearer." + token)))) {
             Result result = r.resolve(null, HOST, headers, Map.of(), HttpSessions.NONE, false);
-            assertEquals("henry", assertInstanceOf(Identified.class, result).identity().userId(), "headers " + headers);
+            assertEquals(
+                    "henry",
+                    assertInstanceOf(Identified.class, result).identity().userId(),
+                    "headers " + headers);
         }
-        assertEquals("q", IdentityResolver.findToken(Map.of("access_token", List.of("q")),
-                Map.of("Authorization", List.of("Bearer h"))), "the query parameter comes first");
+        assertEquals(
+                "q",
+                IdentityResolver.findToken(
+                        Map.of("access_token", List.of("q")), Map.of("Authorization", List.of("Bearer h"))),
+                "the query parameter comes first");
         assertNull(IdentityResolver.findToken(Map.of(), Map.of("Authorization", List.of("Basic x"))));
     }
 
     @Test
     void aBadJwtIs401WithTheReason() throws Exception {
         IdentityResolver r = resolver();
-        Refused expired = assertInstanceOf(Refused.class,
+        Refused expired = assertInstanceOf(
+                Refused.class,
                 withQueryToken(r, Jwts.token("late", List.of(), Instant.now().minusSeconds(3600))));
         assertEquals(401, expired.status());
         assertEquals("invalid_token", expired.code());
@@ -110,8 +122,13 @@ class IdentityResolverTest {
     void aDisallowedOriginIs403EvenWithAValidToken() throws Exception {
         IdentityResolver r = resolver();
         Sessions sessions = new Sessions(null);
-        Result result = r.resolve("https://evil.example", HOST, Map.of(),
-                Map.of("access_token", List.of(Jwts.token("alice", List.of()))), sessions, true);
+        Result result = r.resolve(
+                "https://evil.example",
+                HOST,
+                Map.of(),
+                Map.of("access_token", List.of(Jwts.token("alice", List.of()))),
+                sessions,
+                true);
         Refused refused = assertInstanceOf(Refused.class, result);
         assertEquals(403, refused.status());
         assertEquals("origin_not_allowed", refused.code());
@@ -124,18 +141,18 @@ class IdentityResolverTest {
     void sameOriginLocalhostAndListedOriginsPass() throws Exception {
         IdentityResolver r = resolver(TestConfigs.with(Keys.WS_ALLOWED_ORIGINS, "https://app.example.com"));
         for (String origin : List.of("https://" + HOST, "http://localhost:3000", "https://app.example.com")) {
-            assertInstanceOf(Identified.class, r.resolve(origin, HOST, Map.of(), Map.of(), HttpSessions.NONE, false),
-                    origin);
+            assertInstanceOf(
+                    Identified.class, r.resolve(origin, HOST, Map.of(), Map.of(), HttpSessions.NONE, false), origin);
         }
-        assertInstanceOf(Refused.class, r.resolve("https://other.example", HOST, Map.of(), Map.of(), HttpSessions.NONE,
-                false));
+        assertInstanceOf(
+                Refused.class, r.resolve("https://other.example", HOST, Map.of(), Map.of(), HttpSessions.NONE, false));
     }
 
     @Test
     void withoutATokenTheCallerIsTheAnonymousUserOfItsSession() throws Exception {
         IdentityResolver r = resolver();
-        Identified s1 = assertInstanceOf(Identified.class,
-                r.resolve(null, HOST, Map.of(), Map.of(), new Sessions("SESSION-1"), false));
+        Identified s1 = assertInstanceOf(
+                Identified.class, r.resolve(null, HOST, Map.of(), Map.of(), new Sessions("SESSION-1"), false));
         assertEquals(Source.SESSION, s1.source());
         assertTrue(s1.identity().anonymous());
         assertEquals(Set.of(), s1.identity().groups());
@@ -151,19 +168,21 @@ class IdentityResolverTest {
     void aSessionIsCreatedOnlyWhenTheCallerAsks() throws Exception {
         IdentityResolver r = resolver();
         Sessions create = new Sessions(null);
-        Identified created = assertInstanceOf(Identified.class,
-                r.resolve(null, HOST, Map.of(), Map.of(), create, true));
+        Identified created =
+                assertInstanceOf(Identified.class, r.resolve(null, HOST, Map.of(), Map.of(), create, true));
         assertEquals(List.of(true), create.asked);
         assertEquals(Source.SESSION, created.source());
 
         Sessions lookOnly = new Sessions(null);
-        Identified stranger = assertInstanceOf(Identified.class,
-                r.resolve(null, HOST, Map.of(), Map.of(), lookOnly, false));
+        Identified stranger =
+                assertInstanceOf(Identified.class, r.resolve(null, HOST, Map.of(), Map.of(), lookOnly, false));
         assertEquals(List.of(false), lookOnly.asked);
         assertEquals(Source.NONE, stranger.source());
         assertTrue(stranger.identity().anonymous());
         Identified another = (Identified) r.resolve(null, HOST, Map.of(), Map.of(), HttpSessions.NONE, false);
-        assertNotEquals(stranger.identity().userId(), another.identity().userId(),
+        assertNotEquals(
+                stranger.identity().userId(),
+                another.identity().userId(),
                 "callers without a session are random users, never each other");
     }
 
@@ -176,16 +195,22 @@ class IdentityResolverTest {
         assertEquals("token_required", refused.code());
         assertTrue(refused.reason().contains("access_token"), refused.reason());
         assertEquals(List.of(), sessions.asked, "no session is created for a caller that is refused");
-        assertEquals("alice", ((Identified) withQueryToken(r, Jwts.token("alice", List.of()))).identity().userId());
+        assertEquals(
+                "alice",
+                ((Identified) withQueryToken(r, Jwts.token("alice", List.of())))
+                        .identity()
+                        .userId());
     }
 
     @Test
     void orElseThrowGivesTheIdentityOrThrowsTheRefusal() throws Exception {
         IdentityResolver r = resolver();
-        Identity alice = withQueryToken(r, Jwts.token("alice", List.of())).orElseThrow(f -> new IllegalStateException(f.reason()));
+        Identity alice = withQueryToken(r, Jwts.token("alice", List.of()))
+                .orElseThrow(f -> new IllegalStateException(f.reason()));
         assertEquals("alice", alice.userId());
         Result refused = withQueryToken(r, "nodots");
-        IllegalStateException e = assertThrows(IllegalStateException.class,
+        IllegalStateException e = assertThrows(
+                IllegalStateException.class,
                 () -> refused.orElseThrow(f -> new IllegalStateException(f.status() + " " + f.code())));
         assertEquals("401 invalid_token", e.getMessage());
     }

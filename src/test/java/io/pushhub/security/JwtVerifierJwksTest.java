@@ -74,11 +74,32 @@ class JwtVerifierJwksTest {
         stranger = rsa("s");
         // A self-signed certificate for 127.0.0.1, made with the JDK's keytool (no API for it in the JDK).
         Path ks = tmp.resolve("tls.p12");
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                "-genkeypair", "-alias", "jwks", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=localhost",
-                "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-validity", "2", "-keystore", ks.toString(),
-                "-storetype", "PKCS12", "-storepass", "changeit", "-keypass", "changeit")
-                .redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "keytool")
+                                .toString(),
+                        "-genkeypair",
+                        "-alias",
+                        "jwks",
+                        "-keyalg",
+                        "EC",
+                        "-groupname",
+                        "secp256r1",
+                        "-dname",
+                        "CN=localhost",
+                        "-ext",
+                        "SAN=ip:127.0.0.1,dns:localhost",
+                        "-validity",
+                        "2",
+                        "-keystore",
+                        ks.toString(),
+                        "-storetype",
+                        "PKCS12",
+                        "-storepass",
+                        "changeit",
+                        "-keypass",
+                        "changeit")
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, p.waitFor(), out);
         tlsKeys = KeyStore.getInstance("PKCS12");
@@ -113,7 +134,8 @@ class JwtVerifierJwksTest {
         assertEquals(2, server.requests.get());
         // A's key is gone: its tokens no longer verify (the kid is unknown; the gap forbids another fetch now).
         assertTrue(assertThrows(InvalidTokenException.class, () -> v.verify(token(keyA, "a", claims("alice"))))
-                .getMessage().contains("signature"));
+                .getMessage()
+                .contains("signature"));
         assertEquals(2, server.requests.get());
     }
 
@@ -125,7 +147,8 @@ class JwtVerifierJwksTest {
         JwtVerifier v = remote(server.url(), Duration.ofHours(1), Duration.ofSeconds(1), false, null);
         assertTrue(v.enabled(), "keeps the location and tries again later");
         assertTrue(assertThrows(InvalidTokenException.class, () -> v.verify(token(keyA, "a", claims("alice"))))
-                .getMessage().contains("could not be fetched"));
+                .getMessage()
+                .contains("could not be fetched"));
     }
 
     @Test
@@ -143,7 +166,8 @@ class JwtVerifierJwksTest {
 
         Thread.sleep(2100);
         server.serve(jwks(keyA, keyC));
-        assertEquals("carol", v.verify(token(keyC, "c", claims("carol"))).userId(), "unknown kid after the gap: fetched");
+        assertEquals(
+                "carol", v.verify(token(keyC, "c", claims("carol"))).userId(), "unknown kid after the gap: fetched");
         assertEquals(2, server.requests.get());
         for (int i = 0; i < 20; i++) {
             String t = token(stranger, "y" + i, claims("mallory"));
@@ -189,7 +213,9 @@ class JwtVerifierJwksTest {
         server.status = 200;
         server.serve(jwks(keyA));
         String tokenA = token(keyA, "a", claims("alice"));
-        assertTrue(assertThrows(InvalidTokenException.class, () -> v.verify(tokenA)).getMessage().contains("could not be fetched"));
+        assertTrue(assertThrows(InvalidTokenException.class, () -> v.verify(tokenA))
+                .getMessage()
+                .contains("could not be fetched"));
         assertEquals(afterStart, server.requests.get(), "no fetch within the gap of the failed one");
         Thread.sleep(1100);
         assertEquals("alice", v.verify(tokenA).userId());
@@ -212,12 +238,17 @@ class JwtVerifierJwksTest {
         }
         assertFalse(v.enabled());
         assertEquals(0, server.requests.get(), "nothing fetched over plain http");
-        String msg = assertThrows(InvalidTokenException.class, () -> v.verify(token(keyA, "a", claims("alice")))).getMessage();
+        String msg = assertThrows(InvalidTokenException.class, () -> v.verify(token(keyA, "a", claims("alice"))))
+                .getMessage();
         assertTrue(msg.contains(Keys.JWT_ALLOW_INSECURE_HTTP_KEYS.name()), msg);
-        LogRecord severe = logged.stream().filter(r -> r.getLevel() == Level.SEVERE).findFirst().orElseThrow();
+        LogRecord severe = logged.stream()
+                .filter(r -> r.getLevel() == Level.SEVERE)
+                .findFirst()
+                .orElseThrow();
         assertTrue(severe.getMessage().contains("mp.jwt.verify.publickey.location"), severe.getMessage());
         assertTrue(severe.getMessage().contains("https:"), severe.getMessage());
-        assertTrue(severe.getMessage().contains(Keys.JWT_ALLOW_INSECURE_HTTP_KEYS.name() + "=true"), severe.getMessage());
+        assertTrue(
+                severe.getMessage().contains(Keys.JWT_ALLOW_INSECURE_HTTP_KEYS.name() + "=true"), severe.getMessage());
     }
 
     @Test
@@ -236,7 +267,8 @@ class JwtVerifierJwksTest {
     void aPemKeyAtAnHttpsLocationIsStillReadOnce() throws Exception {
         JwksServer server = https();
         server.serve("-----BEGIN PUBLIC KEY-----\n"
-                + Base64.getMimeEncoder().encodeToString(keyA.getPublicKey().getEncoded()) + "\n-----END PUBLIC KEY-----\n");
+                + Base64.getMimeEncoder().encodeToString(keyA.getPublicKey().getEncoded())
+                + "\n-----END PUBLIC KEY-----\n");
         JwtVerifier v = remote(server.url(), Duration.ofSeconds(1), Duration.ofMillis(100), false, trusting());
         assertEquals("alice", v.verify(token(keyA, null, claims("alice"))).userId());
         Thread.sleep(1200);
@@ -256,7 +288,9 @@ class JwtVerifierJwksTest {
         crit.setHeader("x-pushhub-test", "must-understand");
         crit.setCriticalHeaderNames("x-pushhub-test");
         String critToken = crit.getCompactSerialization();
-        assertTrue(assertThrows(InvalidTokenException.class, () -> v.verify(critToken)).getMessage().contains("critical"));
+        assertTrue(assertThrows(InvalidTokenException.class, () -> v.verify(critToken))
+                .getMessage()
+                .contains("critical"));
     }
 
     @Test
@@ -309,21 +343,28 @@ class JwtVerifierJwksTest {
         hs.setKey(new HmacKey(keyA.getPublicKey().getEncoded()));
         hs.setDoKeyValidation(false);
         String hsToken = hs.getCompactSerialization();
-        assertTrue(assertThrows(InvalidTokenException.class, () -> v.verify(hsToken)).getMessage().contains("algorithm"));
+        assertTrue(assertThrows(InvalidTokenException.class, () -> v.verify(hsToken))
+                .getMessage()
+                .contains("algorithm"));
 
-        JwtVerifier hmac = JwtVerifierTest.verifier(Map.of(Keys.JWT_PUBLIC_KEY.name(), jwks(keyA),
-                Keys.JWT_ALGORITHM.name(), "HS256"));
+        JwtVerifier hmac = JwtVerifierTest.verifier(
+                Map.of(Keys.JWT_PUBLIC_KEY.name(), jwks(keyA), Keys.JWT_ALGORITHM.name(), "HS256"));
         assertFalse(hmac.enabled());
-        assertTrue(assertThrows(InvalidTokenException.class, () -> hmac.verify(hsToken)).getMessage().contains("unsupported JWT algorithm"));
+        assertTrue(assertThrows(InvalidTokenException.class, () -> hmac.verify(hsToken))
+                .getMessage()
+                .contains("unsupported JWT algorithm"));
     }
 
     @Test
     void aKidThatNamesNoKeyFallsBackToEveryKeyAsBefore() throws Exception {
         JwtVerifier v = fixed(jwks(keyA, keyC), null);
-        assertEquals("alice", v.verify(token(keyA, "not-in-the-set", claims("alice"))).userId());
+        assertEquals(
+                "alice",
+                v.verify(token(keyA, "not-in-the-set", claims("alice"))).userId());
         assertEquals("carol", v.verify(token(keyC, null, claims("carol"))).userId());
         assertTrue(assertThrows(InvalidTokenException.class, () -> v.verify(token(stranger, "a", claims("mallory"))))
-                .getMessage().contains("signature"));
+                .getMessage()
+                .contains("signature"));
     }
 
     @Test
@@ -336,7 +377,11 @@ class JwtVerifierJwksTest {
         String t = jws.getCompactSerialization();
         assertThrows(InvalidTokenException.class, () -> v.verify(t));
         // The same token shape with a 2048-bit key is fine.
-        assertEquals("alice", fixed(jwks(keyA), null).verify(token(keyA, "a", claims("alice"))).userId());
+        assertEquals(
+                "alice",
+                fixed(jwks(keyA), null)
+                        .verify(token(keyA, "a", claims("alice")))
+                        .userId());
     }
 
     // ------------------------------------------------------------------ helpers
@@ -393,7 +438,8 @@ class JwtVerifierJwksTest {
         return JwtVerifierTest.verifier(c);
     }
 
-    static JwtVerifier remote(String location, Duration refresh, Duration gap, boolean allowHttp, SSLSocketFactory tls) {
+    static JwtVerifier remote(
+            String location, Duration refresh, Duration gap, boolean allowHttp, SSLSocketFactory tls) {
         JwtVerifier v = new JwtVerifier();
         v.config = TestConfigs.with(Map.of(
                 Keys.JWT_PUBLIC_KEY_LOCATION.name(), location,

@@ -58,13 +58,21 @@ class JwtVerifierTest {
     void refusesForgedExpiredAndForeignTokens() throws Exception {
         JwtVerifier v = verifier(pem("jwt/it-public.pem"), "RS256", Jwts.ISSUER);
         assertTrue(assertThrows(InvalidTokenException.class, () -> v.verify(Jwts.signedByStranger("m")))
-                .getMessage().contains("signature"));
-        assertTrue(assertThrows(InvalidTokenException.class,
-                () -> v.verify(Jwts.token("a", List.of(), Instant.now().minusSeconds(120)))).getMessage().contains("expired"));
+                .getMessage()
+                .contains("signature"));
+        assertTrue(assertThrows(
+                        InvalidTokenException.class,
+                        () -> v.verify(Jwts.token("a", List.of(), Instant.now().minusSeconds(120))))
+                .getMessage()
+                .contains("expired"));
         // Within the 60 s clock skew an expired token is still accepted.
-        assertEquals("a", v.verify(Jwts.token("a", List.of(), Instant.now().minusSeconds(30))).userId());
+        assertEquals(
+                "a",
+                v.verify(Jwts.token("a", List.of(), Instant.now().minusSeconds(30)))
+                        .userId());
         assertTrue(assertThrows(InvalidTokenException.class, () -> v.verify(Jwts.withIssuer("a", "https://x")))
-                .getMessage().contains("issuer"));
+                .getMessage()
+                .contains("issuer"));
         assertThrows(InvalidTokenException.class, () -> v.verify("a.b"));
         assertThrows(InvalidTokenException.class, () -> v.verify("e30.e30.AAAA"));
     }
@@ -73,10 +81,13 @@ class JwtVerifierTest {
     void refusesAlgNoneAndTamperedPayload() throws Exception {
         JwtVerifier v = verifier(pem("jwt/it-public.pem"), "RS256", null);
         Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
-        String claims = Jwts.claims("root", List.of("publisher"), Jwts.ISSUER, Instant.now().plusSeconds(60));
+        String claims = Jwts.claims(
+                "root", List.of("publisher"), Jwts.ISSUER, Instant.now().plusSeconds(60));
         String none = b64.encodeToString("{\"alg\":\"none\"}".getBytes(StandardCharsets.UTF_8)) + "."
                 + b64.encodeToString(claims.getBytes(StandardCharsets.UTF_8)) + ".";
-        assertTrue(assertThrows(InvalidTokenException.class, () -> v.verify(none)).getMessage().contains("algorithm"));
+        assertTrue(assertThrows(InvalidTokenException.class, () -> v.verify(none))
+                .getMessage()
+                .contains("algorithm"));
 
         String good = Jwts.token("alice", List.of());
         String[] p = good.split("\\.");
@@ -88,7 +99,9 @@ class JwtVerifierTest {
     void requiresExp() throws Exception {
         JwtVerifier v = verifier(pem("jwt/it-public.pem"), "RS256", null);
         String noExp = Jwts.sign("jwt/it-private.pem", "{\"sub\":\"x\"}");
-        assertTrue(assertThrows(InvalidTokenException.class, () -> v.verify(noExp)).getMessage().contains("exp"));
+        assertTrue(assertThrows(InvalidTokenException.class, () -> v.verify(noExp))
+                .getMessage()
+                .contains("exp"));
     }
 
     @Test
@@ -103,12 +116,16 @@ class JwtVerifierTest {
                 + b64.encodeToString(fixed(pub.getW().getAffineY().toByteArray())) + "\"}]}";
         JwtVerifier v = verifier(jwks, "ES256", null);
         String header = b64.encodeToString("{\"alg\":\"ES256\",\"kid\":\"k1\"}".getBytes(StandardCharsets.UTF_8));
-        String payload = b64.encodeToString(("{\"sub\":\"ec-user\",\"exp\":" + (Instant.now().getEpochSecond() + 60) + "}")
-                .getBytes(StandardCharsets.UTF_8));
+        String payload = b64.encodeToString(
+                ("{\"sub\":\"ec-user\",\"exp\":" + (Instant.now().getEpochSecond() + 60) + "}")
+                        .getBytes(StandardCharsets.UTF_8));
         Signature s = Signature.getInstance("SHA256withECDSAinP1363Format");
         s.initSign(kp.getPrivate());
         s.update((header + "." + payload).getBytes(StandardCharsets.US_ASCII));
-        assertEquals("ec-user", v.verify(header + "." + payload + "." + b64.encodeToString(s.sign())).userId());
+        assertEquals(
+                "ec-user",
+                v.verify(header + "." + payload + "." + b64.encodeToString(s.sign()))
+                        .userId());
     }
 
     @Test
@@ -116,7 +133,8 @@ class JwtVerifierTest {
         JwtVerifier v = verifier(Map.of());
         assertFalse(v.enabled());
         assertTrue(assertThrows(InvalidTokenException.class, () -> v.verify(Jwts.token("a", List.of())))
-                .getMessage().contains("not configured"));
+                .getMessage()
+                .contains("not configured"));
     }
 
     private static byte[] fixed(byte[] unsigned) {

@@ -11,7 +11,8 @@ import java.time.Duration;
 public final class Api {
 
     public static final String KEY = "it-publisher-key";
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     /** An HTTP answer: status and body (parsed when JSON). */
     public record Reply(int status, String body, java.net.http.HttpHeaders headers) {
@@ -51,7 +52,9 @@ public final class Api {
     }
 
     public Reply get(String path, String authorization) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(15)).GET();
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
+                .timeout(Duration.ofSeconds(15))
+                .GET();
         if (authorization != null) {
             b.header("Authorization", authorization);
         }
@@ -61,8 +64,8 @@ public final class Api {
     /** One value of the hub's Prometheus /metrics output (the first series of that name); fails if it is missing. */
     public double metric(String name) throws Exception {
         String body = get("/metrics", null).body();
-        java.util.regex.Matcher m = java.util.regex.Pattern
-                .compile("(?m)^" + name + "(?:\\{[^}]*\\})?\\s+([0-9.eE+-]+)")
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                        "(?m)^" + name + "(?:\\{[^}]*\\})?\\s+([0-9.eE+-]+)")
                 .matcher(body);
         if (!m.find()) {
             throw new AssertionError(name + " not in /metrics:\n"

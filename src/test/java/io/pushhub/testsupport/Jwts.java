@@ -30,11 +30,15 @@ public final class Jwts {
     }
 
     public static String signedByStranger(String subject) {
-        return sign("jwt/other-private.pem", claims(subject, List.of(), ISSUER, Instant.now().plusSeconds(600)));
+        return sign(
+                "jwt/other-private.pem",
+                claims(subject, List.of(), ISSUER, Instant.now().plusSeconds(600)));
     }
 
     public static String withIssuer(String subject, String issuer) {
-        return sign("jwt/it-private.pem", claims(subject, List.of(), issuer, Instant.now().plusSeconds(600)));
+        return sign(
+                "jwt/it-private.pem",
+                claims(subject, List.of(), issuer, Instant.now().plusSeconds(600)));
     }
 
     public static String claims(String subject, List<String> groups, String issuer, Instant expires) {
@@ -70,6 +74,7 @@ public final class Jwts {
             pem = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
         String b64 = pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
-        return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(b64)));
+        return KeyFactory.getInstance("RSA")
+                .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(b64)));
     }
 }

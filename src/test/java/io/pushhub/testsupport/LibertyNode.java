@@ -23,7 +23,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class LibertyNode implements AutoCloseable {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final String name;
     private final int httpPort;
@@ -44,22 +45,30 @@ public final class LibertyNode implements AutoCloseable {
         Path template = wlp.resolve("usr/servers/" + System.getProperty("it.server.name", "pushhub-it"));
         Files.createDirectories(serverDir.resolve("configDropins/overrides"));
         Files.createDirectories(serverDir.resolve("dropins"));
-        Files.copy(template.resolve("server.xml"), serverDir.resolve("server.xml"), StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(
+                template.resolve("server.xml"), serverDir.resolve("server.xml"), StandardCopyOption.REPLACE_EXISTING);
         // The Arquillian server's test overrides (keys, JWT, rates, history), minus what is node-specific.
         String overrides = Files.readString(template.resolve("configDropins/overrides/pushhub-it.xml"))
                 .replace("<feature>localConnector-1.0</feature>", "");
         Files.writeString(serverDir.resolve("configDropins/overrides/pushhub-it.xml"), overrides);
         StringBuilder node = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<server>\n");
-        variables.forEach((k, v) -> node.append("  <variable name=\"").append(k).append("\" value=\"")
-                .append(v.replace("&", "&amp;").replace("\"", "&quot;").replace("<", "&lt;")).append("\"/>\n"));
+        variables.forEach((k, v) -> node.append("  <variable name=\"")
+                .append(k)
+                .append("\" value=\"")
+                .append(v.replace("&", "&amp;").replace("\"", "&quot;").replace("<", "&lt;"))
+                .append("\"/>\n"));
         node.append("  <variable name=\"http.port\" value=\"").append(httpPort).append("\"/>\n");
-        node.append("  <variable name=\"https.port\" value=\"").append(httpPort + 10).append("\"/>\n");
+        node.append("  <variable name=\"https.port\" value=\"")
+                .append(httpPort + 10)
+                .append("\"/>\n");
         node.append("</server>\n");
         // Loaded after pushhub-it.xml (alphabetical), so these values win.
         Files.writeString(serverDir.resolve("configDropins/overrides/zz-node.xml"), node.toString());
         Files.writeString(serverDir.resolve("jvm.options"), "-Xmx384m\n");
-        Files.copy(Path.of(System.getProperty("pushhub.war", "target/pushhub.war")),
-                serverDir.resolve("dropins/pushhub.war"), StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(
+                Path.of(System.getProperty("pushhub.war", "target/pushhub.war")),
+                serverDir.resolve("dropins/pushhub.war"),
+                StandardCopyOption.REPLACE_EXISTING);
     }
 
     public String http() {
@@ -95,15 +104,20 @@ public final class LibertyNode implements AutoCloseable {
             }
             Thread.sleep(250);
         }
-        fail("Liberty node " + name + " not ready on port " + httpPort + " within 3 minutes; see " + console + " and " + log());
+        fail("Liberty node " + name + " not ready on port " + httpPort + " within 3 minutes; see " + console + " and "
+                + log());
         return this;
     }
 
     /** HTTP status of /health/ready, or -1 when the server does not answer. */
     public int readyStatus() {
         try {
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(http() + "/health/ready"))
-                    .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(http() + "/health/ready"))
+                            .timeout(Duration.ofSeconds(5))
+                            .GET()
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             return r.statusCode();
         } catch (IOException e) {
             return -1;

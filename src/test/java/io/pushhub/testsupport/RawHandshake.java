@@ -19,15 +19,24 @@ public final class RawHandshake {
 
     private RawHandshake() {}
 
-    public static Answer send(String host, int port, String pathAndQuery, Map<String, String> headers) throws Exception {
+    public static Answer send(String host, int port, String pathAndQuery, Map<String, String> headers)
+            throws Exception {
         try (Socket s = new Socket(host, port)) {
             s.setSoTimeout(10_000);
             StringBuilder req = new StringBuilder()
-                    .append("GET ").append(pathAndQuery).append(" HTTP/1.1\r\n")
-                    .append("Host: ").append(host).append(':').append(port).append("\r\n")
+                    .append("GET ")
+                    .append(pathAndQuery)
+                    .append(" HTTP/1.1\r\n")
+                    .append("Host: ")
+                    .append(host)
+                    .append(':')
+                    .append(port)
+                    .append("\r\n")
                     .append("Upgrade: websocket\r\n")
                     .append("Connection: Upgrade\r\n")
-                    .append("Sec-WebSocket-Key: ").append(Base64.getEncoder().encodeToString(new byte[16])).append("\r\n")
+                    .append("Sec-WebSocket-Key: ")
+                    .append(Base64.getEncoder().encodeToString(new byte[16]))
+                    .append("\r\n")
                     .append("Sec-WebSocket-Version: 13\r\n");
             headers.forEach((k, v) -> req.append(k).append(": ").append(v).append("\r\n"));
             req.append("\r\n");
@@ -60,7 +69,8 @@ public final class RawHandshake {
             return head.contains("transfer-encoding: chunked") ? text.endsWith("0\r\n\r\n") : true;
         }
         int end = head.indexOf("\r\n", i);
-        int len = Integer.parseInt(head.substring(i + 15, end < 0 ? head.length() : end).trim());
+        int len = Integer.parseInt(
+                head.substring(i + 15, end < 0 ? head.length() : end).trim());
         return text.getBytes(StandardCharsets.UTF_8).length >= headEnd + 4 + len;
     }
 }

@@ -28,7 +28,8 @@ public final class RedisCleanup implements LauncherSessionListener {
         RedisClient client = RedisClient.create(uri);
         try (StatefulRedisConnection<String, String> c = client.connect()) {
             RedisCommands<String, String> redis = c.sync();
-            ScanArgs match = ScanArgs.Builder.matches(RedisSupport.runPrefix() + "*").limit(500);
+            ScanArgs match =
+                    ScanArgs.Builder.matches(RedisSupport.runPrefix() + "*").limit(500);
             ScanCursor cursor = ScanCursor.INITIAL;
             long deleted = 0;
             do {
@@ -38,7 +39,8 @@ public final class RedisCleanup implements LauncherSessionListener {
                 }
                 cursor = page;
             } while (!cursor.isFinished());
-            System.out.println("[pushhub] removed " + deleted + " Redis key(s) of this test run (" + RedisSupport.runPrefix() + "*)");
+            System.out.println("[pushhub] removed " + deleted + " Redis key(s) of this test run ("
+                    + RedisSupport.runPrefix() + "*)");
         } catch (RuntimeException e) {
             System.out.println("[pushhub] could not remove this run's Redis keys: " + e);
         } finally {

@@ -49,7 +49,8 @@ public final class RedisSupport {
             }
             Thread.sleep(100);
         }
-        fail("timed out after " + timeout.toMillis() + " ms waiting for " + what + (last != null ? "; last error: " + last : ""));
+        fail("timed out after " + timeout.toMillis() + " ms waiting for " + what
+                + (last != null ? "; last error: " + last : ""));
     }
 
     /** True with {@code -Predis} (the profile sets {@code it.redis.enabled}). */
@@ -64,7 +65,9 @@ public final class RedisSupport {
     /** Key prefix of this test run (every node and test of the run shares it; nothing outside it is touched). */
     public static String runPrefix() {
         String p = System.getProperty("it.redis.prefix", "");
-        return p.isBlank() || p.startsWith("$") ? "pushhub-it-" + ProcessHandle.current().pid() : p;
+        return p.isBlank() || p.startsWith("$")
+                ? "pushhub-it-" + ProcessHandle.current().pid()
+                : p;
     }
 
     /** Skips the caller without {@code -Predis}; fails it when the profile is on but Redis does not answer PING. */
@@ -76,7 +79,8 @@ public final class RedisSupport {
         URI uri = URI.create(sharedUri());
         if (!ping(uri.getHost(), uri.getPort())) {
             fail("-Predis needs Redis at " + sharedUri() + " but it does not answer PING. Start it (apt-get install "
-                    + "redis-server; redis-server --port " + uri.getPort() + ") or run without -Predis to skip these tests.");
+                    + "redis-server; redis-server --port " + uri.getPort()
+                    + ") or run without -Predis to skip these tests.");
         }
     }
 
@@ -136,13 +140,26 @@ public final class RedisSupport {
 
         /** Starts redis-server (again) on the same port and waits until it answers PING. */
         public void start() throws Exception {
-            process = new ProcessBuilder(List.of("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                            "--save", "", "--appendonly", persistent ? "yes" : "no", "--appendfsync", "always",
-                            "--dir", dir.toString()))
+            process = new ProcessBuilder(List.of(
+                            "redis-server",
+                            "--port",
+                            Integer.toString(port),
+                            "--bind",
+                            "127.0.0.1",
+                            "--save",
+                            "",
+                            "--appendonly",
+                            persistent ? "yes" : "no",
+                            "--appendfsync",
+                            "always",
+                            "--dir",
+                            dir.toString()))
                     .redirectErrorStream(true)
                     .redirectOutput(dir.resolve("redis.log").toFile())
                     .start();
-            await("private redis-server on port " + port + " answers PING", Duration.ofSeconds(20),
+            await(
+                    "private redis-server on port " + port + " answers PING",
+                    Duration.ofSeconds(20),
                     () -> ping("127.0.0.1", port));
         }
 
@@ -152,7 +169,10 @@ public final class RedisSupport {
                 process.destroyForcibly();
                 process.waitFor(20, TimeUnit.SECONDS);
             }
-            await("private redis-server on port " + port + " stopped", Duration.ofSeconds(20), () -> !ping("127.0.0.1", port));
+            await(
+                    "private redis-server on port " + port + " stopped",
+                    Duration.ofSeconds(20),
+                    () -> !ping("127.0.0.1", port));
         }
 
         @Override

@@ -129,7 +129,9 @@ public final class SseClient implements AutoCloseable {
                 } else if (line.startsWith("data:")) {
                     String d = line.substring(5);
                     d = d.startsWith(" ") ? d.substring(1) : d;
-                    data = data == null ? new StringBuilder(d) : data.append('\n').append(d);
+                    data = data == null
+                            ? new StringBuilder(d)
+                            : data.append('\n').append(d);
                 }
             }
         } catch (Exception e) {

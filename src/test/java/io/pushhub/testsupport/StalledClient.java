@@ -27,8 +27,9 @@ public final class StalledClient implements AutoCloseable {
         socket.setSoTimeout(10_000);
         in = socket.getInputStream();
         out = socket.getOutputStream();
-        String req = "GET /ws HTTP/1.1\r\nHost: " + host + ":" + port + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(new byte[16]) + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
+        String req = "GET /ws HTTP/1.1\r\nHost: " + host + ":" + port
+                + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" + "Sec-WebSocket-Key: "
+                + Base64.getEncoder().encodeToString(new byte[16]) + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
         out.write(req.getBytes(StandardCharsets.US_ASCII));
         out.flush();
         readUntil("\"type\":\"welcome\"");

@@ -53,28 +53,31 @@ public final class WsClient implements AutoCloseable {
                     public void afterResponse(HandshakeResponse hr) {}
                 })
                 .build();
-        session = CONTAINER.connectToServer(new Endpoint() {
-            @Override
-            public void onOpen(Session s, EndpointConfig c) {
-                s.addMessageHandler(String.class, (MessageHandler.Whole<String>) text -> {
-                    frames.incrementAndGet();
-                    JsonObject o = Json.parse(text);
-                    // A batch frame carries several frames, in order: unwrap it as the protocol says.
-                    List<JsonObject> parts = "batch".equals(o.getString("type", ""))
-                            ? o.getJsonArray("messages").getValuesAs(JsonObject.class)
-                            : List.of(o);
-                    for (JsonObject part : parts) {
-                        seen.add(part);
-                        inbox.add(part);
+        session = CONTAINER.connectToServer(
+                new Endpoint() {
+                    @Override
+                    public void onOpen(Session s, EndpointConfig c) {
+                        s.addMessageHandler(String.class, (MessageHandler.Whole<String>) text -> {
+                            frames.incrementAndGet();
+                            JsonObject o = Json.parse(text);
+                            // A batch frame carries several frames, in order: unwrap it as the protocol says.
+                            List<JsonObject> parts = "batch".equals(o.getString("type", ""))
+                                    ? o.getJsonArray("messages").getValuesAs(JsonObject.class)
+                                    : List.of(o);
+                            for (JsonObject part : parts) {
+                                seen.add(part);
+                                inbox.add(part);
+                            }
+                        });
                     }
-                });
-            }
 
-            @Override
-            public void onClose(Session s, CloseReason reason) {
-                closed.complete(reason);
-            }
-        }, config, uri);
+                    @Override
+                    public void onClose(Session s, CloseReason reason) {
+                        closed.complete(reason);
+                    }
+                },
+                config,
+                uri);
         welcome = await("welcome", f -> "welcome".equals(f.getString("type", "")), Duration.ofSeconds(10));
     }
 
@@ -114,7 +117,8 @@ public final class WsClient implements AutoCloseable {
     /** Sends a command with a fresh id and waits for the ack or error carrying that id. */
     public JsonObject request(String type, String extraJson) throws Exception {
         String id = "r" + IDS.incrementAndGet();
-        String body = "{\"type\":\"" + type + "\",\"id\":\"" + id + "\"" + (extraJson.isEmpty() ? "" : "," + extraJson) + "}";
+        String body =
+                "{\"type\":\"" + type + "\",\"id\":\"" + id + "\"" + (extraJson.isEmpty() ? "" : "," + extraJson) + "}";
         send(body);
         return await("reply to " + body, f -> id.equals(f.getString("id", null)), Duration.ofSeconds(10));
     }

@@ -17,7 +17,8 @@ public record ConnectionList(
     @Schema(description = "One user's connection ids on this node, sorted")
     @JsonbPropertyOrder({"userId", "connections"})
     public record UserConnections(
-            @Schema(required = true) String userId, @Schema(required = true) List<String> connections) {}
+            @Schema(required = true) String userId,
+            @Schema(required = true) List<String> connections) {}
 
     /** From the ids of each user (users and ids sorted). */
     public static ConnectionList of(Map<String, List<String>> idsByUser) {

@@ -8,9 +8,18 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 @JsonbPropertyOrder({"jobId", "steps", "intervalMillis", "scope", "target"})
 public record DemoJobAnswer(
         @Schema(required = true) String jobId,
-        @Schema(required = true, description = "How many progress messages it will push") int steps,
-        @Schema(required = true, description = "Milliseconds between two of them") long intervalMillis,
-        @Schema(required = true, description = "'user' (the caller) or 'connection' (one of the caller's)",
+
+        @Schema(required = true, description = "How many progress messages it will push")
+        int steps,
+
+        @Schema(required = true, description = "Milliseconds between two of them")
+        long intervalMillis,
+
+        @Schema(
+                required = true,
+                description = "'user' (the caller) or 'connection' (one of the caller's)",
                 enumeration = {"user", "connection"})
         String scope,
-        @Schema(required = true, description = "The user id or connection id it reports to") String target) {}
+
+        @Schema(required = true, description = "The user id or connection id it reports to")
+        String target) {}

@@ -11,22 +11,35 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 @JsonbPropertyOrder({"topic", "epoch", "offset", "complete", "reason", "missed", "more", "messages"})
 public record HistoryPage(
         @Schema(required = true) String topic,
+
         @Schema(required = true, description = "The current run of offsets; offsets of another epoch are unrelated")
         String epoch,
-        @Schema(required = true, description = "The latest offset of the topic") long offset,
+
+        @Schema(required = true, description = "The latest offset of the topic")
+        long offset,
+
         @Schema(required = true, description = "Whether nothing is missing between 'since' and the first message")
         boolean complete,
-        @Schema(description = "When not complete: why messages are missing",
+
+        @Schema(
+                description = "When not complete: why messages are missing",
                 enumeration = {"trimmed", "expired", "epoch_changed"})
         String reason,
-        @Schema(description = "When not complete and known: the missed offsets") Missed missed,
-        @Schema(required = true, description = "Whether messages after this page are kept") boolean more,
+
+        @Schema(description = "When not complete and known: the missed offsets")
+        Missed missed,
+
+        @Schema(required = true, description = "Whether messages after this page are kept")
+        boolean more,
+
         @Schema(required = true) List<Message> messages) {
 
     /** The offsets that are gone. */
     @Schema(name = "MissedOffsets", description = "Offsets that were missed")
     @JsonbPropertyOrder({"fromOffset", "toOffset"})
-    public record Missed(@Schema(required = true) long fromOffset, @Schema(required = true) long toOffset) {}
+    public record Missed(
+            @Schema(required = true) long fromOffset,
+            @Schema(required = true) long toOffset) {}
 
     /** One kept message. */
     @Schema(name = "HistoryMessage", description = "A kept message")
@@ -34,8 +47,13 @@ public record HistoryPage(
     public record Message(
             @Schema(required = true) long offset,
             @Schema(required = true) String messageId,
-            @Schema(required = true, description = "When it was pushed, epoch milliseconds") long time,
-            @Schema(description = "The publishing user, for messages clients published") String from,
+
+            @Schema(required = true, description = "When it was pushed, epoch milliseconds")
+            long time,
+
+            @Schema(description = "The publishing user, for messages clients published")
+            String from,
+
             @Schema(required = true, ref = AnyJson.REF) JsonValue data) {}
 
     /** The page as read for {@code topic} (the name as the caller gave it). */
@@ -44,7 +62,14 @@ public record HistoryPage(
         List<Message> messages = page.messages().stream()
                 .map(m -> new Message(m.offset(), m.messageId(), m.time(), m.from(), m.data()))
                 .toList();
-        return new HistoryPage(topic, page.epoch(), page.offset(), page.complete(),
-                page.complete() ? null : page.reason(), missed, page.more(), messages);
+        return new HistoryPage(
+                topic,
+                page.epoch(),
+                page.offset(),
+                page.complete(),
+                page.complete() ? null : page.reason(),
+                missed,
+                page.more(),
+                messages);
     }
 }

@@ -13,12 +13,18 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 public record PushAnswer(
         @Schema(required = true, description = "The id every recipient sees in the message frame")
         String messageId,
-        @Schema(required = true, description = "Connections on this node whose queue accepted the message; other "
-                + "nodes' connections are not counted")
+
+        @Schema(
+                required = true,
+                description = "Connections on this node whose queue accepted the message; other "
+                        + "nodes' connections are not counted")
         int reached,
-        @Schema(description = "Only in a cluster: whether the other nodes were handed the message",
+
+        @Schema(
+                description = "Only in a cluster: whether the other nodes were handed the message",
                 enumeration = {PushResult.PUBLISHED, PushResult.UNAVAILABLE})
         String cluster,
+
         @Schema(description = "Only when cluster is 'unavailable': why only this node's connections got it")
         String clusterError) {
 

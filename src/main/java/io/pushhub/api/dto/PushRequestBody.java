@@ -11,22 +11,39 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
  * user(s) or connection(s); none means everyone), singular or plural but not both; at most one of {@code at} and
  * {@code delay}. No other field is accepted.
  */
-@Schema(name = "PushRequest", description = "What to push and to whom; no target means everyone. At most one kind of "
-        + "target (topic/topics, user/users, connection/connections), and at most one of 'at' and 'delay'. Other "
-        + "fields are refused (400).")
+@Schema(
+        name = "PushRequest",
+        description = "What to push and to whom; no target means everyone. At most one kind of "
+                + "target (topic/topics, user/users, connection/connections), and at most one of 'at' and 'delay'. Other "
+                + "fields are refused (400).")
 @JsonbPropertyOrder({"topic", "topics", "user", "users", "connection", "connections", "data", "at", "delay"})
 public record PushRequestBody(
         @Schema(description = "One topic", example = "news") String topic,
-        @Schema(description = "Several topics (1 to 1000, duplicates dropped)") List<String> topics,
+
+        @Schema(description = "Several topics (1 to 1000, duplicates dropped)")
+        List<String> topics,
+
         @Schema(description = "One user id") String user,
-        @Schema(description = "Several user ids (1 to 1000)") List<String> users,
+
+        @Schema(description = "Several user ids (1 to 1000)")
+        List<String> users,
+
         @Schema(description = "One connection id (c-...); unknown ids are a 404 and nothing is pushed")
         String connection,
-        @Schema(description = "Several connection ids (1 to 1000)") List<String> connections,
+
+        @Schema(description = "Several connection ids (1 to 1000)")
+        List<String> connections,
+
         @Schema(required = true, ref = AnyJson.REF) JsonValue data,
-        @Schema(format = "date-time", description = "Schedule for this instant (ISO-8601, e.g. 2026-11-22T10:00:00Z; "
-                + "a past one is delivered at once), at most pushhub.scheduled.max-delay ahead")
+
+        @Schema(
+                format = "date-time",
+                description = "Schedule for this instant (ISO-8601, e.g. 2026-11-22T10:00:00Z; "
+                        + "a past one is delivered at once), at most pushhub.scheduled.max-delay ahead")
         String at,
-        @Schema(description = "Schedule after this delay: milliseconds (number) or an ISO-8601 duration (string, "
-                + "e.g. PT30S), at most pushhub.scheduled.max-delay", oneOf = {Long.class, String.class})
+
+        @Schema(
+                description = "Schedule after this delay: milliseconds (number) or an ISO-8601 duration (string, "
+                        + "e.g. PT30S), at most pushhub.scheduled.max-delay",
+                oneOf = {Long.class, String.class})
         Object delay) {}

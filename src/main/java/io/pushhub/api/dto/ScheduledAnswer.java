@@ -10,8 +10,10 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 public record ScheduledAnswer(
         @Schema(required = true, description = "The id to cancel it by (DELETE /api/push/scheduled/{id})")
         String scheduledId,
+
         @Schema(required = true, description = "The id its recipients will see")
         String messageId,
+
         @Schema(required = true, format = "date-time", description = "When it is due (ISO-8601 instant)")
         String at) {
 

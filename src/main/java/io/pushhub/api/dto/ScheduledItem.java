@@ -12,12 +12,22 @@ public record ScheduledItem(
         @Schema(required = true) String scheduledId,
         @Schema(required = true) String messageId,
         @Schema(required = true, format = "date-time") String at,
-        @Schema(required = true, description = "Who it goes to", enumeration = {"all", "user", "topic", "connection"})
+
+        @Schema(
+                required = true,
+                description = "Who it goes to",
+                enumeration = {"all", "user", "topic", "connection"})
         String scope,
+
         @Schema(required = true, description = "The user ids, topics or connection ids (empty for 'all')")
         List<String> targets) {
 
     public static ScheduledItem of(ScheduledPush p) {
-        return new ScheduledItem(p.id(), p.messageId(), p.at().toString(), p.target().scope(), p.target().names());
+        return new ScheduledItem(
+                p.id(),
+                p.messageId(),
+                p.at().toString(),
+                p.target().scope(),
+                p.target().names());
     }
 }

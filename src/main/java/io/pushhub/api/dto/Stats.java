@@ -10,10 +10,17 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 @Schema(description = "This node's gauges now and counters since it started (rates are the reader's business)")
 @JsonbPropertyOrder({"time", "connections", "transports", "users", "subscriptions", "topics", "totals"})
 public record Stats(
-        @Schema(required = true, description = "Server time, epoch milliseconds") long time,
-        @Schema(required = true, description = "Open connections") int connections,
+        @Schema(required = true, description = "Server time, epoch milliseconds")
+        long time,
+
+        @Schema(required = true, description = "Open connections")
+        int connections,
+
         @Schema(required = true) TransportCounts transports,
-        @Schema(required = true, description = "Distinct users with a connection") int users,
+
+        @Schema(required = true, description = "Distinct users with a connection")
+        int users,
+
         @Schema(required = true) int subscriptions,
         @Schema(required = true) List<TopicCount> topics,
         @Schema(required = true) StatsTotals totals) {
@@ -21,7 +28,9 @@ public record Stats(
     /** Open connections by transport. */
     @Schema(description = "Open connections by transport")
     @JsonbPropertyOrder({"websocket", "sse"})
-    public record TransportCounts(@Schema(required = true) int websocket, @Schema(required = true) int sse) {
+    public record TransportCounts(
+            @Schema(required = true) int websocket,
+            @Schema(required = true) int sse) {
 
         public static TransportCounts of(Map<String, Integer> byTransport) {
             return new TransportCounts(byTransport.getOrDefault("websocket", 0), byTransport.getOrDefault("sse", 0));
@@ -31,8 +40,16 @@ public record Stats(
     /** The counters of {@link Connections.Totals}, in the same order. */
     @Schema(description = "Counters since this node started")
     @JsonbPropertyOrder({
-        "connectionsOpened", "pushes", "enqueued", "delivered", "frames", "dropped", "slowConsumerDisconnects",
-        "sendFailures", "handshakesRejected", "errors"
+        "connectionsOpened",
+        "pushes",
+        "enqueued",
+        "delivered",
+        "frames",
+        "dropped",
+        "slowConsumerDisconnects",
+        "sendFailures",
+        "handshakesRejected",
+        "errors"
     })
     public record StatsTotals(
             @Schema(required = true) long connectionsOpened,
@@ -47,8 +64,17 @@ public record Stats(
             @Schema(required = true) long errors) {
 
         public static StatsTotals of(Connections.Totals t) {
-            return new StatsTotals(t.connectionsOpened(), t.pushes(), t.enqueued(), t.delivered(), t.frames(),
-                    t.dropped(), t.slowConsumerDisconnects(), t.sendFailures(), t.handshakesRejected(), t.errors());
+            return new StatsTotals(
+                    t.connectionsOpened(),
+                    t.pushes(),
+                    t.enqueued(),
+                    t.delivered(),
+                    t.frames(),
+                    t.dropped(),
+                    t.slowConsumerDisconnects(),
+                    t.sendFailures(),
+                    t.handshakesRejected(),
+                    t.errors());
         }
     }
 }

@@ -8,5 +8,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 @Schema(description = "Topics with at least one subscriber on this node, sorted by topic")
 @JsonbPropertyOrder({"subscriptions", "topics"})
 public record TopicList(
-        @Schema(required = true, description = "Subscriptions held by this node's connections") int subscriptions,
+        @Schema(required = true, description = "Subscriptions held by this node's connections")
+        int subscriptions,
+
         @Schema(required = true) List<TopicCount> topics) {}

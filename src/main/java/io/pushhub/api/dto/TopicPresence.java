@@ -10,12 +10,23 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 @JsonbPropertyOrder({"topic", "subscribers", "users", "connections", "complete", "cluster", "clusterError"})
 public record TopicPresence(
         @Schema(required = true) String topic,
-        @Schema(required = true, description = "Subscribed connections") int subscribers,
-        @Schema(required = true, description = "Their distinct users, sorted") List<String> users,
+
+        @Schema(required = true, description = "Subscribed connections")
+        int subscribers,
+
+        @Schema(required = true, description = "Their distinct users, sorted")
+        List<String> users,
+
         @Schema(required = true) List<Subscriber> connections,
-        @Schema(required = true, description = "Whether every node answered; when not, only this node's "
-                + "connections are listed") boolean complete,
-        @Schema(description = "'unavailable' when not complete", enumeration = "unavailable") String cluster,
+
+        @Schema(
+                required = true,
+                description = "Whether every node answered; when not, only this node's " + "connections are listed")
+        boolean complete,
+
+        @Schema(description = "'unavailable' when not complete", enumeration = "unavailable")
+        String cluster,
+
         @Schema(description = "Why not complete") String clusterError) {
 
     /** One subscribed connection. */
@@ -24,13 +35,15 @@ public record TopicPresence(
     public record Subscriber(
             @Schema(required = true) String connectionId,
             @Schema(required = true) String userId,
-            @Schema(required = true, description = "The node that holds it") String node) {}
+
+            @Schema(required = true, description = "The node that holds it")
+            String node) {}
 
     public static TopicPresence of(String topic, Presence.Snapshot s) {
         List<Subscriber> conns = s.entries().stream()
                 .map(e -> new Subscriber(e.connectionId(), e.userId(), e.node()))
                 .toList();
-        return new TopicPresence(topic, conns.size(), s.users(), conns, s.complete(), Cluster.state(s),
-                Cluster.error(s));
+        return new TopicPresence(
+                topic, conns.size(), s.users(), conns, s.complete(), Cluster.state(s), Cluster.error(s));
     }
 }

@@ -92,7 +92,8 @@ public final class RedisBroker implements Broker {
     private volatile String nodeId;
     private volatile Consumer<Publication> listener;
     private volatile Runnable feedResumed = () -> {};
-    private final java.util.concurrent.atomic.AtomicInteger subscriptions = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger subscriptions =
+            new java.util.concurrent.atomic.AtomicInteger();
 
     public RedisBroker(RedisLink link, String prefix) {
         this.link = link;
@@ -141,8 +142,11 @@ public final class RedisBroker implements Broker {
         try {
             p = Publication.fromJson(message);
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "ignoring malformed publication on " + channel + ": "
-                    + message.substring(0, Math.min(200, message.length())), e);
+            LOG.log(
+                    Level.WARNING,
+                    "ignoring malformed publication on " + channel + ": "
+                            + message.substring(0, Math.min(200, message.length())),
+                    e);
             return;
         }
         if (nodeId.equals(p.node())) {
@@ -180,7 +184,10 @@ public final class RedisBroker implements Broker {
     public Publication publishWithHistory(Publication publication, HistoryPolicy policy)
             throws BrokerUnavailableException {
         String topic = publication.topic();
-        List<Object> r = script(APPEND, true, new String[] {meta(topic), stream(topic)},
+        List<Object> r = script(
+                APPEND,
+                true,
+                new String[] {meta(topic), stream(topic)},
                 publication.toJson(),
                 Integer.toString(policy.size()),
                 Long.toString(Math.max(1, policy.ttl().toSeconds())),
@@ -192,7 +199,10 @@ public final class RedisBroker implements Broker {
 
     @Override
     public HistoryRead readHistory(String topic, long sinceOffset, int limit) throws BrokerUnavailableException {
-        List<Object> r = script(READ, false, new String[] {meta(topic), stream(topic)},
+        List<Object> r = script(
+                READ,
+                false,
+                new String[] {meta(topic), stream(topic)},
                 Long.toString(Math.min(sinceOffset, Long.MAX_VALUE - 1)),
                 Integer.toString(Math.max(0, limit)),
                 Epochs.next(),
@@ -241,7 +251,6 @@ public final class RedisBroker implements Broker {
     private String stream(String topic) {
         return prefix + ":h:{" + topic + "}:s";
     }
-
 
     @Override
     public BrokerStatus status() {

@@ -58,8 +58,8 @@ public final class RedisLink {
         try {
             parsed = RedisURI.create(uriText);
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException("pushhub.redis.uri '" + uriText + "' is not a Redis URI (redis://host:port): "
-                    + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "pushhub.redis.uri '" + uriText + "' is not a Redis URI (redis://host:port): " + e.getMessage(), e);
         }
         parsed.setTimeout(timeout);
         this.uri = parsed;
@@ -69,7 +69,8 @@ public final class RedisLink {
         this.resources = ClientResources.builder()
                 .ioThreadPoolSize(2)
                 .computationThreadPoolSize(2)
-                .reconnectDelay(Delay.exponential(Duration.ofMillis(100), Duration.ofSeconds(2), 2, TimeUnit.MILLISECONDS))
+                .reconnectDelay(
+                        Delay.exponential(Duration.ofMillis(100), Duration.ofSeconds(2), 2, TimeUnit.MILLISECONDS))
                 .build();
         this.client = RedisClient.create(resources, parsed);
         client.setOptions(ClientOptions.builder()
@@ -80,7 +81,8 @@ public final class RedisLink {
         client.addListener(new RedisConnectionStateListener() {
             @Override
             public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
-                LOG.fine(() -> "connected to Redis " + safeUri + " (" + connection.getClass().getSimpleName() + ")");
+                LOG.fine(() -> "connected to Redis " + safeUri + " ("
+                        + connection.getClass().getSimpleName() + ")");
                 if (connection == commands) {
                     scheduler.execute(RedisLink.this::connected);
                 }

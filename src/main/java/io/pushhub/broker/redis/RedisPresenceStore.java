@@ -1,12 +1,12 @@
 package io.pushhub.broker.redis;
 
-import io.pushhub.Presence.Entry;
-import io.pushhub.Presence.Snapshot;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.pushhub.Presence.Entry;
+import io.pushhub.Presence.Snapshot;
 import io.pushhub.broker.BrokerUnavailableException;
 import io.pushhub.presence.LocalConnections;
 import io.pushhub.presence.MemoryPresenceStore;
@@ -44,7 +44,8 @@ import java.util.logging.Logger;
 public final class RedisPresenceStore implements PresenceStore {
 
     private static final Logger LOG = Logger.getLogger(RedisPresenceStore.class.getName());
-    private static final Comparator<Entry> ORDER = Comparator.comparing(Entry::userId).thenComparing(Entry::connectionId);
+    private static final Comparator<Entry> ORDER =
+            Comparator.comparing(Entry::userId).thenComparing(Entry::connectionId);
 
     private final RedisLink link;
     private final LocalConnections registry;
@@ -54,7 +55,8 @@ public final class RedisPresenceStore implements PresenceStore {
     private volatile BiConsumer<String, Entry> departed = (topic, entry) -> {};
     private volatile boolean stopped;
 
-    public RedisPresenceStore(RedisLink link, LocalConnections registry, String prefix, String node, java.time.Duration ttl) {
+    public RedisPresenceStore(
+            RedisLink link, LocalConnections registry, String prefix, String node, java.time.Duration ttl) {
         this.link = link;
         this.registry = registry;
         this.prefix = prefix;
@@ -281,7 +283,8 @@ public final class RedisPresenceStore implements PresenceStore {
             redis = link.sync();
             Set<String> alive = alive(redis);
             List<Entry> out = new ArrayList<>();
-            List<io.lettuce.core.KeyValue<String, String>> values = redis.hmget(connKey(), connectionIds.toArray(String[]::new));
+            List<io.lettuce.core.KeyValue<String, String>> values =
+                    redis.hmget(connKey(), connectionIds.toArray(String[]::new));
             for (io.lettuce.core.KeyValue<String, String> kv : values) {
                 if (kv.hasValue()) {
                     String[] nu = kv.getValue().split("\\|", 2);
@@ -320,8 +323,8 @@ public final class RedisPresenceStore implements PresenceStore {
 
     /** Nodes with a current lease, and always this one (its own entries are authoritative locally). */
     private Set<String> alive(RedisCommands<String, String> redis) {
-        Set<String> alive = new HashSet<>(
-                redis.zrangebyscore(nodes(), Range.create((double) System.currentTimeMillis(), Double.POSITIVE_INFINITY)));
+        Set<String> alive = new HashSet<>(redis.zrangebyscore(
+                nodes(), Range.create((double) System.currentTimeMillis(), Double.POSITIVE_INFINITY)));
         alive.add(node);
         return alive;
     }

@@ -1,8 +1,8 @@
 package io.pushhub.transport.sse;
 
-import io.pushhub.problem.ApiProblem;
 import io.pushhub.config.HubConfig;
 import io.pushhub.hub.Hub;
+import io.pushhub.problem.ApiProblem;
 import io.pushhub.protocol.ClientFrame;
 import io.pushhub.protocol.ClientFrameDecoder;
 import io.pushhub.protocol.Codec;
@@ -55,6 +55,7 @@ public class EventsResource {
 
     /** How long a command waits for its reply frame. */
     private static final long REPLY_TIMEOUT_SECONDS = 10;
+
     private static final AtomicLong COMMANDS = new AtomicLong();
 
     @Inject
@@ -106,19 +107,23 @@ public class EventsResource {
     public Response command(@PathParam("connectionId") String connectionId, String body) {
         SseChannel ch = owned(connectionId);
         if (body != null && body.length() > config.maxFrameBytes()) {
-            throw ApiProblem.of(413, "too_big", "command larger than pushhub.ws.max-frame-bytes ("
-                    + config.maxFrameBytes() + " bytes)");
+            throw ApiProblem.of(
+                    413,
+                    "too_big",
+                    "command larger than pushhub.ws.max-frame-bytes (" + config.maxFrameBytes() + " bytes)");
         }
         JsonObject command = commandObject(body);
         if (command == null) {
             // Not a JSON object: the decoder names the problem exactly as it would for a WebSocket frame.
             ClientFrame invalid = ClientFrameDecoder.parse(body == null ? "" : body);
-            return reply(ServerFrame.error(null, invalid.problem().code(), invalid.problem().message()));
+            return reply(ServerFrame.error(
+                    null, invalid.problem().code(), invalid.problem().message()));
         }
         // Give the command an id of our own so its reply can be told apart from the stream; restore the client's.
         String internalId = "sse-" + COMMANDS.incrementAndGet();
         JsonValue clientId = command.get("id");
-        ClientFrame frame = ClientFrameDecoder.parse(Json.createObjectBuilder(command).add("id", internalId).build().toString());
+        ClientFrame frame = ClientFrameDecoder.parse(
+                Json.createObjectBuilder(command).add("id", internalId).build().toString());
         CompletableFuture<ServerFrame.Reply> pending = ch.expectReply(internalId);
         hub.handle(ch.connection(), frame);
         ServerFrame.Reply answer;
@@ -126,8 +131,11 @@ public class EventsResource {
             answer = pending.get(REPLY_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (TimeoutException e) {
             ch.forgetReply(internalId);
-            throw ApiProblem.of(504, "no_reply", "the hub did not answer within " + REPLY_TIMEOUT_SECONDS
-                    + " s (commands beyond the rate limit are dropped without a reply)");
+            throw ApiProblem.of(
+                    504,
+                    "no_reply",
+                    "the hub did not answer within " + REPLY_TIMEOUT_SECONDS
+                            + " s (commands beyond the rate limit are dropped without a reply)");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw ApiProblem.of(503, "interrupted", "interrupted while waiting for the reply");
@@ -151,11 +159,17 @@ public class EventsResource {
     private Identity identify(boolean createSession) {
         // An anonymous SSE client without a session gets one, so its later commands (with the cookie) prove it is
         // the same user. A JWT client needs none.
-        return identities.resolve(request.getHeader("Origin"), request.getHeader("Host"), headers.getRequestHeaders(),
-                        uri.getQueryParameters(), create -> {
+        return identities
+                .resolve(
+                        request.getHeader("Origin"),
+                        request.getHeader("Host"),
+                        headers.getRequestHeaders(),
+                        uri.getQueryParameters(),
+                        create -> {
                             HttpSession session = request.getSession(create);
                             return session == null ? null : session.getId();
-                        }, createSession)
+                        },
+                        createSession)
                 .orElseThrow(r -> ApiProblem.of(r.status(), r.code(), r.reason()));
     }
 
@@ -167,8 +181,11 @@ public class EventsResource {
         }
         Identity caller = identify(false);
         if (!caller.userId().equals(ch.identity.userId())) {
-            throw ApiProblem.of(403, "not_owner", "connection " + connectionId + " belongs to another user; "
-                    + "send the same JWT (or session cookie) that opened the stream");
+            throw ApiProblem.of(
+                    403,
+                    "not_owner",
+                    "connection " + connectionId + " belongs to another user; "
+                            + "send the same JWT (or session cookie) that opened the stream");
         }
         return ch;
     }
@@ -203,6 +220,9 @@ public class EventsResource {
                 default -> 400;
             };
         }
-        return Response.status(status).type(MediaType.APPLICATION_JSON).entity(Codec.encode(frame)).build();
+        return Response.status(status)
+                .type(MediaType.APPLICATION_JSON)
+                .entity(Codec.encode(frame))
+                .build();
     }
 }

@@ -15,8 +15,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
 import java.util.function.Consumer;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -60,7 +60,8 @@ final class SseChannel implements ClientChannel {
     private volatile boolean closed;
     private volatile String connectionId;
     private volatile Connection connection;
-    private final ConcurrentHashMap<String, CompletableFuture<ServerFrame.Reply>> pendingReplies = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, CompletableFuture<ServerFrame.Reply>> pendingReplies =
+            new ConcurrentHashMap<>();
 
     SseChannel(Sse sse, SseEventSink sink, Executor writer, Identity identity, int replayFrames, long retryMillis) {
         this.sse = sse;
@@ -226,7 +227,12 @@ final class SseChannel implements ClientChannel {
         int replay = (int) (seq - lastSeq);
         String resumed = Codec.encode(ServerFrame.resumed(connectionId, replay));
         // No id: the client's Last-Event-ID stays at the last real frame.
-        if (!emit(newSink, sse.newEventBuilder().data(String.class, resumed).reconnectDelay(retryMillis).build())) {
+        if (!emit(
+                newSink,
+                sse.newEventBuilder()
+                        .data(String.class, resumed)
+                        .reconnectDelay(retryMillis)
+                        .build())) {
             return true; // broke again at once; still resumable later
         }
         for (Sent s : recent) {

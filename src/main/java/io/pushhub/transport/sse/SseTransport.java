@@ -50,8 +50,8 @@ public class SseTransport {
         // Writes to a stream may block on a slow client (at most the HTTP write time-out); they run here, never on the
         // thread that pushed nor on a delivery worker. Bounded: at most WRITERS threads, which end when idle; each
         // connection has at most one write queued or running (the outbox sends one frame at a time).
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(WRITERS, WRITERS, 5, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), r -> {
+        ThreadPoolExecutor pool =
+                new ThreadPoolExecutor(WRITERS, WRITERS, 5, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
                     Thread t = new Thread(r, "pushhub-sse-writer-" + n.incrementAndGet());
                     t.setDaemon(true);
                     return t;
@@ -165,7 +165,9 @@ public class SseTransport {
             }
             try {
                 long seq = Long.parseLong(lastEventId.substring(colon + 1).trim());
-                return seq < 0 ? null : new ResumePoint(lastEventId.substring(0, colon).trim(), seq);
+                return seq < 0
+                        ? null
+                        : new ResumePoint(lastEventId.substring(0, colon).trim(), seq);
             } catch (NumberFormatException e) {
                 return null; // not ours (or garbage): start a fresh connection
             }

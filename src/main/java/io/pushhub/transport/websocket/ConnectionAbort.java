@@ -58,8 +58,10 @@ final class ConnectionAbort {
         disabled = true;
         if (!loggedOnce) {
             loggedOnce = true;
-            LOG.log(Level.INFO, "pushhub: this container offers no abortive close for WebSocket connections (" + why
-                    + "); clients that stop reading are closed with the regular closing handshake instead");
+            LOG.log(
+                    Level.INFO,
+                    "pushhub: this container offers no abortive close for WebSocket connections (" + why
+                            + "); clients that stop reading are closed with the regular closing handshake instead");
         }
     }
 
@@ -78,17 +80,22 @@ final class ConnectionAbort {
             if (o.getClass().getSimpleName().equals(LINK_CLASS)) {
                 return o;
             }
-            if (depth >= MAX_DEPTH || !o.getClass().getName().startsWith("com.ibm.ws.wsoc")
-                    && !o.getClass().getName().startsWith("io.openliberty.wsoc") && depth > 0) {
+            if (depth >= MAX_DEPTH
+                    || !o.getClass().getName().startsWith("com.ibm.ws.wsoc")
+                            && !o.getClass().getName().startsWith("io.openliberty.wsoc")
+                            && depth > 0) {
                 continue;
             }
             for (Class<?> c = o.getClass(); c != null && c != Object.class; c = c.getSuperclass()) {
                 for (Field f : c.getDeclaredFields()) {
-                    if (Modifier.isStatic(f.getModifiers()) || f.getType().isPrimitive() || f.getType().isArray()) {
+                    if (Modifier.isStatic(f.getModifiers())
+                            || f.getType().isPrimitive()
+                            || f.getType().isArray()) {
                         continue;
                     }
                     String type = f.getType().getName();
-                    if (type.startsWith("java.") || type.startsWith("jakarta.") && !type.equals("jakarta.websocket.Session")) {
+                    if (type.startsWith("java.")
+                            || type.startsWith("jakarta.") && !type.equals("jakarta.websocket.Session")) {
                         continue;
                     }
                     try {

@@ -23,10 +23,16 @@ public class HandshakeConfigurator extends ServerEndpointConfig.Configurator {
 
     @Override
     public void modifyHandshake(ServerEndpointConfig sec, HandshakeRequest request, HandshakeResponse response) {
-        IdentityResolver identities = CDI.current().select(IdentityResolver.class).get();
+        IdentityResolver identities =
+                CDI.current().select(IdentityResolver.class).get();
         // No Origin: HandshakeFilter checked it, with the Host header, before the upgrade.
-        IdentityResolver.Result who = identities.resolve(null, null, request.getHeaders(), request.getParameterMap(),
-                create -> request.getHttpSession() instanceof HttpSession s ? safeId(s) : null, false);
+        IdentityResolver.Result who = identities.resolve(
+                null,
+                null,
+                request.getHeaders(),
+                request.getParameterMap(),
+                create -> request.getHttpSession() instanceof HttpSession s ? safeId(s) : null,
+                false);
         if (who instanceof IdentityResolver.Identified i) {
             sec.getUserProperties().put(IDENTITY, i.identity());
         } else if (who instanceof IdentityResolver.Refused r) {

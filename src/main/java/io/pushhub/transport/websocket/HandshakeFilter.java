@@ -42,11 +42,16 @@ public class HandshakeFilter extends HttpFilter {
                 .collect(Collectors.toMap(h -> h, h -> Collections.list(req.getHeaders(h)), (a, b) -> a));
         Map<String, List<String>> params = req.getParameterMap().entrySet().stream()
                 .collect(Collectors.toMap(Map.Entry::getKey, e -> List.of(e.getValue())));
-        IdentityResolver.Result who = identities.resolve(req.getHeader("Origin"), req.getHeader("Host"), headers, params,
+        IdentityResolver.Result who = identities.resolve(
+                req.getHeader("Origin"),
+                req.getHeader("Host"),
+                headers,
+                params,
                 create -> {
                     HttpSession session = req.getSession(create);
                     return session == null ? null : session.getId();
-                }, false);
+                },
+                false);
         if (who instanceof IdentityResolver.Refused r) {
             refuse(res, r.status(), r.code(), r.reason(), req);
             return;
@@ -91,11 +96,12 @@ public class HandshakeFilter extends HttpFilter {
         if (status == 401) {
             res.setHeader("WWW-Authenticate", "Bearer realm=\"pushhub\"");
         }
-        res.getWriter().write(Json.createObjectBuilder()
-                .add("status", status)
-                .add("error", code)
-                .add("message", message)
-                .build()
-                .toString());
+        res.getWriter()
+                .write(Json.createObjectBuilder()
+                        .add("status", status)
+                        .add("error", code)
+                        .add("message", message)
+                        .build()
+                        .toString());
     }
 }

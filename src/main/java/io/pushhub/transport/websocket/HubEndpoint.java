@@ -70,7 +70,9 @@ public class HubEndpoint {
     @OnMessage
     public void binary(byte[] ignored, Session session) {
         if (connection != null) {
-            hub.handle(connection, ClientFrame.invalid(null, ErrorCode.BAD_JSON, "binary frames are not supported; send JSON text"));
+            hub.handle(
+                    connection,
+                    ClientFrame.invalid(null, ErrorCode.BAD_JSON, "binary frames are not supported; send JSON text"));
         }
     }
 

@@ -39,12 +39,17 @@ class RedisBrokerContractIT extends BrokerContract {
     @Override
     protected void afterStart(Broker node) throws Exception {
         links.get(node).start(); // as the Backplane does: the broker registered its subscription first
-        RedisSupport.await("Redis broker connected", Duration.ofSeconds(15), () -> node.status().up());
+        RedisSupport.await(
+                "Redis broker connected",
+                Duration.ofSeconds(15),
+                () -> node.status().up());
     }
 
     @Override
     protected void expire(Broker node, String topic) throws Exception {
-        RedisSupport.await("history of " + topic + " expired (TTL 1 s)", Duration.ofSeconds(15),
+        RedisSupport.await(
+                "history of " + topic + " expired (TTL 1 s)",
+                Duration.ofSeconds(15),
                 () -> !node.readHistory(topic, 0, 1).streamKept());
     }
 }

@@ -58,7 +58,10 @@ class RedisPresenceStoreContractIT extends PresenceStoreContract {
         links.put(store, link);
         store.start(departed.callback()); // as the Backplane does: the store registers its callbacks first
         link.start();
-        RedisSupport.await("presence node " + node + " connected", Duration.ofSeconds(15), () -> link.status().up());
+        RedisSupport.await(
+                "presence node " + node + " connected",
+                Duration.ofSeconds(15),
+                () -> link.status().up());
         return store;
     }
 

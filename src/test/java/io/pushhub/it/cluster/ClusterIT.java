@@ -33,8 +33,11 @@ class ClusterIT extends HubIT {
     @BeforeAll
     static void startNodeB() throws Exception {
         RedisSupport.requireSharedRedis();
-        nodeB = new LibertyNode("node-b-" + System.getProperty("it.http.port", "19080"), 1,
-                Cluster.sameClusterAs(RedisSupport.sharedUri())).start();
+        nodeB = new LibertyNode(
+                        "node-b-" + System.getProperty("it.http.port", "19080"),
+                        1,
+                        Cluster.sameClusterAs(RedisSupport.sharedUri()))
+                .start();
         apiB = nodeB.api();
         wsB = nodeB.ws();
     }
@@ -60,7 +63,9 @@ class ClusterIT extends HubIT {
 
     /** Both nodes see Redis (A may have started before B; B has just become ready). */
     private void bothNodesConnected() throws Exception {
-        RedisSupport.await("both nodes connected to Redis", Duration.ofSeconds(30),
+        RedisSupport.await(
+                "both nodes connected to Redis",
+                Duration.ofSeconds(30),
                 () -> "up".equals(Cluster.broker(api).getString("state"))
                         && "up".equals(Cluster.broker(apiB).getString("state")));
     }
@@ -96,7 +101,9 @@ class ClusterIT extends HubIT {
             assertEquals("just you", bea.awaitMessage("connection push").getString("data"));
 
             other.barrier();
-            assertEquals(List.of("to everyone"), other.messages().stream().map(x -> x.getString("data")).toList(),
+            assertEquals(
+                    List.of("to everyone"),
+                    other.messages().stream().map(x -> x.getString("data")).toList(),
                     "B's other client gets the broadcast only");
             bea.barrier();
             assertEquals(4, bea.messages().size(), "exactly one copy of each push: " + bea.messages());
@@ -114,32 +121,47 @@ class ClusterIT extends HubIT {
         String nodeIdB = Cluster.nodeId(apiB);
         try (WsClient annA = onA(ann)) {
             annA.subscribe(room);
-            RedisSupport.await("B sees ann (on A) in the room", Duration.ofSeconds(10),
+            RedisSupport.await(
+                    "B sees ann (on A) in the room",
+                    Duration.ofSeconds(10),
                     () -> apiB.get("/api/topics/" + room + "/presence").json().getInt("subscribers") == 1);
             try (WsClient bobB = onB(bob)) {
                 JsonObject ack = bobB.subscribe(room);
-                assertEquals(List.of(ann, bob).stream().sorted().toList(),
-                        ack.getJsonArray("members").getValuesAs(JsonString.class).stream().map(JsonString::getString).toList(),
+                assertEquals(
+                        List.of(ann, bob).stream().sorted().toList(),
+                        ack.getJsonArray("members").getValuesAs(JsonString.class).stream()
+                                .map(JsonString::getString)
+                                .toList(),
                         "members lists users of every node: " + ack);
-                JsonObject join = annA.await("bob's join on A", f -> "presence".equals(f.getString("type", ""))
-                        && bob.equals(f.getString("userId", "")), Duration.ofSeconds(10));
+                JsonObject join = annA.await(
+                        "bob's join on A",
+                        f -> "presence".equals(f.getString("type", "")) && bob.equals(f.getString("userId", "")),
+                        Duration.ofSeconds(10));
                 assertEquals("join", join.getString("event"), "notice: " + join);
                 assertEquals(bobB.connectionId(), join.getString("connectionId"), "notice: " + join);
 
                 RedisSupport.await("A's presence lists bob on B", Duration.ofSeconds(10), () -> {
                     JsonObject p = api.get("/api/topics/" + room + "/presence").json();
-                    return p.getInt("subscribers") == 2 && p.getJsonArray("connections").getValuesAs(JsonObject.class)
-                            .stream().anyMatch(c -> c.getString("userId").equals(bob) && c.getString("node").equals(nodeIdB));
+                    return p.getInt("subscribers") == 2
+                            && p.getJsonArray("connections").getValuesAs(JsonObject.class).stream()
+                                    .anyMatch(c -> c.getString("userId").equals(bob)
+                                            && c.getString("node").equals(nodeIdB));
                 });
                 JsonObject userOnA = api.get("/api/users/" + bob).json();
                 assertTrue(userOnA.getBoolean("online"), "user: " + userOnA);
                 assertEquals(1, userOnA.getInt("connections"), "user: " + userOnA);
                 assertTrue(userOnA.getBoolean("complete"), "user: " + userOnA);
             }
-            JsonObject leave = annA.await("bob's leave on A", f -> "presence".equals(f.getString("type", ""))
-                    && "leave".equals(f.getString("event", "")) && bob.equals(f.getString("userId", "")), Duration.ofSeconds(10));
+            JsonObject leave = annA.await(
+                    "bob's leave on A",
+                    f -> "presence".equals(f.getString("type", ""))
+                            && "leave".equals(f.getString("event", ""))
+                            && bob.equals(f.getString("userId", "")),
+                    Duration.ofSeconds(10));
             assertEquals(room, leave.getString("topic"));
-            RedisSupport.await("bob offline everywhere", Duration.ofSeconds(10),
+            RedisSupport.await(
+                    "bob offline everywhere",
+                    Duration.ofSeconds(10),
                     () -> !api.get("/api/users/" + bob).json().getBoolean("online"));
         }
     }
@@ -156,7 +178,9 @@ class ClusterIT extends HubIT {
             for (int i = 1; i <= k; i++) {
                 api.push("{\"topic\":\"" + topic + "\",\"data\":" + i + "}");
             }
-            c.await("offset " + k, f -> f.containsKey("offset") && f.getJsonNumber("offset").longValue() == k,
+            c.await(
+                    "offset " + k,
+                    f -> f.containsKey("offset") && f.getJsonNumber("offset").longValue() == k,
                     Duration.ofSeconds(10));
             epoch = c.messages().get(0).getString("epoch");
         }
@@ -164,13 +188,16 @@ class ClusterIT extends HubIT {
             (i % 2 == 0 ? api : apiB).push("{\"topic\":\"" + topic + "\",\"data\":" + i + "}"); // from both nodes
         }
         try (WsClient back = WsClient.connect(wsB)) {
-            JsonObject ack = back.request("subscribe",
+            JsonObject ack = back.request(
+                    "subscribe",
                     "\"topic\":\"" + topic + "\",\"since\":{\"offset\":" + k + ",\"epoch\":\"" + epoch + "\"}");
             JsonObject rec = ack.getJsonObject("recovery");
             assertTrue(rec.getBoolean("recovered"), "ack: " + ack);
             assertEquals(n - k, rec.getInt("replayed"), "ack: " + ack);
             api.push("{\"topic\":\"" + topic + "\",\"data\":" + (n + 1) + "}"); // live, from node A
-            back.await("live " + (n + 1), f -> f.containsKey("offset") && f.getJsonNumber("offset").longValue() == n + 1,
+            back.await(
+                    "live " + (n + 1),
+                    f -> f.containsKey("offset") && f.getJsonNumber("offset").longValue() == n + 1,
                     Duration.ofSeconds(10));
             back.barrier();
             List<Integer> data = new ArrayList<>();

@@ -25,13 +25,17 @@ class NodeCrashIT extends HubIT {
 
     /** The documented bound (one lease) plus what renewal and reads may add: a renewal period and a poll. */
     static final Duration BOUND = Duration.ofSeconds(5 + 2 + 1);
+
     private static LibertyNode doomed;
 
     @BeforeAll
     static void startDoomedNode() throws Exception {
         RedisSupport.requireSharedRedis();
-        doomed = new LibertyNode("node-d-" + System.getProperty("it.http.port", "19080"), 3,
-                Cluster.sameClusterAs(RedisSupport.sharedUri())).start();
+        doomed = new LibertyNode(
+                        "node-d-" + System.getProperty("it.http.port", "19080"),
+                        3,
+                        Cluster.sameClusterAs(RedisSupport.sharedUri()))
+                .start();
     }
 
     @AfterAll
@@ -43,7 +47,9 @@ class NodeCrashIT extends HubIT {
 
     @Test
     void crashedNodesConnectionsDisappearWithinTheLeaseAndItsClientsRecoverElsewhere() throws Exception {
-        RedisSupport.await("both nodes connected to Redis", Duration.ofSeconds(30),
+        RedisSupport.await(
+                "both nodes connected to Redis",
+                Duration.ofSeconds(30),
                 () -> "up".equals(Cluster.broker(api).getString("state"))
                         && "up".equals(Cluster.broker(doomed.api()).getString("state")));
         String room = "chat:crash-" + UUID.randomUUID().toString().substring(0, 8);
@@ -56,19 +62,26 @@ class NodeCrashIT extends HubIT {
             JsonObject first = victim.awaitMessage("message 1 on the doomed node");
             String epoch = first.getString("epoch");
             long seen = first.getJsonNumber("offset").longValue();
-            RedisSupport.await("A lists dora", Duration.ofSeconds(10),
+            RedisSupport.await(
+                    "A lists dora",
+                    Duration.ofSeconds(10),
                     () -> api.get("/api/users/" + dora).json().getBoolean("online"));
 
             doomed.kill();
             long killedAt = System.nanoTime();
-            RedisSupport.await("dora gone from A's presence", BOUND.plusSeconds(10),
+            RedisSupport.await(
+                    "dora gone from A's presence",
+                    BOUND.plusSeconds(10),
                     () -> !api.get("/api/users/" + dora).json().getBoolean("online"));
             Duration took = Duration.ofNanos(System.nanoTime() - killedAt);
             assertTrue(took.compareTo(BOUND) <= 0, "presence must clear within " + BOUND + ", took " + took);
             JsonObject p = api.get("/api/topics/" + room + "/presence").json();
             assertEquals(1, p.getInt("subscribers"), "only the watcher is left: " + p);
-            JsonObject leave = watcher.await("dora's leave notice", f -> "presence".equals(f.getString("type", ""))
-                    && "leave".equals(f.getString("event", "")) && dora.equals(f.getString("userId", "")),
+            JsonObject leave = watcher.await(
+                    "dora's leave notice",
+                    f -> "presence".equals(f.getString("type", ""))
+                            && "leave".equals(f.getString("event", ""))
+                            && dora.equals(f.getString("userId", "")),
                     Duration.ofSeconds(15));
             assertEquals(room, leave.getString("topic"));
 
@@ -77,12 +90,17 @@ class NodeCrashIT extends HubIT {
             api.push("{\"topic\":\"" + room + "\",\"data\":3}");
             victim.awaitClose(Duration.ofSeconds(30));
             try (WsClient back = WsClient.connect(WS + "?access_token=" + Jwts.token(dora, List.of()))) {
-                JsonObject ack = back.request("subscribe",
+                JsonObject ack = back.request(
+                        "subscribe",
                         "\"topic\":\"" + room + "\",\"since\":{\"offset\":" + seen + ",\"epoch\":\"" + epoch + "\"}");
                 assertTrue(ack.getJsonObject("recovery").getBoolean("recovered"), "ack: " + ack);
-                back.await("message 3", f -> "message".equals(f.getString("type", "")) && f.getInt("data") == 3,
+                back.await(
+                        "message 3",
+                        f -> "message".equals(f.getString("type", "")) && f.getInt("data") == 3,
                         Duration.ofSeconds(10));
-                assertEquals(List.of(2, 3), back.messages().stream().map(m -> m.getInt("data")).toList());
+                assertEquals(
+                        List.of(2, 3),
+                        back.messages().stream().map(m -> m.getInt("data")).toList());
             }
         }
     }

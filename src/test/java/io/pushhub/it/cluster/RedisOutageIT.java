@@ -41,11 +41,13 @@ class RedisOutageIT {
             // Redis missing at start: the node starts and is ready anyway.
             node.start();
             Api api = node.api();
-            RedisSupport.await("broker down, the reason naming the Redis that is missing", Duration.ofSeconds(30), () -> {
-                JsonObject down = brokerState(api);
-                return "down".equals(down.getString("state")) && down.getString("reason").contains("refused")
-                        && down.getString("reason").contains(String.valueOf(redisPort));
-            });
+            RedisSupport.await(
+                    "broker down, the reason naming the Redis that is missing", Duration.ofSeconds(30), () -> {
+                        JsonObject down = brokerState(api);
+                        return "down".equals(down.getString("state"))
+                                && down.getString("reason").contains("refused")
+                                && down.getString("reason").contains(String.valueOf(redisPort));
+                    });
 
             try (WsClient c = WsClient.connect(node.ws())) {
                 c.subscribe("outage-news");
@@ -59,16 +61,22 @@ class RedisOutageIT {
             }
 
             try (RedisSupport.PrivateRedis redis = new RedisSupport.PrivateRedis(redisPort)) {
-                RedisSupport.await("broker up once Redis is there", Duration.ofSeconds(30),
+                RedisSupport.await(
+                        "broker up once Redis is there",
+                        Duration.ofSeconds(30),
                         () -> "up".equals(brokerState(api).getString("state")));
                 String epoch;
                 try (WsClient c = WsClient.connect(node.ws())) {
                     epoch = c.subscribe("outage-news").getJsonObject("recovery").getString("epoch");
                     api.push("{\"topic\":\"outage-news\",\"data\":1}");
-                    assertEquals(1, c.awaitMessage("message 1").getJsonNumber("offset").longValue());
+                    assertEquals(
+                            1,
+                            c.awaitMessage("message 1").getJsonNumber("offset").longValue());
 
                     redis.kill();
-                    RedisSupport.await("broker reported down", Duration.ofSeconds(30),
+                    RedisSupport.await(
+                            "broker reported down",
+                            Duration.ofSeconds(30),
                             () -> "down".equals(brokerState(api).getString("state")));
                     assertEquals(200, node.readyStatus(), "still ready for local work");
                     JsonObject state = brokerState(api);
@@ -76,10 +84,14 @@ class RedisOutageIT {
                     Api.Reply during = api.push("{\"topic\":\"outage-news\",\"data\":\"during\"}");
                     assertEquals("unavailable", during.json().getString("cluster"), "push: " + during);
                     assertEquals(1, during.json().getInt("reached"), "push: " + during);
-                    assertEquals("during", c.awaitMessage("message during the outage").getString("data"));
+                    assertEquals(
+                            "during",
+                            c.awaitMessage("message during the outage").getString("data"));
 
                     redis.start(); // empty: no persistence
-                    RedisSupport.await("broker up again by itself", Duration.ofSeconds(30),
+                    RedisSupport.await(
+                            "broker up again by itself",
+                            Duration.ofSeconds(30),
                             () -> "up".equals(brokerState(api).getString("state")));
                     api.push("{\"topic\":\"outage-news\",\"data\":\"after\"}");
                     JsonObject after = c.awaitMessage("message after the restart");
@@ -87,7 +99,8 @@ class RedisOutageIT {
                     assertNotEquals(epoch, after.getString("epoch"), "a new epoch tells the client history was lost");
                 }
                 try (WsClient back = WsClient.connect(node.ws())) {
-                    JsonObject ack = back.request("subscribe",
+                    JsonObject ack = back.request(
+                            "subscribe",
                             "\"topic\":\"outage-news\",\"since\":{\"offset\":1,\"epoch\":\"" + epoch + "\"}");
                     JsonObject rec = ack.getJsonObject("recovery");
                     assertFalse(rec.getBoolean("recovered"), "ack: " + ack);
@@ -114,12 +127,14 @@ class RedisOutageIT {
         }
     }
 
-    private void checkPresenceAndHistoryAcrossARestart(RedisSupport.PrivateRedis redis, LibertyNode node,
-            io.lettuce.core.RedisClient direct)
-            throws Exception {
+    private void checkPresenceAndHistoryAcrossARestart(
+            RedisSupport.PrivateRedis redis, LibertyNode node, io.lettuce.core.RedisClient direct) throws Exception {
         node.start();
         Api api = node.api();
-        RedisSupport.await("broker up", Duration.ofSeconds(30), () -> "up".equals(brokerState(api).getString("state")));
+        RedisSupport.await(
+                "broker up",
+                Duration.ofSeconds(30),
+                () -> "up".equals(brokerState(api).getString("state")));
         var redisCmd = direct.connect().sync();
         String epoch;
         String ghostId;
@@ -129,33 +144,47 @@ class RedisOutageIT {
             assertEquals(1, c.awaitMessage("message 1").getJsonNumber("offset").longValue());
             WsClient ghost = WsClient.connect(node.ws());
             ghostId = ghost.connectionId();
-            RedisSupport.await("the ghost's presence written", Duration.ofSeconds(10),
+            RedisSupport.await(
+                    "the ghost's presence written",
+                    Duration.ofSeconds(10),
                     () -> redisCmd.hexists("aof:conn", ghostId));
 
             redis.kill();
-            RedisSupport.await("broker down", Duration.ofSeconds(30),
+            RedisSupport.await(
+                    "broker down",
+                    Duration.ofSeconds(30),
                     () -> "down".equals(brokerState(api).getString("state")));
             ghost.close(); // its removal cannot reach Redis now
             api.push("{\"topic\":\"aof-news\",\"data\":\"lost for history\"}");
             redis.start(); // with its data
-            RedisSupport.await("broker up again", Duration.ofSeconds(30),
+            RedisSupport.await(
+                    "broker up again",
+                    Duration.ofSeconds(30),
                     () -> "up".equals(brokerState(api).getString("state")));
-            RedisSupport.await("the ghost is gone from Redis after the resync", Duration.ofSeconds(15),
+            RedisSupport.await(
+                    "the ghost is gone from Redis after the resync",
+                    Duration.ofSeconds(15),
                     () -> !redisCmd.hexists("aof:conn", ghostId));
-            RedisSupport.await("the live connection listed again", Duration.ofSeconds(15),
+            RedisSupport.await(
+                    "the live connection listed again",
+                    Duration.ofSeconds(15),
                     () -> redisCmd.hexists("aof:conn", c.connectionId()));
             api.push("{\"topic\":\"aof-news\",\"data\":2}");
-            JsonObject two = c.await("message 2", f -> "message".equals(f.getString("type", ""))
-                    && f.containsKey("offset"), Duration.ofSeconds(10));
+            JsonObject two = c.await(
+                    "message 2",
+                    f -> "message".equals(f.getString("type", "")) && f.containsKey("offset"),
+                    Duration.ofSeconds(10));
             assertEquals(2, two.getJsonNumber("offset").longValue(), "same epoch, offsets go on: " + two);
             assertEquals(epoch, two.getString("epoch"));
         }
         try (WsClient back = WsClient.connect(node.ws())) {
-            JsonObject ack = back.request("subscribe",
-                    "\"topic\":\"aof-news\",\"since\":{\"offset\":1,\"epoch\":\"" + epoch + "\"}");
+            JsonObject ack = back.request(
+                    "subscribe", "\"topic\":\"aof-news\",\"since\":{\"offset\":1,\"epoch\":\"" + epoch + "\"}");
             assertTrue(ack.getJsonObject("recovery").getBoolean("recovered"), "ack: " + ack);
             back.barrier();
-            assertEquals(java.util.List.of(2), back.messages().stream().map(m -> m.getInt("data")).toList(),
+            assertEquals(
+                    java.util.List.of(2),
+                    back.messages().stream().map(m -> m.getInt("data")).toList(),
                     "the message pushed during the outage is in no history; the one after is");
         }
     }
@@ -169,73 +198,125 @@ class RedisOutageIT {
                 LibertyNode node = new LibertyNode("node-f-" + System.getProperty("it.http.port", "19080"), 5, vars)) {
             node.start();
             Api api = node.api();
-            RedisSupport.await("broker up", Duration.ofSeconds(30), () -> "up".equals(brokerState(api).getString("state")));
+            RedisSupport.await(
+                    "broker up",
+                    Duration.ofSeconds(30),
+                    () -> "up".equals(brokerState(api).getString("state")));
             // Another node of the cluster, in this JVM: it keeps publishing while the Liberty node's feed is cut.
-            io.pushhub.broker.redis.RedisLink link = new io.pushhub.broker.redis.RedisLink(redis.uri(), Duration.ofSeconds(2));
+            io.pushhub.broker.redis.RedisLink link =
+                    new io.pushhub.broker.redis.RedisLink(redis.uri(), Duration.ofSeconds(2));
             io.pushhub.broker.redis.RedisBroker other = new io.pushhub.broker.redis.RedisBroker(link, "feed");
             io.lettuce.core.RedisClient direct = io.lettuce.core.RedisClient.create(redis.uri());
             try {
                 other.start("other-node", p -> {});
                 link.start();
-                RedisSupport.await("other node connected", Duration.ofSeconds(15), () -> other.status().up());
+                RedisSupport.await(
+                        "other node connected",
+                        Duration.ofSeconds(15),
+                        () -> other.status().up());
                 var admin = direct.connect().sync();
                 try (WsClient c = WsClient.connect(node.ws())) {
                     c.subscribe("feed-news");
                     publish(other, 1);
-                    assertEquals(1, c.awaitMessage("message 1").getJsonNumber("offset").longValue());
+                    assertEquals(
+                            1,
+                            c.awaitMessage("message 1").getJsonNumber("offset").longValue());
 
                     // Cut the pub/sub connections and keep them from coming back: no room for new clients.
-                    long connected = Long.parseLong(admin.info("clients").lines()
-                            .filter(l -> l.startsWith("connected_clients:")).findFirst().orElseThrow().split(":")[1].trim());
+                    long connected = Long.parseLong(admin.info("clients")
+                            .lines()
+                            .filter(l -> l.startsWith("connected_clients:"))
+                            .findFirst()
+                            .orElseThrow()
+                            .split(":")[1]
+                            .trim());
                     admin.configSet("maxclients", Long.toString(connected - 2));
                     admin.clientKill(io.lettuce.core.KillArgs.Builder.typePubsub());
-                    RedisSupport.await("the node's live feed reported down", Duration.ofSeconds(30),
+                    RedisSupport.await(
+                            "the node's live feed reported down",
+                            Duration.ofSeconds(30),
                             () -> "down".equals(brokerState(api).getString("state")));
                     publish(other, 2);
                     publish(other, 3);
                     admin.configSet("maxclients", "10000");
-                    RedisSupport.await("the node's feed back", Duration.ofSeconds(30),
+                    RedisSupport.await(
+                            "the node's feed back",
+                            Duration.ofSeconds(30),
                             () -> "up".equals(brokerState(api).getString("state")));
-                    c.await("message 3 caught up from history", f -> f.containsKey("offset")
-                            && f.getJsonNumber("offset").longValue() == 3, Duration.ofSeconds(15));
+                    c.await(
+                            "message 3 caught up from history",
+                            f -> f.containsKey("offset")
+                                    && f.getJsonNumber("offset").longValue() == 3,
+                            Duration.ofSeconds(15));
                     publish(other, 4);
-                    c.await("live message 4", f -> f.containsKey("offset") && f.getJsonNumber("offset").longValue() == 4,
+                    c.await(
+                            "live message 4",
+                            f -> f.containsKey("offset")
+                                    && f.getJsonNumber("offset").longValue() == 4,
                             Duration.ofSeconds(15));
                     c.barrier();
-                    assertEquals(java.util.List.of(1, 2, 3, 4), c.messages().stream().map(m -> m.getInt("data")).toList(),
+                    assertEquals(
+                            java.util.List.of(1, 2, 3, 4),
+                            c.messages().stream().map(m -> m.getInt("data")).toList(),
                             "nothing missed, nothing twice: " + c.messages());
 
                     // Issue #8: the feed comes back while the history cannot be read yet (here: scripts paused, so
                     // reads time out, as while the command connection reconnects). The catch-up is retried.
-                    connected = Long.parseLong(admin.info("clients").lines()
-                            .filter(l -> l.startsWith("connected_clients:")).findFirst().orElseThrow().split(":")[1].trim());
+                    connected = Long.parseLong(admin.info("clients")
+                            .lines()
+                            .filter(l -> l.startsWith("connected_clients:"))
+                            .findFirst()
+                            .orElseThrow()
+                            .split(":")[1]
+                            .trim());
                     admin.configSet("maxclients", Long.toString(connected - 2));
                     admin.clientKill(io.lettuce.core.KillArgs.Builder.typePubsub());
-                    RedisSupport.await("the node's live feed reported down again", Duration.ofSeconds(30),
+                    RedisSupport.await(
+                            "the node's live feed reported down again",
+                            Duration.ofSeconds(30),
                             () -> "down".equals(brokerState(api).getString("state")));
                     publish(other, 5);
                     publish(other, 6);
                     io.lettuce.core.codec.StringCodec codec = io.lettuce.core.codec.StringCodec.UTF8;
-                    admin.dispatch(io.lettuce.core.protocol.CommandType.CLIENT, new io.lettuce.core.output.StatusOutput<>(codec),
-                            new io.lettuce.core.protocol.CommandArgs<>(codec).add("PAUSE").add(7000).add("WRITE"));
-                    long pausedUntil = System.nanoTime() + Duration.ofMillis(7000).toNanos();
+                    admin.dispatch(
+                            io.lettuce.core.protocol.CommandType.CLIENT,
+                            new io.lettuce.core.output.StatusOutput<>(codec),
+                            new io.lettuce.core.protocol.CommandArgs<>(codec)
+                                    .add("PAUSE")
+                                    .add(7000)
+                                    .add("WRITE"));
+                    long pausedUntil =
+                            System.nanoTime() + Duration.ofMillis(7000).toNanos();
                     admin.configSet("maxclients", "10000");
-                    c.await("message 6 caught up once history could be read", f -> f.containsKey("offset")
-                            && f.getJsonNumber("offset").longValue() == 6, Duration.ofSeconds(30));
-                    assertTrue(System.nanoTime() >= pausedUntil - Duration.ofMillis(500).toNanos(),
+                    c.await(
+                            "message 6 caught up once history could be read",
+                            f -> f.containsKey("offset")
+                                    && f.getJsonNumber("offset").longValue() == 6,
+                            Duration.ofSeconds(30));
+                    assertTrue(
+                            System.nanoTime()
+                                    >= pausedUntil - Duration.ofMillis(500).toNanos(),
                             "delivered only once reads worked again");
                     publish(other, 7);
-                    c.await("live message 7", f -> f.containsKey("offset") && f.getJsonNumber("offset").longValue() == 7,
+                    c.await(
+                            "live message 7",
+                            f -> f.containsKey("offset")
+                                    && f.getJsonNumber("offset").longValue() == 7,
                             Duration.ofSeconds(15));
                     c.barrier();
-                    assertEquals(java.util.List.of(1, 2, 3, 4, 5, 6, 7), c.messages().stream().map(m -> m.getInt("data")).toList(),
+                    assertEquals(
+                            java.util.List.of(1, 2, 3, 4, 5, 6, 7),
+                            c.messages().stream().map(m -> m.getInt("data")).toList(),
                             "nothing missed, nothing twice: " + c.messages());
-                    assertTrue(c.seen().stream().noneMatch(f -> "gap".equals(f.getString("type", ""))),
+                    assertTrue(
+                            c.seen().stream().noneMatch(f -> "gap".equals(f.getString("type", ""))),
                             "no gap: the retry got everything: " + c.seen());
                     String log = java.nio.file.Files.readString(node.log());
-                    assertTrue(log.contains("cannot catch up topic feed-news after the feed was restored (attempt 1"),
+                    assertTrue(
+                            log.contains("cannot catch up topic feed-news after the feed was restored (attempt 1"),
                             "the first read failed");
-                    assertTrue(log.contains("caught up 2 message(s) of feed-news after a retry"), "and a retry succeeded");
+                    assertTrue(
+                            log.contains("caught up 2 message(s) of feed-news after a retry"), "and a retry succeeded");
                 }
             } finally {
                 other.stop();
@@ -265,52 +346,79 @@ class RedisOutageIT {
                 LibertyNode node = new LibertyNode("node-g-" + System.getProperty("it.http.port", "19080"), 4, vars)) {
             node.start();
             Api api = node.api();
-            RedisSupport.await("broker up", Duration.ofSeconds(30), () -> "up".equals(brokerState(api).getString("state")));
-            io.pushhub.broker.redis.RedisLink link = new io.pushhub.broker.redis.RedisLink(redis.uri(), Duration.ofSeconds(2));
+            RedisSupport.await(
+                    "broker up",
+                    Duration.ofSeconds(30),
+                    () -> "up".equals(brokerState(api).getString("state")));
+            io.pushhub.broker.redis.RedisLink link =
+                    new io.pushhub.broker.redis.RedisLink(redis.uri(), Duration.ofSeconds(2));
             io.pushhub.broker.redis.RedisBroker other = new io.pushhub.broker.redis.RedisBroker(link, "flow");
             try (WsClient c = WsClient.connect(node.ws())) {
                 other.start("other-node", p -> {});
                 link.start();
-                RedisSupport.await("other node connected", Duration.ofSeconds(15), () -> other.status().up());
+                RedisSupport.await(
+                        "other node connected",
+                        Duration.ofSeconds(15),
+                        () -> other.status().up());
                 c.subscribe("flow-news");
                 java.util.List<Pushed> pushed = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
                 java.util.concurrent.atomic.AtomicBoolean pushing = new java.util.concurrent.atomic.AtomicBoolean(true);
-                java.util.concurrent.atomic.AtomicReference<Throwable> pusherFailed = new java.util.concurrent.atomic.AtomicReference<>();
-                Thread pusher = new Thread(() -> {
-                    try {
-                        for (int n = 1; pushing.get(); n++) {
-                            if (n % 2 == 0) {
-                                Api.Reply r = api.push("{\"topic\":\"flow-news\",\"data\":" + n + "}");
-                                assertEquals(200, r.status(), "push: " + r);
-                                pushed.add(new Pushed(n, "liberty", r.json().getString("messageId"),
-                                        r.json().getString("cluster"), 0));
-                            } else {
-                                String id = "m-other-" + n;
-                                try {
-                                    io.pushhub.broker.Publication p = other.publishWithHistory(new io.pushhub.broker.Publication(
-                                            "other-node", io.pushhub.broker.Publication.Kind.TOPIC, java.util.List.of("flow-news"),
-                                            id, null, System.currentTimeMillis(), jakarta.json.Json.createValue(n), 0, null),
-                                            new io.pushhub.broker.HistoryPolicy(1000, Duration.ofMinutes(5)));
-                                    pushed.add(new Pushed(n, "other", id, "published", p.offset()));
-                                } catch (io.pushhub.broker.BrokerUnavailableException e) {
-                                    pushed.add(new Pushed(n, "other", id, "unavailable", 0));
+                java.util.concurrent.atomic.AtomicReference<Throwable> pusherFailed =
+                        new java.util.concurrent.atomic.AtomicReference<>();
+                Thread pusher = new Thread(
+                        () -> {
+                            try {
+                                for (int n = 1; pushing.get(); n++) {
+                                    if (n % 2 == 0) {
+                                        Api.Reply r = api.push("{\"topic\":\"flow-news\",\"data\":" + n + "}");
+                                        assertEquals(200, r.status(), "push: " + r);
+                                        pushed.add(new Pushed(
+                                                n,
+                                                "liberty",
+                                                r.json().getString("messageId"),
+                                                r.json().getString("cluster"),
+                                                0));
+                                    } else {
+                                        String id = "m-other-" + n;
+                                        try {
+                                            io.pushhub.broker.Publication p = other.publishWithHistory(
+                                                    new io.pushhub.broker.Publication(
+                                                            "other-node",
+                                                            io.pushhub.broker.Publication.Kind.TOPIC,
+                                                            java.util.List.of("flow-news"),
+                                                            id,
+                                                            null,
+                                                            System.currentTimeMillis(),
+                                                            jakarta.json.Json.createValue(n),
+                                                            0,
+                                                            null),
+                                                    new io.pushhub.broker.HistoryPolicy(1000, Duration.ofMinutes(5)));
+                                            pushed.add(new Pushed(n, "other", id, "published", p.offset()));
+                                        } catch (io.pushhub.broker.BrokerUnavailableException e) {
+                                            pushed.add(new Pushed(n, "other", id, "unavailable", 0));
+                                        }
+                                    }
+                                    Thread.sleep(20);
                                 }
+                            } catch (Throwable t) {
+                                pusherFailed.set(t);
                             }
-                            Thread.sleep(20);
-                        }
-                    } catch (Throwable t) {
-                        pusherFailed.set(t);
-                    }
-                }, "flow-pusher");
+                        },
+                        "flow-pusher");
                 pusher.start();
                 try {
                     Thread.sleep(1500);
                     redis.kill();
                     Thread.sleep(1000);
                     redis.start(); // with its data: same epoch, offsets go on
-                    RedisSupport.await("the node's broker up again", Duration.ofSeconds(30),
+                    RedisSupport.await(
+                            "the node's broker up again",
+                            Duration.ofSeconds(30),
                             () -> "up".equals(brokerState(api).getString("state")));
-                    RedisSupport.await("the other node up again", Duration.ofSeconds(30), () -> other.status().up());
+                    RedisSupport.await(
+                            "the other node up again",
+                            Duration.ofSeconds(30),
+                            () -> other.status().up());
                     Thread.sleep(2000);
                 } finally {
                     pushing.set(false);
@@ -319,10 +427,14 @@ class RedisOutageIT {
                 if (pusherFailed.get() != null) {
                     throw new AssertionError("pusher failed", pusherFailed.get());
                 }
-                java.util.List<Pushed> published = pushed.stream().filter(p -> "published".equals(p.cluster())).toList();
-                assertTrue(published.stream().filter(p -> p.node().equals("other")).count() > 10,
+                java.util.List<Pushed> published = pushed.stream()
+                        .filter(p -> "published".equals(p.cluster()))
+                        .toList();
+                assertTrue(
+                        published.stream().filter(p -> p.node().equals("other")).count() > 10,
                         "the other node published before and after the restart: " + pushed);
-                assertTrue(pushed.stream().anyMatch(p -> !"published".equals(p.cluster())),
+                assertTrue(
+                        pushed.stream().anyMatch(p -> !"published".equals(p.cluster())),
                         "some pushes fell into the outage: " + pushed);
                 // The catch-up retries for up to ~16 s before it gives up and reports a gap.
                 long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
@@ -331,8 +443,10 @@ class RedisOutageIT {
                 }
                 assertEquals(java.util.List.of(), missing(c, published), "frames: " + c.seen());
                 c.barrier();
-                java.util.List<Long> offsets = c.messages().stream().filter(m -> m.containsKey("offset"))
-                        .map(m -> m.getJsonNumber("offset").longValue()).toList();
+                java.util.List<Long> offsets = c.messages().stream()
+                        .filter(m -> m.containsKey("offset"))
+                        .map(m -> m.getJsonNumber("offset").longValue())
+                        .toList();
                 assertEquals(offsets.stream().distinct().count(), offsets.size(), "no offset twice: " + offsets);
             } finally {
                 other.stop();
@@ -358,8 +472,14 @@ class RedisOutageIT {
                 continue;
             }
             // Only the other node's pushes can be missed (the node delivers its own directly); their offset is known.
-            boolean covered = p.offset() > 0 && gaps.stream().anyMatch(g -> p.offset() >= g.getJsonNumber("fromOffset").longValue()
-                    && (!g.containsKey("toOffset") || p.offset() <= g.getJsonNumber("toOffset").longValue()));
+            boolean covered = p.offset() > 0
+                    && gaps.stream()
+                            .anyMatch(g ->
+                                    p.offset() >= g.getJsonNumber("fromOffset").longValue()
+                                            && (!g.containsKey("toOffset")
+                                                    || p.offset()
+                                                            <= g.getJsonNumber("toOffset")
+                                                                    .longValue()));
             if (!covered) {
                 out.add(p);
             }
@@ -368,8 +488,17 @@ class RedisOutageIT {
     }
 
     private static void publish(io.pushhub.broker.Broker broker, int n) throws Exception {
-        broker.publishWithHistory(new io.pushhub.broker.Publication("other-node", io.pushhub.broker.Publication.Kind.TOPIC,
-                java.util.List.of("feed-news"), "m-other-" + n, null, System.currentTimeMillis(), jakarta.json.Json.createValue(n),
-                0, null), new io.pushhub.broker.HistoryPolicy(100, Duration.ofMinutes(5)));
+        broker.publishWithHistory(
+                new io.pushhub.broker.Publication(
+                        "other-node",
+                        io.pushhub.broker.Publication.Kind.TOPIC,
+                        java.util.List.of("feed-news"),
+                        "m-other-" + n,
+                        null,
+                        System.currentTimeMillis(),
+                        jakarta.json.Json.createValue(n),
+                        0,
+                        null),
+                new io.pushhub.broker.HistoryPolicy(100, Duration.ofMinutes(5)));
     }
 }

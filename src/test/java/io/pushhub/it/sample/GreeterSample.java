@@ -24,13 +24,15 @@ public class GreeterSample {
 
     void greet(@Observes ConnectionEvent.Subscribed e) {
         if (e.topic().equals(GREET)) {
-            pusher.push(Target.connection(e.connection().id()),
+            pusher.push(
+                    Target.connection(e.connection().id()),
                     Json.createValue("hello " + e.connection().userId() + ", welcome to " + e.topic()));
         }
     }
 
     void log(@Observes ConnectionEvent e) {
-        if (e.connection().topics().contains(LOG) || (e instanceof ConnectionEvent.Subscribed s && s.topic().equals(LOG))) {
+        if (e.connection().topics().contains(LOG)
+                || (e instanceof ConnectionEvent.Subscribed s && s.topic().equals(LOG))) {
             return; // the watchers themselves are not news
         }
         var entry = Json.createObjectBuilder()
@@ -38,7 +40,10 @@ public class GreeterSample {
                 .add("userId", e.connection().userId())
                 .add("connectionId", e.connection().id())
                 .add("transport", e.connection().transport())
-                .add("topics", Json.createArrayBuilder(e.connection().topics().stream().sorted().toList()));
+                .add(
+                        "topics",
+                        Json.createArrayBuilder(
+                                e.connection().topics().stream().sorted().toList()));
         if (e instanceof ConnectionEvent.Subscribed s) {
             entry.add("topic", s.topic());
         } else if (e instanceof ConnectionEvent.Unsubscribed u) {
