@@ -271,6 +271,11 @@ public class Hub {
         return events.dropped();
     }
 
+    /** Observer calls of connection events that threw (metrics). */
+    public long eventObserverFailures() {
+        return events.failed();
+    }
+
     ClusterRelay relay() {
         return relay;
     }

@@ -95,6 +95,11 @@ public class HubMetrics {
                 hub,
                 h -> h.eventsDropped());
         gauge(
+                "pushhub_event_observer_failures_total",
+                "Calls of connection-event observers that threw (each is logged; the others went on)",
+                hub,
+                h -> h.eventObserverFailures());
+        gauge(
                 "pushhub_broker_up",
                 "1 while the broker (Redis) is reachable, 0 while it is not",
                 hub,
