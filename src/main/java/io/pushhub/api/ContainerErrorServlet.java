@@ -2,8 +2,6 @@ package io.pushhub.api;
 
 import io.pushhub.problem.ApiError;
 import io.pushhub.protocol.TopicName;
-import jakarta.json.bind.Jsonb;
-import jakarta.json.bind.JsonbBuilder;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
@@ -58,14 +56,8 @@ public class ContainerErrorServlet extends HttpServlet {
         res.setStatus(status);
         res.setContentType("application/json");
         res.setCharacterEncoding("UTF-8");
-        byte[] body =
-                Writer.JSONB.toJson(new ApiError(status, code, message, null)).getBytes(StandardCharsets.UTF_8);
+        byte[] body = new ApiError(status, code, message, null).toJson().getBytes(StandardCharsets.UTF_8);
         res.setContentLength(body.length);
         res.getOutputStream().write(body);
-    }
-
-    /** The JSON-B instance for the error body, made on the first error (thread-safe, costly to create). */
-    private static final class Writer {
-        static final Jsonb JSONB = JsonbBuilder.create();
     }
 }

@@ -67,6 +67,19 @@ public record ApiError(
         return response(403, "forbidden", message);
     }
 
+    /**
+     * This body as JSON text, for the places that answer outside JAX-RS (servlet filters and error pages): the same
+     * JSON-B mapping JAX-RS uses for the entity.
+     */
+    public String toJson() {
+        return Writer.JSONB.toJson(this);
+    }
+
+    /** The JSON-B instance for error bodies written outside JAX-RS, made on the first such error. */
+    private static final class Writer {
+        static final jakarta.json.bind.Jsonb JSONB = jakarta.json.bind.JsonbBuilder.create();
+    }
+
     private static Response json(ApiError body) {
         return Response.status(body.status())
                 .type(MediaType.APPLICATION_JSON)

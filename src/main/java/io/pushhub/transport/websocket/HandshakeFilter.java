@@ -1,9 +1,9 @@
 package io.pushhub.transport.websocket;
 
 import io.pushhub.hub.HubStats;
+import io.pushhub.problem.ApiError;
 import io.pushhub.security.IdentityResolver;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.annotation.WebFilter;
@@ -96,12 +96,6 @@ public class HandshakeFilter extends HttpFilter {
         if (status == 401) {
             res.setHeader("WWW-Authenticate", "Bearer realm=\"pushhub\"");
         }
-        res.getWriter()
-                .write(Json.createObjectBuilder()
-                        .add("status", status)
-                        .add("error", code)
-                        .add("message", message)
-                        .build()
-                        .toString());
+        res.getWriter().write(new ApiError(status, code, message, null).toJson());
     }
 }
