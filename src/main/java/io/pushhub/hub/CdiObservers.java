@@ -22,26 +22,46 @@ final class CdiObservers {
         if (beans == null) {
             return ConnectionEvents.none();
         }
-        return new ConnectionEvents(event -> observers(beans, event), threads);
+        RequestScope scope = new RequestScope(beans);
+        return new ConnectionEvents(event -> observers(beans, scope, event), threads);
     }
 
-    private static List<Consumer<ConnectionEvent>> observers(BeanManager beans, ConnectionEvent event) {
+    private static List<Consumer<ConnectionEvent>> observers(
+            BeanManager beans, RequestScope scope, ConnectionEvent event) {
         List<Consumer<ConnectionEvent>> out = new ArrayList<>();
         for (ObserverMethod<? super ConnectionEvent> m : beans.resolveObserverMethods(event)) {
-            out.add(e -> {
-                RequestContextController request = beans.createInstance()
-                        .select(RequestContextController.class)
-                        .get();
-                boolean activated = request.activate();
-                try {
-                    m.notify(e);
-                } finally {
-                    if (activated) {
-                        request.deactivate();
-                    }
-                }
-            });
+            out.add(e -> scope.run(() -> m.notify(e)));
         }
         return out;
+    }
+
+    /**
+     * The request context around each observer call. Observers are only ever called on the one event thread, so one
+     * {@link RequestContextController} (a dependent bean meant for use on one thread) serves every call; it is looked
+     * up at the first call, on that thread.
+     */
+    private static final class RequestScope {
+        private final BeanManager beans;
+        private RequestContextController controller; // only touched on the event thread
+
+        RequestScope(BeanManager beans) {
+            this.beans = beans;
+        }
+
+        void run(Runnable call) {
+            if (controller == null) {
+                controller = beans.createInstance()
+                        .select(RequestContextController.class)
+                        .get();
+            }
+            boolean activated = controller.activate();
+            try {
+                call.run();
+            } finally {
+                if (activated) {
+                    controller.deactivate();
+                }
+            }
+        }
     }
 }

@@ -86,7 +86,12 @@ public final class Connection implements LocalConnections.Local {
 
     /** A snapshot for the public API: what it is and what it is subscribed to now. */
     public ConnectionView view(String node) {
-        return new ConnectionView(id, userId, anonymous, channel.transportName(), node, openedAt, Set.copyOf(topics));
+        return view(node, topics);
+    }
+
+    /** A snapshot with the given topics (the ones it had, once a close has emptied its own set). */
+    ConnectionView view(String node, Set<String> topics) {
+        return new ConnectionView(id, userId, anonymous, channel.transportName(), node, openedAt, topics);
     }
 
     @Override

@@ -186,8 +186,7 @@ public class Hub {
             return; // already reported
         }
         presence.closed(c, topics);
-        events.fire(() -> new ConnectionEvent.Closed(new io.pushhub.ConnectionView(
-                c.id(), c.userId(), c.anonymous(), c.channel().transportName(), nodeId, c.openedAt(), topics)));
+        events.fire(() -> new ConnectionEvent.Closed(c.view(nodeId, topics)));
         LOG.fine(() -> "closed " + c);
     }
 
