@@ -1,5 +1,7 @@
 package io.pushhub.problem;
 
+import io.pushhub.protocol.Codec;
+import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.annotation.JsonbNillable;
 import jakarta.json.bind.annotation.JsonbPropertyOrder;
 import jakarta.ws.rs.core.MediaType;
@@ -69,15 +71,10 @@ public record ApiError(
 
     /**
      * This body as JSON text, for the places that answer outside JAX-RS (servlet filters and error pages): the same
-     * JSON-B mapping JAX-RS uses for the entity.
+     * JSON-B mapping JAX-RS uses for the entity, through the hub's one shared {@link Jsonb}.
      */
     public String toJson() {
-        return Writer.JSONB.toJson(this);
-    }
-
-    /** The JSON-B instance for error bodies written outside JAX-RS, made on the first such error. */
-    private static final class Writer {
-        static final jakarta.json.bind.Jsonb JSONB = jakarta.json.bind.JsonbBuilder.create();
+        return Codec.jsonb().toJson(this);
     }
 
     private static Response json(ApiError body) {

@@ -124,11 +124,6 @@ public class SseTransport {
         hub.disconnect(c, code, reason);
     }
 
-    /** Open SSE connections on this node (attached or waiting for a resume). */
-    public int size() {
-        return (int) channels.values().stream().filter(ch -> !ch.closed()).count();
-    }
-
     /** Heartbeats and expiry; run every few seconds by {@link SseHousekeeping}. */
     void housekeeping() {
         long idle = config.sseHeartbeat().toNanos();
