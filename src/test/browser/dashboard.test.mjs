@@ -73,6 +73,7 @@ test('the dashboard asks for the key without chart frames, then draws live chart
     await admin.page.click('#key-form button');
     await waitFor(admin, 'a refused key', () => document.getElementById('key-error').innerText.startsWith('401'));
     assert.equal(await admin.page.locator('canvas:visible').count(), 0, 'still no chart after a refused key');
+    await checkedScreenshots(admin.page, 'dashboard-locked-1280x800', 8000);
     await admin.page.fill('#key', KEY);
     await admin.page.click('#key-form button');
     await waitFor(admin, 'live status', () => document.getElementById('status').dataset.status === 'live');
@@ -95,8 +96,8 @@ test('the dashboard asks for the key without chart frames, then draws live chart
     const legend = await admin.page.locator('#chart-connections + .legend .key').allInnerTexts();
     assert.deepEqual(legend, ['WebSocket', 'SSE']);
     const swatches = await admin.page.evaluate(() => [...document.querySelectorAll('#chart-connections + .legend .sw')]
-      .map((s) => getComputedStyle(s).backgroundColor));
-    assert.deepEqual(swatches, ['rgb(47, 75, 208)', 'rgb(194, 65, 12)']);
+      .map((s) => getComputedStyle(s).borderTopStyle + ' ' + getComputedStyle(s).borderTopColor));
+    assert.deepEqual(swatches, ['solid rgb(47, 75, 208)', 'dashed rgb(194, 65, 12)'], 'legend: solid WebSocket, dashed SSE');
     assert.ok(await pixelsOf(admin.page, 'chart-connections', '#2f4bd0') > 50, 'the WebSocket line is drawn in its legend colour');
     assert.ok(await pixelsOf(admin.page, 'chart-connections', '#c2410c') > 50, 'the SSE line is drawn in its legend colour');
     assert.ok(await pixelsOf(admin.page, 'chart-rate', '#17794a') > 50, 'the rate line is drawn in its legend colour');
@@ -206,4 +207,24 @@ test('dashboard screenshots at 1280×800 and 390×844 (phone): tables, topic his
     await waitFor(admin, 'locked again', () => document.getElementById('status').dataset.status === 'locked');
     assert.equal(await admin.page.locator('canvas:visible').count(), 0);
     await checkedScreenshots(admin.page, 'dashboard-locked-390x844', 8000);
+  }));
+
+test('the dashboard opens any topic by name: history without subscribers, and a clear answer for one without history', () =>
+  withUsers([['admin4', { viewport: DESKTOP }]], async (admin) => {
+    const topic = unique('audit');
+    await push({ topic, data: { text: 'kept without subscribers' } });
+    await unlock(admin);
+    await admin.page.fill('#open-topic', topic);
+    await admin.page.click('#open-topic-form button');
+    await waitFor(admin, 'its history', () => document.querySelectorAll('#history tbody tr').length === 1);
+    assert.match(await admin.page.innerText('#history tbody'), /kept without subscribers/);
+    await admin.page.click('#tab-presence');
+    await waitFor(admin, 'nobody subscribed', () => /^0 connections of 0 users/.test(document.getElementById('presence-summary').innerText));
+
+    await admin.page.fill('#open-topic', 'nohist:' + topic); // the IT server keeps no history for nohist:*
+    await admin.page.click('#open-topic-form button');
+    await waitFor(admin, 'no history', () => /keeps no history/.test(document.getElementById('history-empty').innerText));
+    await admin.page.fill('#open-topic', 'no spaces allowed');
+    await admin.page.click('#open-topic-form button');
+    await waitFor(admin, 'a bad name explained', () => /^Could not read the history: HTTP 400/.test(document.getElementById('history-empty').innerText));
   }));

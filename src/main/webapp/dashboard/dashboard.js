@@ -140,6 +140,7 @@
         'aria-label': 'Disconnect ' + r.id + (r.you ? ' (your console)' : ''), onclick: (e) => disconnect(r.id, e.target),
       })))));
     $('connections-empty').hidden = rows.length > 0;
+    $('you-hint').hidden = !rows.some((r) => r.you);
     $('connections-empty').textContent = filter && connectionRows.length ? 'No connection matches “' + filter + '”.' : 'No open connections.';
     $('connections-more').hidden = rows.length <= MAX_ROWS;
     $('connections-more').textContent = 'Showing ' + MAX_ROWS + ' of ' + rows.length + '; filter to find others.';
@@ -338,7 +339,7 @@
     return g;
   }
 
-  function line(g, values, color, fill, width) {
+  function line(g, values, color, fill, width, dash) {
     if (!values.length) return;
     const { ctx } = g;
     const offset = HISTORY - values.length; // newest sample at the right edge
@@ -360,7 +361,9 @@
     ctx.strokeStyle = color;
     ctx.lineWidth = width || 2;
     ctx.lineJoin = 'round';
+    ctx.setLineDash(dash || []);
     ctx.stroke();
+    ctx.setLineDash([]);
     const [lx, ly] = pts[pts.length - 1];
     ctx.beginPath(); ctx.arc(lx, ly, 3, 0, Math.PI * 2); ctx.fillStyle = color; ctx.fill();
   }
@@ -390,8 +393,9 @@
     const ws = samples.map((s) => s.ws);
     const sse = samples.map((s) => s.sse);
     const conn = frame('chart-connections', Math.max(1, ...ws, ...sse), true);
-    line(conn, ws, COLORS.ws, true, 3); // wider, so an SSE line of the same value does not hide it
-    line(conn, sse, COLORS.sse, false, 2);
+    // Two lines, not a stack. SSE dashed on top of the wider WebSocket line: both stay visible where they are equal.
+    line(conn, ws, COLORS.ws, true, 3);
+    line(conn, sse, COLORS.sse, false, 2, [6, 4]);
 
     const rates = samples.slice(1).map((s) => s.rate); // the first sample has no rate yet
     const rate = frame('chart-rate', Math.max(1, ...rates), false);
@@ -423,6 +427,7 @@
     $('lock').hidden = true;
     $('locked').hidden = false;
     $('key-error').textContent = message || '';
+    if (!message) $('key').value = ''; // locked on purpose: forget what was typed; refused: keep it to correct
     $('updated').textContent = '';
     status('needs a publisher key', 'off', 'locked');
     $('key').focus();
@@ -451,11 +456,15 @@
     const k = $('key').value.trim();
     if (!k) { $('key-error').textContent = 'Enter the key.'; $('key').focus(); return; }
     key = k;
-    $('key').value = '';
     sessionStorage.setItem(KEY_STORE, key);
     start();
   };
   $('lock').onclick = () => lock('');
+  $('open-topic-form').onsubmit = (e) => {
+    e.preventDefault();
+    const t = $('open-topic').value.trim();
+    if (t) openTopic(t, 'history');
+  };
   $('conn-filter').oninput = drawConnectionRows;
   $('tab-presence').onclick = () => selectTab('presence');
   $('tab-history').onclick = () => selectTab('history');

@@ -98,6 +98,11 @@ class BrowserIT extends HubIT {
     }
 
     @Test
+    void dashboardOpensAnyTopicByName() throws Exception {
+        browser(DASHBOARD, "^the dashboard opens any topic");
+    }
+
+    @Test
     void dashboardScreenshotsAtDesktopAndPhoneWidth() throws Exception {
         browser(DASHBOARD, "^dashboard screenshots");
     }
