@@ -17,6 +17,8 @@
   let last = null;
   let timer = null;
   let ticks = 0;
+  let busy = false;
+  let presenceJson = '';
   let shown = false; // charts visible: only after the key has worked once
   let connectionsJson = '';
   let topicsJson = '';
@@ -54,6 +56,8 @@
 
   // ---- polling ----
   async function tick() {
+    if (busy) return; // a slow hub: skip a beat rather than pile up requests
+    busy = true;
     ticks++;
     try {
       await pollStats();
@@ -61,6 +65,8 @@
     } catch (e) {
       if (e instanceof Locked) return;
       status('hub unreachable', 'off', 'down');
+    } finally {
+      busy = false;
     }
   }
 
@@ -201,6 +207,7 @@
     $('topic-detail').hidden = false;
     topicsJson = ''; // redraw the selection
     for (const tr of $('topic-table').tBodies[0].rows) tr.classList.toggle('selected', tr.dataset.topic === topic);
+    presenceJson = '';
     selectTab(tab, changed);
     $('topic-detail').scrollIntoView({ block: 'nearest', behavior: 'smooth' });
   }
@@ -226,8 +233,11 @@
     try { r = await api('GET', path(topic, 'presence')); } catch (e) { if (!(e instanceof Locked)) $('presence-summary').textContent = 'The hub did not answer.'; return; }
     if (topic !== detail.topic) return;
     const body = $('presence').tBodies[0];
-    if (!r.ok) { $('presence-summary').textContent = problem(r); body.replaceChildren(); return; }
+    if (!r.ok) { $('presence-summary').textContent = problem(r); body.replaceChildren(); presenceJson = ''; return; }
     const p = r.body;
+    const json = JSON.stringify(p) + '|' + (localStorage.getItem(SELF_STORE) || '');
+    if (json === presenceJson) return; // unchanged: keep the DOM (and the keyboard focus)
+    presenceJson = json;
     const mine = selfIds();
     put($('presence-summary'),
       el('strong', { text: p.subscribers + (p.subscribers === 1 ? ' connection' : ' connections') }),
@@ -287,7 +297,6 @@
     empty.textContent = 'No message of this topic is kept (history keeps the last messages for a while; see pushhub.history.*).';
     $('history-older').disabled = detail.first <= 1 || !h.complete;
     $('history-newer').disabled = !h.more;
-    $('history-latest').disabled = !h.more;
   }
 
   function historyError(r) {
@@ -297,7 +306,7 @@
     empty.hidden = false;
     empty.textContent = r.status === 404 && r.body && r.body.error === 'no_history'
       ? 'This topic keeps no history (see pushhub.history.topics).' : 'Could not read the history: ' + problem(r);
-    for (const b of ['older', 'newer', 'latest']) $('history-' + b).disabled = true;
+    for (const b of ['older', 'newer']) $('history-' + b).disabled = true;
   }
 
   // ---- charts ----
