@@ -3,7 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  BASE, KEY, api, blockWebSockets, browserUser, push, screenshot, unique, waitFor, waitForState,
+  BASE, DESKTOP, KEY, PHONE, api, blockWebSockets, browserUser, checkedScreenshots, push, screenshot, unique, waitFor,
+  waitForState,
 } from './harness.mjs';
 
 /** Runs fn with fresh browser users (one Chromium profile each) and always closes them. */
@@ -199,36 +200,73 @@ test('an SSE page that is closed leaves the chat room at once', () =>
     await screenshot(ann.page, '08-sse-page-closed-leaves');
   }));
 
-test('the dashboard asks for the key and draws charts with live data', () =>
-  withUsers(['watcher', 'admin'], async (watcher, admin) => {
-    // Some traffic for the charts: a console ticking every second.
-    await openConsole(watcher);
-    await watcher.page.check('#time-toggle');
-    await admin.page.goto(BASE + '/dashboard');
-    await admin.page.fill('#key', 'not-the-key');
-    await admin.page.click('#key-form button');
-    await waitFor(admin, 'a refused key', () => document.getElementById('key-error').innerText.startsWith('401'));
-    await admin.page.fill('#key', KEY);
-    await admin.page.click('#key-form button');
-    await waitFor(admin, 'live status', () => document.getElementById('status').dataset.status === 'live');
-    assert.equal(await admin.page.isVisible('#key-form'), false, 'the key form goes away once the key works');
-    // Bursts of pushes between samples, so the rate chart has a shape (each waits for the next sample, not a clock).
-    for (let burst = 1; burst <= 5; burst++) {
-      const samples = Number(await admin.page.getAttribute('#charts', 'data-samples'));
-      for (let i = 0; i < burst * 3; i++) await push({ topic: 'news', data: { text: 'burst ' + burst + '.' + i } });
-      await waitFor(admin, 'the next sample', (n) => Number(document.getElementById('charts').dataset.samples) > n, samples);
+test('the publish form pushes to a topic and the console shows it; ids cut, "you" marked; screenshots at 1280×800 and 390×844', () =>
+  withUsers(['pia', 'ole'], async (pia, ole) => {
+    await pia.page.setViewportSize(DESKTOP);
+    const topic = unique('release');
+    const room = unique('team');
+    await openConsole(pia);
+    await openConsole(ole);
+    const me = await pia.page.getAttribute('#identity', 'data-user-id');
+    await pia.page.fill('#topic', topic);
+    await pia.page.click('#subscribe-form button');
+    await waitForSubscribed(pia, topic);
+    for (const u of [pia, ole]) {
+      await u.page.fill('#room', room);
+      await u.page.click('#room-form button');
+      await waitForSubscribed(u, 'chat:' + room);
     }
-    await waitFor(admin, 'several samples with traffic', () => {
-      const d = document.getElementById('charts').dataset;
-      return Number(d.samples) >= 6 && Number(d.maxRate) > 1 && Number(d.connections) >= 1 && Number(d.topics) >= 1;
-    });
-    const inked = await admin.page.evaluate(() => ['chart-connections', 'chart-rate', 'chart-topics'].map((id) => {
-      const c = document.getElementById(id);
-      const px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-      let n = 0;
-      for (let i = 3; i < px.length; i += 4) if (px[i] > 0) n++;
-      return n;
-    }));
-    for (const n of inked) assert.ok(n > 500, 'a chart is (nearly) empty: inked pixels ' + inked);
-    await screenshot(admin.page, '07-dashboard');
+    await ole.page.fill('#chat-text', 'standup in 5');
+    await ole.page.click('#chat-form button');
+    await pia.page.fill('#chat-text', 'on my way');
+    await pia.page.click('#chat-form button');
+    await waitForText(pia, 'own chat line', 'chat-log', me + ': on my way');
+    await pia.page.check('#time-toggle');
+    await pia.page.click('#job');
+
+    // Mistakes first: they are explained and nothing is sent.
+    await pia.page.fill('#push-key', KEY);
+    await pia.page.fill('#push-topic', topic);
+    await pia.page.fill('#push-data', '{"text": oops}');
+    await pia.page.click('#push-form button');
+    await waitFor(pia, 'a JSON error', () => /^Data is not JSON/.test(document.getElementById('push-result').innerText));
+    await pia.page.fill('#push-key', 'wrong-key');
+    await pia.page.fill('#push-data', '{"text":"nope"}');
+    await pia.page.click('#push-form button');
+    await waitFor(pia, 'a refused key', () => /^401 unauthorized/.test(document.getElementById('push-result').innerText));
+
+    await pia.page.fill('#push-key', KEY);
+    const text = unique('shipped');
+    await pia.page.fill('#push-data', JSON.stringify({ text, version: '2.4.0' }));
+    await pia.page.click('#push-form button');
+    await waitFor(pia, 'the push answer', () => /^Delivered to 1 connection/.test(document.getElementById('push-result').innerText));
+    await waitForText(pia, 'the published message in the console', 'messages', text);
+    const first = await pia.page.$eval('#messages li', (li) => ({ topic: li.dataset.topic, text: li.innerText }));
+    assert.equal(first.topic, topic);
+    assert.ok(!(await pia.page.innerText('#messages')).includes('nope'), 'the refused push did not arrive');
+
+    // "you" in the member list; ids cut with an ellipsis on one line, never broken, the full id in the title.
+    await waitFor(pia, 'both members', () => document.querySelectorAll('#members li').length === 2);
+    assert.equal(await pia.page.$eval('#members li.mine', (li) => li.querySelector('.you').innerText + ' ' + li.querySelector('.uid').innerText), 'you ' + me);
+    const ids = await pia.page.$$eval('.id-text', (els) => els.filter((e) => e.offsetParent).map((e) => ({
+      lines: Math.round(e.getBoundingClientRect().height / parseFloat(getComputedStyle(e).lineHeight)),
+      ellipsis: getComputedStyle(e).textOverflow, title: e.title, text: e.textContent,
+    })));
+    assert.ok(ids.length >= 2, 'ids shown: ' + JSON.stringify(ids));
+    for (const id of ids) {
+      assert.equal(id.lines, 1, 'an id wraps: ' + JSON.stringify(id));
+      assert.equal(id.ellipsis, 'ellipsis');
+      assert.equal(id.title, id.text);
+    }
+    await waitFor(pia, 'the job done', () => document.getElementById('job-text').innerText === 'done');
+    await checkedScreenshots(pia.page, 'console-1280x800');
+
+    await pia.page.setViewportSize(PHONE);
+    const overflow = await pia.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, 'the console scrolls sideways at phone width by ' + overflow + ' px');
+    for (const id of ['token', 'push-key', 'push-topic', 'push-data', 'room', 'chat-text', 'topic']) {
+      const box = await pia.page.locator('#' + id).boundingBox();
+      assert.ok(box.x >= 0 && box.x + box.width <= PHONE.width, id + ' is cut off at phone width: ' + JSON.stringify(box));
+    }
+    await checkedScreenshots(pia.page, 'console-390x844');
   }));

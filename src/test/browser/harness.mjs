@@ -1,13 +1,13 @@
 // Shared set-up of the browser tests: Debian's Chromium driven by playwright-core (never a downloaded browser),
 // the hub under test from PUSHHUB_URL, screenshots into SCREENSHOT_DIR, and waits that print the page on failure.
 import { chromium } from 'playwright-core';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export const BASE = (process.env.PUSHHUB_URL || 'http://127.0.0.1:9080').replace(/\/$/, '');
 export const KEY = process.env.PUSHHUB_KEY || '';
-const SHOTS = process.env.SCREENSHOT_DIR || 'target/browser-screenshots';
+const SHOTS = process.env.SCREENSHOT_DIR || 'target/screenshots';
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 // The flags that work on the team's machines (see shared TOOLCHAIN.md).
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -18,13 +18,16 @@ export const TIMEOUT = Number(process.env.BROWSER_TIMEOUT_MS || 20000);
  * Starts Chromium with a fresh profile directory of its own (removed afterwards). A persistent context per "browser
  * user" keeps the --user-data-dir explicit; each has its own cookies, so each is another anonymous hub user.
  */
-export async function browserUser(name) {
+export const DESKTOP = { width: 1280, height: 800 };
+export const PHONE = { width: 390, height: 844 };
+
+export async function browserUser(name, { viewport = { width: 1280, height: 1000 } } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'pushhub-chromium-' + name + '-'));
   const context = await chromium.launchPersistentContext(dir, {
     executablePath: CHROMIUM,
     args: ARGS,
     headless: true,
-    viewport: { width: 1280, height: 1000 },
+    viewport,
   });
   const page = context.pages()[0] || (await context.newPage());
   const consoleLines = [];
@@ -41,11 +44,30 @@ export async function browserUser(name) {
   };
 }
 
-export async function screenshot(page, name) {
+export async function screenshot(page, name, { fullPage = true } = {}) {
   mkdirSync(SHOTS, { recursive: true });
   const file = join(SHOTS, name + '.png');
-  await page.screenshot({ path: file, fullPage: true });
+  await page.screenshot({ path: file, fullPage });
   return file;
+}
+
+/**
+ * A screenshot at the page's current viewport (viewport only, and the whole page), each checked to be a real picture
+ * of the page: a PNG of at least minBytes (an empty or single-colour page compresses to a few KB).
+ */
+export async function checkedScreenshots(page, name, minBytes = 20000) {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  const files = [await screenshot(page, name, { fullPage: false }), await screenshot(page, name + '-full', { fullPage: true })];
+  const vp = page.viewportSize();
+  for (const file of files) {
+    const size = statSync(file).size;
+    if (size < minBytes) throw new Error('screenshot ' + file + ' is only ' + size + ' bytes: is the page blank?');
+    const png = readFileSync(file);
+    if (png.toString('latin1', 1, 4) !== 'PNG') throw new Error(file + ' is not a PNG');
+    const [w, h] = [png.readUInt32BE(16), png.readUInt32BE(20)];
+    if (w !== vp.width || h < vp.height) throw new Error(file + ' is ' + w + '×' + h + ', not the viewport ' + vp.width + '×' + vp.height);
+  }
+  return files;
 }
 
 /** What the console shows, for failure messages. */

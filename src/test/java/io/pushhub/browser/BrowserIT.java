@@ -10,11 +10,12 @@ import org.junit.jupiter.api.Test;
  * The browser tests (src/test/browser, playwright-core driving Debian's Chromium) against the hub Arquillian deployed.
  * A JUnit IT shelling out to {@code node} is the simplest way to have the Arquillian-managed Liberty up exactly while
  * the browser runs: the server's lifecycle stays where every other IT has it. One JUnit test per browser case, so
- * the report names the case that failed. Screenshots land in {@code target/browser-screenshots/}.
+ * the report names the case that failed. Screenshots land in {@code target/screenshots/}.
  */
 class BrowserIT extends HubIT {
 
-    private static final String FILE = "src/test/browser/console.test.mjs";
+    private static final String CONSOLE = "src/test/browser/console.test.mjs";
+    private static final String DASHBOARD = "src/test/browser/dashboard.test.mjs";
 
     @BeforeEach
     void prerequisites() {
@@ -22,8 +23,12 @@ class BrowserIT extends HubIT {
     }
 
     private static void browser(String namePattern) throws Exception {
+        browser(CONSOLE, namePattern);
+    }
+
+    private static void browser(String file, String namePattern) throws Exception {
         NodeRunner.run(
-                FILE,
+                file,
                 namePattern,
                 1,
                 Map.of(
@@ -32,7 +37,7 @@ class BrowserIT extends HubIT {
                         "PUSHHUB_KEY",
                         Api.KEY,
                         "SCREENSHOT_DIR",
-                        NodeRunner.BASEDIR.resolve("target/browser-screenshots").toString(),
+                        NodeRunner.BASEDIR.resolve("target/screenshots").toString(),
                         "CHROMIUM",
                         NodeRunner.CHROMIUM));
     }
@@ -73,7 +78,32 @@ class BrowserIT extends HubIT {
     }
 
     @Test
-    void dashboardDrawsChartsWithLiveData() throws Exception {
-        browser("^the dashboard");
+    void publishFormReachesTheConsoleWithScreenshots() throws Exception {
+        browser("^the publish form");
+    }
+
+    @Test
+    void dashboardKeyPromptAndLiveChartsWithMatchingLegend() throws Exception {
+        browser(DASHBOARD, "^the dashboard asks for the key");
+    }
+
+    @Test
+    void dashboardClosesAConnection() throws Exception {
+        browser(DASHBOARD, "^the dashboard closes a connection");
+    }
+
+    @Test
+    void dashboardBrowsesPresenceAndHistory() throws Exception {
+        browser(DASHBOARD, "^the dashboard browses");
+    }
+
+    @Test
+    void dashboardOpensAnyTopicByName() throws Exception {
+        browser(DASHBOARD, "^the dashboard opens any topic");
+    }
+
+    @Test
+    void dashboardScreenshotsAtDesktopAndPhoneWidth() throws Exception {
+        browser(DASHBOARD, "^dashboard screenshots");
     }
 }
