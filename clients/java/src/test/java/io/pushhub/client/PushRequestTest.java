@@ -128,6 +128,20 @@ class PushRequestTest {
     }
 
     @Test
+    void aTokenSupplierIsAskedBeforeEveryRequest() {
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        PushHubClient withJwt = PushHubClient.builder()
+                .url("http://127.0.0.1:" + server.getAddress().getPort())
+                .token(() -> "jwt-" + n.incrementAndGet())
+                .build();
+        withJwt.push(Push.toEveryone(1));
+        assertEquals("Bearer jwt-1", headers.get().getFirst("Authorization"));
+        withJwt.push(Push.toEveryone(2));
+        assertEquals("Bearer jwt-2", headers.get().getFirst("Authorization"));
+        assertEquals(PushHubClient.USER_AGENT, headers.get().getFirst("User-Agent"));
+    }
+
+    @Test
     void aPushNamesItsTargets() {
         assertThrows(IllegalArgumentException.class, () -> Push.toTopics(List.of(), 1));
         assertThrows(IllegalArgumentException.class, () -> Push.toUser(" ", 1));
