@@ -22,7 +22,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** What the client puts on the wire for a push, and how it refuses data JSON cannot carry. */
-class PushRequestTest {
+class PushWireFormatTest {
 
     public record Order(String id, int items, List<String> tags) {}
 
