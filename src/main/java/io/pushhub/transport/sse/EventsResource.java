@@ -2,6 +2,7 @@ package io.pushhub.transport.sse;
 
 import io.pushhub.config.HubConfig;
 import io.pushhub.hub.Hub;
+import io.pushhub.problem.ApiError;
 import io.pushhub.problem.ApiProblem;
 import io.pushhub.protocol.ClientFrame;
 import io.pushhub.protocol.ClientFrameDecoder;
@@ -41,6 +42,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * The Server-Sent Events transport, for clients that cannot open a WebSocket (e.g. a proxy refuses the upgrade).
@@ -51,6 +58,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
  */
 @Path("events")
 @RequestScoped
+@Tag(name = "sse", description = "The Server-Sent Events transport (see docs/protocol.md); not for backends")
 public class EventsResource {
 
     /** How long a command waits for its reply frame. */
@@ -84,7 +92,23 @@ public class EventsResource {
 
     @GET
     @Produces(MediaType.SERVER_SENT_EVENTS)
-    @Operation(summary = "Stream of hub frames (SSE); resume with Last-Event-ID or ?lastEventId=")
+    @Operation(
+            operationId = "events",
+            summary = "Stream of hub frames (SSE); resume with Last-Event-ID or ?lastEventId=")
+    @APIResponse(
+            responseCode = "200",
+            description = "The stream: one hub frame (JSON) per event, until the connection closes",
+            content = @Content(mediaType = MediaType.SERVER_SENT_EVENTS, schema = @Schema(type = SchemaType.STRING)))
+    @APIResponse(
+            responseCode = "401",
+            description = "An invalid JWT",
+            content =
+                    @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(
+            responseCode = "403",
+            description = "The Origin is not allowed (pushhub.ws.allowed-origins), or anonymous clients are refused",
+            content =
+                    @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
     public void events(
             @Context SseEventSink sink,
             @Context Sse sse,
@@ -103,8 +127,37 @@ public class EventsResource {
     @Path("{connectionId}/commands")
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Send a command frame (subscribe, unsubscribe, publish, echo, ping) for an SSE connection")
-    public Response command(@PathParam("connectionId") String connectionId, String body) {
+    @Operation(
+            operationId = "eventCommand",
+            summary = "Send a command frame (subscribe, unsubscribe, publish, echo, ping) for an SSE connection")
+    @APIResponse(
+            responseCode = "200",
+            description = "The reply frame: ack or pong (JSON, as on the WebSocket)",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT)))
+    @APIResponse(
+            responseCode = "400",
+            description = "The reply is an error frame {type: error, code, message} (429 when rate limited)",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT)))
+    @APIResponse(
+            responseCode = "403",
+            description = "The connection belongs to another user (not_owner)",
+            content =
+                    @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(
+            responseCode = "404",
+            description = "No open SSE connection with this id",
+            content =
+                    @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    public Response command(
+            @PathParam("connectionId") String connectionId,
+            @RequestBody(
+                            required = true,
+                            description = "One command frame, as on the WebSocket (docs/protocol.md)",
+                            content =
+                                    @Content(
+                                            mediaType = MediaType.APPLICATION_JSON,
+                                            schema = @Schema(type = SchemaType.OBJECT)))
+                    String body) {
         SseChannel ch = owned(connectionId);
         if (body != null && body.length() > config.maxFrameBytes()) {
             throw ApiProblem.of(
@@ -147,7 +200,18 @@ public class EventsResource {
 
     @DELETE
     @Path("{connectionId}")
-    @Operation(summary = "Close an SSE connection now (what a WebSocket close frame does)")
+    @Operation(operationId = "closeEvents", summary = "Close an SSE connection now (what a WebSocket close frame does)")
+    @APIResponse(responseCode = "204", description = "Closed")
+    @APIResponse(
+            responseCode = "403",
+            description = "The connection belongs to another user (not_owner)",
+            content =
+                    @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(
+            responseCode = "404",
+            description = "No open SSE connection with this id",
+            content =
+                    @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
     public Response close(@PathParam("connectionId") String connectionId) {
         transport.disconnect(owned(connectionId), 1000, "closed by the client");
         return Response.noContent().build();

@@ -1,0 +1,93 @@
+package io.pushhub.client;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One message to push: whom it goes to, its {@code data} (any JSON value), and optionally an idempotency key. Make one
+ * with the static factories, e.g. {@code Push.toTopic("news", Map.of("text", "hi"))}; pass it to {@link
+ * PushHubClient#push(Push)} to deliver it now, or to {@link PushHubClient#schedule(Push, java.time.Duration)} for
+ * later.
+ *
+ * <p>{@code data} becomes JSON as follows: {@code null} is JSON null; a {@link jakarta.json.JsonValue} is sent as is;
+ * strings, numbers, booleans, {@link java.util.Map}s (string keys), {@link java.util.Collection}s and arrays of these
+ * are converted with JSON-P; any other object (a public record or bean) is written by JSON-B, which needs a JSON-B
+ * implementation at run time (any Jakarta EE server has one; elsewhere add {@code org.eclipse:yasson}).
+ *
+ * @param scope who it goes to
+ * @param targets the topics, user ids or connection ids (empty for {@link Scope#ALL}); never empty otherwise
+ * @param data the payload every recipient gets as the frame's {@code data}
+ * @param idempotencyKey null, or a key sent as {@code Idempotency-Key}; see {@link #withIdempotencyKey(String)}
+ */
+public record Push(Scope scope, List<String> targets, Object data, String idempotencyKey) {
+
+    /** At most this many targets in one push (the hub's limit). */
+    public static final int MAX_TARGETS = 1000;
+
+    public Push {
+        Objects.requireNonNull(scope, "scope");
+        targets = List.copyOf(Objects.requireNonNull(targets, "targets"));
+        if (scope == Scope.ALL && !targets.isEmpty()) {
+            throw new IllegalArgumentException("a push to everyone names no targets");
+        }
+        if (scope != Scope.ALL && targets.isEmpty()) {
+            throw new IllegalArgumentException("a push to " + scope.wireName() + "s needs at least one target");
+        }
+        if (targets.size() > MAX_TARGETS) {
+            throw new IllegalArgumentException(
+                    "at most " + MAX_TARGETS + " targets in one push, got " + targets.size());
+        }
+        for (String t : targets) {
+            if (t.isBlank()) {
+                throw new IllegalArgumentException("targets must not be blank");
+            }
+        }
+        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 255)) {
+            throw new IllegalArgumentException("an idempotency key has 1 to 255 characters");
+        }
+    }
+
+    /** To every connection of the hub. */
+    public static Push toEveryone(Object data) {
+        return new Push(Scope.ALL, List.of(), data, null);
+    }
+
+    /** To the subscribers of {@code topic}. */
+    public static Push toTopic(String topic, Object data) {
+        return new Push(Scope.TOPIC, List.of(topic), data, null);
+    }
+
+    /** To the subscribers of any of {@code topics} (a connection subscribed to several gets it once). */
+    public static Push toTopics(List<String> topics, Object data) {
+        return new Push(Scope.TOPIC, topics, data, null);
+    }
+
+    /** To every connection of {@code userId}. */
+    public static Push toUser(String userId, Object data) {
+        return new Push(Scope.USER, List.of(userId), data, null);
+    }
+
+    /** To every connection of each of {@code userIds}. */
+    public static Push toUsers(List<String> userIds, Object data) {
+        return new Push(Scope.USER, userIds, data, null);
+    }
+
+    /** To one connection ({@code c-...}); an unknown id is refused (404 {@code unknown_connections}). */
+    public static Push toConnection(String connectionId, Object data) {
+        return new Push(Scope.CONNECTION, List.of(connectionId), data, null);
+    }
+
+    /** To several connections; if any is unknown, nothing is pushed (404 {@code unknown_connections}). */
+    public static Push toConnections(List<String> connectionIds, Object data) {
+        return new Push(Scope.CONNECTION, connectionIds, data, null);
+    }
+
+    /**
+     * This push with a key that identifies it across retries, sent as the {@code Idempotency-Key} header. The hub does
+     * not honour the header yet (it ignores it), so the client still retries a push only when it surely did not reach
+     * the hub; once the hub deduplicates by key, pushes with a key can be retried after any transient failure.
+     */
+    public Push withIdempotencyKey(String key) {
+        return new Push(scope, targets, data, key);
+    }
+}
