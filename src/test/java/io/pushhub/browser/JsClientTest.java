@@ -12,6 +12,6 @@ class JsClientTest {
     @Test
     void reconnectResumeAndFallbackLogic() throws Exception {
         NodeRunner.requirePrerequisites(false);
-        NodeRunner.run("src/test/js/pushhub.test.mjs", ".*", 10, Map.of());
+        NodeRunner.run("src/test/js/pushhub.test.mjs", ".*", 16, Map.of());
     }
 }
