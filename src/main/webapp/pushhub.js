@@ -263,7 +263,13 @@
           reject(new PushHubError('timeout', 'no reply to ' + f.type + ' within ' + this.options.requestTimeout + ' ms'));
         }, this.options.requestTimeout);
         this._pending.set(id, { resolve, reject, timer, frame: f, onReply });
-        this._conn.send(f);
+        try {
+          this._conn.send(f);
+        } catch (e) { // a socket already closing: its close event follows
+          this._pending.delete(id);
+          clearTimeout(timer);
+          reject(new PushHubError('connection_lost', f.type + ' not sent: ' + (e && e.message)));
+        }
       });
     }
 
