@@ -4,36 +4,17 @@
 // Run by JsClientTest during `mvn test`; by hand: node --test src/test/js/package.test.mjs (after npm ci).
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, installPackage } from './install-package.mjs';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const PKG_SRC = join(ROOT, 'clients', 'js');
 const PROJECT = join(ROOT, 'target', 'js-package'); // under the repo: typescript and ws resolve from its node_modules
 const INSTALLED = join(PROJECT, 'node_modules', 'pushhub-client');
 const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
 let packed; // npm pack --json's report of the tarball
-
-/** Packs clients/js like `npm publish` would and installs the tarball's contents as a dependency of PROJECT. */
-function install(into) {
-  const out = mkdtempSync(join(tmpdir(), 'pushhub-pack-'));
-  try {
-    const json = execFileSync(NPM, ['pack', '--json', '--pack-destination', out], { cwd: PKG_SRC, encoding: 'utf8' });
-    const report = JSON.parse(json.slice(json.indexOf('[')))[0];
-    rmSync(into, { recursive: true, force: true });
-    mkdirSync(into, { recursive: true });
-    execFileSync('tar', ['-xzf', join(out, report.filename), '-C', into, '--strip-components=1']);
-    return report;
-  } finally {
-    rmSync(out, { recursive: true, force: true });
-  }
-}
-
 
 /** Runs node with code in PROJECT, as a user's app would; returns stdout (fails with stderr). */
 function node(args, code) {
@@ -83,10 +64,7 @@ function brokenCopy() {
 }
 
 before(() => {
-  rmSync(PROJECT, { recursive: true, force: true });
-  mkdirSync(PROJECT, { recursive: true });
-  writeFileSync(join(PROJECT, 'package.json'), JSON.stringify({ name: 'a-user-of-pushhub-client', private: true }));
-  packed = install(INSTALLED);
+  packed = installPackage(PROJECT);
   cpSync(join(ROOT, 'src', 'test', 'types'), PROJECT, { recursive: true });
   cpSync(join(ROOT, 'src', 'main', 'webapp', 'pushhub.d.ts'), join(PROJECT, 'pushhub.d.ts')); // as served at /pushhub.d.ts
   runs.nodenext = tsc('nodenext', NODENEXT, ['esm.mts', 'cjs.cts']);
