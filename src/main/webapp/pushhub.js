@@ -26,11 +26,31 @@
     upgradeAfter: 30000, // while on SSE, try a WebSocket again this often (ms); 0 = never
     openTimeout: 10000, // a transport that has not delivered its first frame by then counts as failed (ms)
     requestTimeout: 10000, // a command without a reply by then is rejected (ms)
+    // Commands issued before they can be sent (while connecting or reconnecting, or a publish to a topic whose subscribe
+    // is not acknowledged yet) wait in one queue, in order: at most queueSize of them, each at most queueTimeout ms.
+    queueSize: 100,
+    queueTimeout: 30000,
     dedupeWindow: 1000, // message ids remembered to drop a message that arrives twice
     WebSocket: null, // defaults to the global WebSocket (tests may inject one)
     EventSource: null, // defaults to the global EventSource
     fetch: null, // defaults to the global fetch
   };
+
+  /**
+   * Every error the client reports (rejected commands, 'error' events) is a PushHubError: `code` is always set (the
+   * hub's code for error frames, else one of the client's: closed, connection_lost, timeout, queue_full, queue_timeout,
+   * unsubscribed, no_transport, token_failed, network, http_<status>), `message` starts with it, and `frame` is the
+   * hub's error frame when the hub sent one.
+   */
+  class PushHubError extends Error {
+    constructor(code, message, frame) {
+      super(code + ': ' + message);
+      this.name = 'PushHubError';
+      this.code = code;
+      if (frame) this.frame = frame;
+    }
+  }
+  const hubError = (f) => new PushHubError(f.code || 'error', f.message || 'error from the hub', f);
 
   /** Delay before reconnect attempt n (0-based): min(maxDelay, initialDelay * factor^n), minus up to jitter of it. */
   function backoff(n, r, random) {
@@ -62,9 +82,19 @@
       super();
       this.client = client;
       this.topic = topic;
-      this.subscribed = false; // true once the current connection acknowledged it
+      // pending (waiting for a connection), subscribing (sent, no ack yet), subscribed, failed (the hub refused it; see
+      // the error event), unsubscribed. Every change is a 'state' event (state, detail).
+      this.state = 'pending';
       this.members = []; // presence topics: users in the room
       this.position = null; // {epoch, offset} of the last message seen, when the hub keeps history for the topic
+    }
+    /** True while the current connection has acknowledged the subscription. */
+    get subscribed() { return this.state === 'subscribed'; }
+    _setState(state, detail) {
+      if (this.state === state) return;
+      this.state = state;
+      this._emit('state', state, detail || {});
+      this.client._flush(); // commands waiting for this subscription may go (or fail) now
     }
     unsubscribe() { return this.client._unsubscribe(this); }
     presence() { return this.members.slice(); }
@@ -89,6 +119,7 @@
       this.anonymous = null;
       this._subs = new Map();
       this._pending = new Map();
+      this._queue = []; // commands not sent yet, in order: {frame, resolve, reject, gate (a Subscription), timer}
       this._seq = 0;
       this._attempt = 0;
       this._conn = null; // the current transport connection
@@ -98,6 +129,31 @@
       this._seenOrder = [];
       this._closed = false;
       this._sseMode = false; // true after a fallback: start with SSE until an upgrade works
+      this._transports = this._usableTransports();
+    }
+
+    /**
+     * The configured transports this environment can run. None is an immediate error: without it the client would
+     * retry for ever without a word (Node 20 has no global WebSocket).
+     */
+    _usableTransports() {
+      const o = this.options;
+      const known = ['websocket', 'sse'];
+      if (!Array.isArray(o.transports) || !o.transports.length || o.transports.some((k) => !known.includes(k))) {
+        throw new PushHubError('bad_option', 'transports must be a non-empty array of ' + known.join(', ')
+          + '; got ' + JSON.stringify(o.transports));
+      }
+      const has = {
+        websocket: !!(o.WebSocket || typeof WebSocket !== 'undefined'),
+        sse: !!((o.EventSource || typeof EventSource !== 'undefined') && (o.fetch || typeof fetch !== 'undefined')),
+      };
+      const usable = o.transports.filter((k) => has[k]);
+      if (!usable.length) {
+        throw new PushHubError('no_transport', 'this environment has no '
+          + o.transports.map((k) => (k === 'websocket' ? 'WebSocket' : 'EventSource/fetch')).join(' and no ')
+          + ' implementation. In Node.js < 22 pass one: PushHub.connect({ url, WebSocket: require(\'ws\') })');
+      }
+      return usable;
     }
 
     // ------------------------------------------------------------------ public API
@@ -115,19 +171,23 @@
     subscribe(topic, handlers) {
       if (typeof topic !== 'string' || !topic) throw new TypeError('topic must be a non-empty string');
       let sub = this._subs.get(topic);
-      if (!sub) {
+      const fresh = !sub;
+      if (fresh) {
         sub = new Subscription(this, topic);
         this._subs.set(topic, sub);
-        if (this.state === 'connected') this._sendSubscribe(sub);
       }
       const h = typeof handlers === 'function' ? { message: handlers } : handlers || {};
-      for (const k of ['message', 'presence', 'subscribed', 'recovery', 'gap', 'error']) if (h[k]) sub.on(k, h[k]);
+      for (const k of ['message', 'presence', 'subscribed', 'state', 'recovery', 'gap', 'error']) if (h[k]) sub.on(k, h[k]);
+      if (fresh && this.state === 'connected') this._sendSubscribe(sub);
       return sub;
     }
 
-    /** Publishes to a topic clients may publish to (e.g. chat:*). Resolves with the ack, rejects with the error. */
+    /**
+     * Publishes to a topic clients may publish to (e.g. chat:*). Resolves with the ack, rejects with a PushHubError.
+     * A publish to a topic subscribed through this client waits until the hub has acknowledged that subscription.
+     */
     publish(topic, data) {
-      return this.request({ type: 'publish', topic, data });
+      return this._enqueue({ type: 'publish', topic, data }, this._subs.get(topic));
     }
 
     /** Users in a presence topic (from the subscribe ack and join/leave notices). */
@@ -137,20 +197,79 @@
     }
 
     /**
-     * Sends any command frame; resolves with the ack/pong, rejects with an Error carrying .frame on an error frame.
-     * onReply (internal) sees the reply synchronously, before frames that follow it are handled.
+     * Sends any command frame once it can (queued, in order, while not connected); resolves with the ack/pong, rejects
+     * with a PushHubError (`frame` set on an error frame from the hub).
      */
-    request(frame, onReply) {
-      if (this.state !== 'connected' || !this._conn) return Promise.reject(new Error('not connected (' + this.state + ')'));
+    request(frame) {
+      return this._enqueue(frame, null);
+    }
+
+    /** Queues an app command behind the others (and behind its topic's subscribe ack: gate), bounded in size and time. */
+    _enqueue(frame, gate) {
+      if (this._closed) return Promise.reject(new PushHubError('closed', frame.type + ' not sent: the client is closed'));
+      if (this._queue.length >= this.options.queueSize) {
+        return Promise.reject(new PushHubError('queue_full', frame.type + ' not sent: ' + this._queue.length
+          + ' commands are already waiting for the connection (queueSize)'));
+      }
+      return new Promise((resolve, reject) => {
+        const entry = { frame, resolve, reject, gate: gate || null };
+        entry.timer = setTimeout(() => {
+          const i = this._queue.indexOf(entry);
+          if (i < 0) return;
+          this._queue.splice(i, 1);
+          const waitingFor = this.state !== 'connected' ? 'a connection (state ' + this.state + ')'
+            : entry.gate && !entry.gate.subscribed ? 'the subscription to ' + entry.gate.topic
+              : 'the commands queued before it';
+          reject(new PushHubError('queue_timeout', frame.type + ' not sent within ' + this.options.queueTimeout
+            + ' ms (queueTimeout): still waiting for ' + waitingFor));
+          this._flush();
+        }, this.options.queueTimeout);
+        this._queue.push(entry);
+        this._flush();
+      });
+    }
+
+    /** Sends queued commands from the head while they can go; fails those whose subscription is gone. */
+    _flush() {
+      while (this._queue.length) {
+        const e = this._queue[0];
+        if (e.gate && (e.gate.state === 'failed' || e.gate.state === 'unsubscribed')) {
+          this._queue.shift();
+          clearTimeout(e.timer);
+          e.reject(e.gate.state === 'failed' && e.gate.error ? e.gate.error
+            : new PushHubError('unsubscribed', e.frame.type + ' not sent: ' + e.gate.topic + ' was unsubscribed'));
+          continue;
+        }
+        if (this.state !== 'connected' || !this._conn || (e.gate && e.gate.state !== 'subscribed')) return;
+        this._queue.shift();
+        clearTimeout(e.timer);
+        this._command(e.frame).then(e.resolve, e.reject);
+      }
+    }
+
+    /**
+     * Sends a command on the current connection now. onReply sees the reply synchronously, before frames that follow
+     * it are handled.
+     */
+    _command(frame, onReply) {
+      if (this.state !== 'connected' || !this._conn) {
+        return Promise.reject(new PushHubError('connection_lost', frame.type + ' not sent: not connected (' + this.state + ')'));
+      }
       const id = String(++this._seq);
       const f = Object.assign({}, frame, { id });
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => {
           this._pending.delete(id);
-          reject(new Error('no reply to ' + f.type + ' within ' + this.options.requestTimeout + ' ms'));
+          reject(new PushHubError('timeout', 'no reply to ' + f.type + ' within ' + this.options.requestTimeout + ' ms'));
         }, this.options.requestTimeout);
         this._pending.set(id, { resolve, reject, timer, frame: f, onReply });
-        this._conn.send(f);
+        try {
+          this._conn.send(f);
+        } catch (e) { // a socket already closing: its close event follows
+          this._pending.delete(id);
+          clearTimeout(timer);
+          reject(new PushHubError('connection_lost', f.type + ' not sent: ' + (e && e.message)));
+        }
       });
     }
 
@@ -163,7 +282,12 @@
       const conn = this._conn;
       this._conn = null;
       if (conn) conn.close();
-      this._failPending('client closed');
+      this._failPending('closed', 'client closed');
+      for (const sub of this._subs.values()) sub._setState('pending', { reason: 'client closed' });
+      for (const e of this._queue.splice(0)) {
+        clearTimeout(e.timer);
+        e.reject(new PushHubError('closed', e.frame.type + ' not sent: client closed'));
+      }
       this._setState('disconnected', { reason: 'closed by the app' });
     }
 
@@ -175,7 +299,7 @@
         const t = await this.options.token();
         return t || null;
       } catch (e) {
-        this._emit('error', new Error('token provider failed: ' + (e && e.message)));
+        this._emit('error', new PushHubError('token_failed', 'token provider failed: ' + (e && e.message)));
         return null;
       }
     }
@@ -186,7 +310,7 @@
       if (this._closed) return;
       // After a fallback, SSE first (the WebSocket is probably still blocked); the upgrade timer tries WebSocket.
       const preferred = this._sseMode ? ['sse', 'websocket'] : ['websocket', 'sse'];
-      const order = preferred.filter((k) => this.options.transports.includes(k));
+      const order = preferred.filter((k) => this._transports.includes(k));
       for (const kind of order) {
         const result = await this._try(kind, token);
         if (this._closed) { if (result.conn) result.conn.close(); return; }
@@ -246,14 +370,15 @@
       this._emit('welcome', welcome);
       this._setState('connected', { transport: conn.kind, connectionId: welcome.connectionId });
       for (const sub of this._subs.values()) this._sendSubscribe(sub);
+      this._flush();
       if (conn.kind === 'sse') this._scheduleUpgrade();
     }
 
     _lost(info) {
       this._conn = null;
       this.transport = null;
-      for (const sub of this._subs.values()) sub.subscribed = false;
-      this._failPending('connection lost');
+      for (const sub of this._subs.values()) sub._setState('pending', { reason: 'connection lost' });
+      this._failPending('connection_lost', 'connection lost');
       clearTimeout(this._upgradeTimer);
       if (this._closed) return;
       this._emit('disconnect', info || {});
@@ -274,7 +399,7 @@
     /** While on SSE: every upgradeAfter ms, open a WebSocket beside it; switch only once it works (make before break). */
     _scheduleUpgrade() {
       clearTimeout(this._upgradeTimer);
-      if (!this.options.upgradeAfter || !this.options.transports.includes('websocket')) return;
+      if (!this.options.upgradeAfter || !this._transports.includes('websocket')) return;
       this._upgradeTimer = setTimeout(async () => {
         if (this._closed || !this._conn || this._conn.kind !== 'sse') return;
         const token = await this._token();
@@ -285,8 +410,8 @@
         this._conn = null; // frames still arriving on the old stream are ignored from here on
         this._sseMode = false;
         this._emit('upgrade', { from: 'sse', to: 'websocket' });
-        for (const sub of this._subs.values()) sub.subscribed = false;
-        this._failPending('transport switched');
+        for (const sub of this._subs.values()) sub._setState('pending', { reason: 'transport switched' });
+        this._failPending('connection_lost', 'transport switched');
         this._adopt(result.conn, result.welcome);
         old.close();
       }, this.options.upgradeAfter);
@@ -299,10 +424,10 @@
       this._emit(state, detail || {});
     }
 
-    _failPending(why) {
+    _failPending(code, why) {
       for (const [id, p] of this._pending) {
         clearTimeout(p.timer);
-        p.reject(new Error(p.frame.type + ' not answered: ' + why));
+        p.reject(new PushHubError(code, p.frame.type + ' not answered: ' + why));
         this._pending.delete(id);
       }
     }
@@ -312,14 +437,24 @@
     _sendSubscribe(sub) {
       const frame = { type: 'subscribe', topic: sub.topic };
       if (sub.position) frame.since = { offset: sub.position.offset, epoch: sub.position.epoch };
+      sub._setState('subscribing');
       // Handled synchronously: presence notices and replayed messages right behind the ack must see its state.
-      this.request(frame, (ack) => {
-        sub.subscribed = true;
+      this._command(frame, (ack) => {
         if (ack.members) sub.members = ack.members.slice().sort();
         this._recovery(sub, ack.recovery);
+        sub._setState('subscribed', { ack });
         sub._emit('subscribed', ack);
       }).catch((err) => {
-        if (err.frame) { this._subs.delete(sub.topic); sub._emit('error', err); this._emit('error', err); }
+        if (err.frame && this._subs.get(sub.topic) === sub) {
+          // Refused by the hub (forbidden_topic, too_many_subscriptions, ...): not retried.
+          this._subs.delete(sub.topic);
+          sub.error = err;
+          sub._setState('failed', { error: err });
+          sub._emit('error', err);
+          this._emit('error', err);
+        } else if (sub.state === 'subscribing' && err.code === 'timeout') {
+          sub._setState('pending', { reason: err.message }); // subscribed again on the next connection
+        }
         // a lost connection: the next connection subscribes again
       });
     }
@@ -350,8 +485,10 @@
     async _unsubscribe(sub) {
       if (this._subs.get(sub.topic) !== sub) return;
       this._subs.delete(sub.topic);
-      if (this.state === 'connected') {
-        try { await this.request({ type: 'unsubscribe', topic: sub.topic }); } catch (e) { /* gone with the connection */ }
+      const wasSent = sub.state === 'subscribing' || sub.state === 'subscribed';
+      sub._setState('unsubscribed');
+      if (this.state === 'connected' && wasSent) {
+        try { await this._command({ type: 'unsubscribe', topic: sub.topic }); } catch (e) { /* gone with the connection */ }
       }
     }
 
@@ -367,9 +504,7 @@
             this._pending.delete(String(f.id));
             clearTimeout(p.timer);
             if (f.type === 'error') {
-              const e = new Error(f.code + ': ' + f.message);
-              e.frame = f;
-              p.reject(e);
+              p.reject(hubError(f));
             } else {
               if (p.onReply) {
                 try { p.onReply(f); } catch (e) { if (typeof console !== 'undefined') console.error('pushhub: reply handler failed', e); }
@@ -377,9 +512,7 @@
               p.resolve(f);
             }
           } else if (f.type === 'error') {
-            const e = new Error(f.code + ': ' + f.message);
-            e.frame = f;
-            this._emit('error', e);
+            this._emit('error', hubError(f));
           }
           break;
         }
@@ -553,6 +686,7 @@
     /** Creates a client and starts connecting. See docs/js-client.md. */
     connect(options) { return new Client(options).open(); },
     Client,
+    PushHubError,
     backoff,
     version: '0.1.0',
   };

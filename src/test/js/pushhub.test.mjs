@@ -337,3 +337,142 @@ test('a close 1001 from the hub (server stop, node drain) reconnects at once; ot
   assert.equal(delays[1], 3000, 'an operator close (1012) backs off as before');
   c.close();
 });
+
+// ---------------------------------------------------------------------------------------------- the forgiving client
+
+test('commands issued while connecting are queued and sent in order once connected, after the subscribes', async () => {
+  const hub = fakeHub();
+  const c = client(hub);
+  const room = c.subscribe('chat:lobby');
+  // The obvious code: publish at once, before any connection exists.
+  const first = c.publish('chat:lobby', { text: 'one' });
+  const ping = c.request({ type: 'ping' });
+  const second = room.publish({ text: 'two' });
+  assert.equal(room.state, 'pending');
+  const ws = await hub.until('socket', () => hub.sockets[0] && hub.sockets[0].open && hub.sockets[0]);
+  assert.deepEqual(ws.sent, [], 'nothing is sent before the welcome');
+  ws.deliver(welcome('c-1'));
+  const sub = await hub.until('subscribe', () => ws.sent.find((f) => f.type === 'subscribe'));
+  assert.deepEqual(ws.sent.map((f) => f.type), ['subscribe'], 'the publishes wait for the room\'s subscribe ack');
+  assert.equal(room.state, 'subscribing');
+  ws.deliver({ type: 'ack', id: sub.id, for: 'subscribe', topic: 'chat:lobby', members: ['u1'] });
+  await hub.until('three commands', () => ws.sent.length === 4);
+  assert.deepEqual(ws.sent.map((f) => f.type + (f.data ? ':' + f.data.text : '')),
+    ['subscribe', 'publish:one', 'ping', 'publish:two'], 'in the order the app issued them');
+  for (const f of ws.sent.slice(1)) {
+    ws.deliver(f.type === 'ping' ? { type: 'pong', id: f.id, time: 5 }
+      : { type: 'ack', id: f.id, for: 'publish', topic: 'chat:lobby', messageId: 'm-' + f.data.text });
+  }
+  assert.equal((await first).messageId, 'm-one');
+  assert.equal((await ping).time, 5);
+  assert.equal((await second).messageId, 'm-two');
+  c.close();
+});
+
+test('a publish from the connected handler waits for the resubscribe instead of failing with not_subscribed', async () => {
+  const hub = fakeHub();
+  const c = client(hub);
+  const room = c.subscribe('chat:lobby');
+  const acks = [];
+  c.on('connected', () => { room.publish({ text: 'hi' }).then((a) => acks.push(a.messageId)); });
+  const ws = await hub.until('socket', () => hub.sockets[0] && hub.sockets[0].open && hub.sockets[0]);
+  ws.deliver(welcome('c-1'));
+  const sub = await hub.until('subscribe', () => ws.sent.find((f) => f.type === 'subscribe'));
+  assert.equal(ws.sent.length, 1, 'the publish is not sent ahead of the subscribe');
+  ws.deliver({ type: 'ack', id: sub.id, for: 'subscribe', topic: 'chat:lobby' });
+  const pub = await hub.until('publish', () => ws.sent.find((f) => f.type === 'publish'));
+  ws.deliver({ type: 'ack', id: pub.id, for: 'publish', topic: 'chat:lobby', messageId: 'm-1' });
+  await hub.until('the ack', () => acks.length === 1);
+  c.close();
+});
+
+test('the queue is bounded in size and time, and every error carries a code', async () => {
+  const hub = fakeHub({ wsWorks: false });
+  const c = client(hub, { transports: ['websocket'], queueSize: 2, queueTimeout: 60 });
+  const a = c.publish('chat:lobby', 1);
+  const b = c.request({ type: 'ping' });
+  await assert.rejects(c.publish('chat:lobby', 3), (e) => e.code === 'queue_full' && /^queue_full: /.test(e.message)
+    && e.frame === undefined && e instanceof PushHub.PushHubError && e instanceof Error);
+  await assert.rejects(a, (e) => e.code === 'queue_timeout' && /waiting for a connection/.test(e.message));
+  await assert.rejects(b, { code: 'queue_timeout' });
+  const later = c.request({ type: 'ping' });
+  c.close();
+  await assert.rejects(later, { code: 'closed' });
+  await assert.rejects(c.publish('chat:lobby', 4), { code: 'closed' });
+});
+
+test('hub errors keep their frame; a lost connection rejects what was in flight with connection_lost', async () => {
+  const hub = fakeHub();
+  const c = client(hub);
+  const ws = await hub.until('socket', () => hub.sockets[0] && hub.sockets[0].open && hub.sockets[0]);
+  ws.deliver(welcome('c-1'));
+  await hub.until('connected', () => c.state === 'connected');
+  const refused = c.publish('news', 'x');
+  const pub = await hub.until('publish', () => ws.sent.find((f) => f.type === 'publish'));
+  ws.deliver({ type: 'error', id: pub.id, code: 'publish_not_allowed', message: 'clients may not publish to news' });
+  await assert.rejects(refused, (e) => e.code === 'publish_not_allowed' && e.frame.code === 'publish_not_allowed'
+    && e.message === 'publish_not_allowed: clients may not publish to news');
+  const inFlight = c.request({ type: 'ping' });
+  await hub.until('ping sent', () => ws.sent.find((f) => f.type === 'ping'));
+  ws.drop(1006);
+  await assert.rejects(inFlight, (e) => e.code === 'connection_lost' && e.frame === undefined);
+  const errors = [];
+  c.on('error', (e) => errors.push(e.code));
+  const ws2 = await hub.until('socket 2', () => hub.sockets[1] && hub.sockets[1].open && hub.sockets[1]);
+  ws2.deliver(welcome('c-2'));
+  await hub.until('connected again', () => c.state === 'connected');
+  ws2.deliver({ type: 'error', code: 'rate_limited', message: 'slow down' }); // unsolicited
+  assert.deepEqual(errors, ['rate_limited']);
+  c.close();
+});
+
+test('subscription state is explicit, with events; publishes waiting for a refused subscription fail with its error', async () => {
+  const hub = fakeHub();
+  const c = client(hub);
+  const states = [];
+  const news = c.subscribe('news', { state: (s) => states.push(s) });
+  const bad = c.subscribe('internal:x');
+  const waiting = assert.rejects(bad.publish('never'), { code: 'forbidden_topic' }, 'fails with the subscription\'s error');
+  const ws = await hub.until('socket', () => hub.sockets[0] && hub.sockets[0].open && hub.sockets[0]);
+  ws.deliver(welcome('c-1'));
+  const [s1, s2] = await hub.until('subscribes', () => {
+    const subs = ws.sent.filter((f) => f.type === 'subscribe');
+    return subs.length === 2 && subs;
+  });
+  ws.deliver({ type: 'ack', id: s1.id, for: 'subscribe', topic: 'news' });
+  ws.deliver({ type: 'error', id: s2.id, code: 'forbidden_topic', message: 'internal:x may not be subscribed' });
+  await hub.until('refused', () => bad.state === 'failed');
+  assert.equal(news.state, 'subscribed');
+  assert.equal(news.subscribed, true);
+  await waiting;
+  ws.drop(1006);
+  assert.equal(news.state, 'pending');
+  const ws2 = await hub.until('socket 2', () => hub.sockets[1] && hub.sockets[1].open && hub.sockets[1]);
+  ws2.deliver(welcome('c-2'));
+  const again = await hub.until('resubscribe', () => ws2.sent.find((f) => f.type === 'subscribe'));
+  assert.equal(again.topic, 'news', 'a refused topic is not subscribed again');
+  assert.equal(ws2.sent.filter((f) => f.type === 'subscribe').length, 1);
+  ws2.deliver({ type: 'ack', id: again.id, for: 'subscribe', topic: 'news' });
+  news.unsubscribe();
+  assert.equal(news.state, 'unsubscribed');
+  assert.deepEqual(states, ['subscribing', 'subscribed', 'pending', 'subscribing', 'subscribed', 'unsubscribed']);
+  // A publish still waiting for its room's ack when the app leaves the room is not sent.
+  const room = c.subscribe('chat:x');
+  const unsent = room.publish('hello');
+  room.unsubscribe();
+  await assert.rejects(unsent, { code: 'unsubscribed' });
+  assert.equal(ws2.sent.filter((f) => f.type === 'publish').length, 0);
+  c.close();
+});
+
+test('without any WebSocket implementation connect() fails at once with a clear error instead of retrying silently', () => {
+  const saved = globalThis.WebSocket;
+  delete globalThis.WebSocket; // Node 20 has none; Node 22+ has one
+  try {
+    assert.throws(() => PushHub.connect({ url: 'http://hub.test/' }), (e) => e.code === 'no_transport'
+      && /no WebSocket and no EventSource\/fetch implementation/.test(e.message) && /require\('ws'\)/.test(e.message));
+    assert.throws(() => PushHub.connect({ url: 'http://hub.test/', transports: ['carrier-pigeon'] }), { code: 'bad_option' });
+  } finally {
+    if (saved) globalThis.WebSocket = saved;
+  }
+});

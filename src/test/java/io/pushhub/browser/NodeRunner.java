@@ -63,6 +63,26 @@ final class NodeRunner {
         Assumptions.abort(message);
     }
 
+    /** Skips (or fails, when required) unless node and these packages of the root package.json (npm ci) are there. */
+    static void requireNodeModules(String... packages) {
+        requirePrerequisites(false);
+        List<String> missing = new ArrayList<>();
+        for (String p : packages) {
+            if (!Files.isDirectory(BASEDIR.resolve("node_modules").resolve(p))) {
+                missing.add("node_modules/" + p + " is not installed (npm ci)");
+            }
+        }
+        if (missing.isEmpty()) {
+            return;
+        }
+        String message = "node tests not run: " + String.join("; ", missing) + ". " + HOW_TO;
+        if ("required".equals(MODE)) {
+            fail(message);
+        }
+        System.out.println("[SKIPPED] " + message);
+        Assumptions.abort(message);
+    }
+
     private static boolean nodeWorks() {
         try {
             Process p = new ProcessBuilder("node", "--version")
