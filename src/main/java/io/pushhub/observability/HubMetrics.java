@@ -44,7 +44,11 @@ public class HubMetrics {
         TIMER
     }
 
-    /** One metric: its MicroProfile name, kind and HELP text. */
+    /**
+     * One metric: its MicroProfile name, kind and HELP text. A counter's name has no {@code _total} (Liberty and
+     * Payara both add it); a timer's ends with {@code _seconds}, so that both show the same family (Liberty would add
+     * it, Payara does not).
+     */
     public record Def(String name, Kind kind, String help) {
 
         /** The series names a Prometheus scrape shows for it. */
@@ -52,12 +56,7 @@ public class HubMetrics {
             return switch (kind) {
                 case GAUGE -> List.of(name);
                 case COUNTER -> List.of(name + "_total");
-                case TIMER ->
-                    List.of(
-                            name + "_seconds_bucket",
-                            name + "_seconds_count",
-                            name + "_seconds_sum",
-                            name + "_seconds_max");
+                case TIMER -> List.of(name + "_bucket", name + "_count", name + "_sum", name + "_max");
             };
         }
     }
@@ -87,7 +86,7 @@ public class HubMetrics {
     static final Def DROPPED =
             counter("pushhub_messages_dropped", "Messages dropped by the drop-oldest policy, by transport");
     static final Def LATENCY = timer(
-            "pushhub_delivery_latency",
+            "pushhub_delivery_latency_seconds",
             "Time from the hub accepting a message on this node to the completed write to the client's socket or SSE"
                     + " stream, by transport; one observation per write carrying a message (its oldest one)");
     static final Def WRITE_TIMEOUTS = counter(

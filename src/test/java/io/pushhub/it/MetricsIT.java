@@ -46,7 +46,7 @@ class MetricsIT extends HubIT {
             String family = switch (def.kind()) {
                 case GAUGE -> def.name();
                 case COUNTER -> def.name() + "_total";
-                case TIMER -> def.name() + "_seconds";
+                case TIMER -> def.name();
             };
             String expected = switch (def.kind()) {
                 case GAUGE -> "gauge";
