@@ -1,5 +1,7 @@
 package io.pushhub.broker;
 
+import io.pushhub.stats.Count;
+
 /** Topic history held in this JVM's heap against the budget {@code pushhub.history.max-bytes} (memory broker). */
 public interface HistoryMemory {
 
@@ -13,8 +15,8 @@ public interface HistoryMemory {
     long messages();
 
     /** Messages evicted since start because the budget was exceeded (oldest of the least recently used topics). */
-    long evicted();
+    Count evicted();
 
     /** Messages not kept at all since start because each alone was charged more than budget / 16. */
-    long notKept();
+    Count notKept();
 }

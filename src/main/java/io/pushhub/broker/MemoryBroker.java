@@ -1,5 +1,6 @@
 package io.pushhub.broker;
 
+import io.pushhub.stats.Count;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -56,8 +57,8 @@ public final class MemoryBroker implements Broker {
         final long maxBytes;
         final AtomicLong bytes = new AtomicLong();
         final AtomicLong messages = new AtomicLong();
-        final AtomicLong evicted = new AtomicLong();
-        final AtomicLong notKept = new AtomicLong();
+        final Count evicted = new Count();
+        final Count notKept = new Count();
         /** Topics with kept messages, least recently used first (access order). */
         private final LinkedHashMap<String, Stream> lru = new LinkedHashMap<>(64, 0.75f, true);
 
@@ -102,7 +103,7 @@ public final class MemoryBroker implements Broker {
                 synchronized (s) {
                     while (bytes.get() > maxBytes && !s.kept.isEmpty()) {
                         s.dropOldest(this);
-                        evicted.incrementAndGet();
+                        evicted.increment();
                     }
                     if (s.kept.isEmpty()) {
                         s.trimmedAway = s.offset > 0;
@@ -128,13 +129,13 @@ public final class MemoryBroker implements Broker {
         }
 
         @Override
-        public long evicted() {
-            return evicted.get();
+        public Count evicted() {
+            return evicted;
         }
 
         @Override
-        public long notKept() {
-            return notKept.get();
+        public Count notKept() {
+            return notKept;
         }
     }
 
@@ -252,7 +253,7 @@ public final class MemoryBroker implements Broker {
                 // Too big to keep: what came before it goes too, so no resume replays across the hole.
                 s.dropAll(bus);
                 s.trimmedAway = true;
-                bus.notKept.incrementAndGet();
+                bus.notKept.increment();
                 bus.forget(topic, s);
             } else {
                 s.add(new Entry(s.offset, json, charge), bus);

@@ -2,6 +2,7 @@ package io.pushhub.delivery;
 
 import io.pushhub.config.DeliveryPolicy;
 import io.pushhub.config.HubConfig;
+import io.pushhub.stats.Count;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -21,7 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongConsumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -56,6 +57,64 @@ public class DeliveryEngine {
     @FunctionalInterface
     public interface FailureListener {
         void sendFailed(Throwable cause);
+    }
+
+    /**
+     * What the engine counts for one transport ({@code websocket} or {@code sse}): resolved once per outbox, so a write
+     * costs two or three adder increments and, for a write that carries a timed message, one {@link System#nanoTime()}.
+     */
+    public static final class Tally {
+        private final String transport;
+        private final Count messages = new Count();
+        private final Count dropped = new Count();
+        private final Count[] frames = new Count[Frame.Type.values().length];
+        /** Gets nanos from a message's acceptance by the hub to the completed write; bound by observability. */
+        private volatile LongConsumer latency;
+
+        Tally(String transport) {
+            this.transport = transport;
+            for (int i = 0; i < frames.length; i++) {
+                frames[i] = new Count();
+            }
+        }
+
+        /** {@code websocket} or {@code sse}: the {@code transport} label. */
+        public String transport() {
+            return transport;
+        }
+
+        /** User messages written (a batch counts each message in it). */
+        public Count messages() {
+            return messages;
+        }
+
+        /** Messages dropped by the drop-oldest policy. */
+        public Count dropped() {
+            return dropped;
+        }
+
+        /** Frames of this type written (a batch frame counts once, as {@link Frame.Type#BATCH}). */
+        public Count frames(Frame.Type type) {
+            return frames[type.ordinal()];
+        }
+
+        /**
+         * From now on gets, per completed write that carried a user message the hub timed, the nanos from the hub
+         * accepting the oldest such message in the write to the write's completion.
+         */
+        public void latencyTo(LongConsumer nanos) {
+            latency = nanos;
+        }
+
+        /** A write completed: a frame of {@code type} carrying {@code messages} user messages. */
+        void written(Frame.Type type, int messages, long acceptedNanos) {
+            frames[type.ordinal()].increment();
+            this.messages.add(messages);
+            LongConsumer l = latency;
+            if (acceptedNanos != 0 && l != null) {
+                l.accept(System.nanoTime() - acceptedNanos);
+            }
+        }
     }
 
     /** The engine's settings, from {@link HubConfig}. */
@@ -99,10 +158,10 @@ public class DeliveryEngine {
     private final List<Thread> workers = new CopyOnWriteArrayList<>();
     private final Set<Outbox> inFlight = ConcurrentHashMap.newKeySet();
     private final AtomicLong anonymousBytes = new AtomicLong();
-    private final LongAdder sent = new LongAdder();
-    private final LongAdder frames = new LongAdder();
-    private final LongAdder dropped = new LongAdder();
-    private final LongAdder timedOut = new LongAdder();
+    private final Tally webSocket = new Tally("websocket");
+    private final Tally sse = new Tally("sse");
+    private final List<Tally> tallies = List.of(webSocket, sse);
+    private final Count timedOut = new Count();
     private final AtomicInteger closesInProgress = new AtomicInteger();
     private volatile long lastProgressNanos = System.nanoTime();
     private ThreadPoolExecutor closer;
@@ -236,28 +295,40 @@ public class DeliveryEngine {
         lastProgressNanos = System.nanoTime();
     }
 
-    void countSent(int messages) {
-        sent.add(messages);
-        frames.increment();
+    /** The counts of a transport by its {@link Transport#transportName()}: {@code sse}, else {@code websocket}. */
+    Tally tally(String transportName) {
+        return "sse".equals(transportName) ? sse : webSocket;
     }
 
-    void countDropped(int n) {
-        dropped.add(n);
+    /** The counts of each transport ({@code websocket}, {@code sse}), for metrics. */
+    public List<Tally> tallies() {
+        return tallies;
     }
 
-    /** Messages written to clients (a batch frame counts each message in it). */
+    /** User messages written to clients (a batch frame counts each message in it). */
     public long sentMessages() {
-        return sent.sum();
+        return webSocket.messages.sum() + sse.messages.sum();
     }
 
-    /** Frames written to clients. */
+    /** Frames written to clients, of every type (a batch frame counts once). */
     public long sentFrames() {
-        return frames.sum();
+        long n = 0;
+        for (Tally t : tallies) {
+            for (Count c : t.frames) {
+                n += c.sum();
+            }
+        }
+        return n;
     }
 
     /** Messages dropped by the drop-oldest policy. */
     public long droppedMessages() {
-        return dropped.sum();
+        return webSocket.dropped.sum() + sse.dropped.sum();
+    }
+
+    /** Sends the watchdog failed because the client took none of it within the write time-out (plus grace). */
+    public Count timedOutCount() {
+        return timedOut;
     }
 
     /** Sends the watchdog failed because the client took none of it within the write time-out (plus grace). */

@@ -52,6 +52,9 @@ public final class Outbox {
 
     private final DeliveryEngine engine;
     private final Transport transport;
+    /** This connection's transport's counts (messages, frames by type, drops, latency). */
+    private final DeliveryEngine.Tally tally;
+
     private final DeliveryEngine.FailureListener onFailure;
     private final int maxMessages;
     private final long maxBytes;
@@ -92,6 +95,7 @@ public final class Outbox {
             long sharedMax) {
         this.engine = engine;
         this.transport = transport;
+        this.tally = engine.tally(transport.transportName());
         this.onFailure = onFailure;
         this.maxMessages = maxMessages;
         this.maxBytes = maxBytes;
@@ -100,7 +104,7 @@ public final class Outbox {
         this.sharedMax = sharedMax;
     }
 
-    /** Queues a fan-out message (already JSON; the same string for every recipient). */
+    /** Queues a user message (already JSON) that is not timed for the latency histogram. */
     public Offer offer(String text) {
         return offer(Frame.text(text));
     }
@@ -142,12 +146,12 @@ public final class Outbox {
                     // This one frame alone is larger than the whole bound: drop it instead.
                     release(cost);
                     pendingGap.addAndGet(dropped + 1);
-                    engine.countDropped(dropped + 1);
+                    tally.dropped().add(dropped + 1);
                     schedule();
                     return Offer.ACCEPTED_AFTER_DROP;
                 }
                 pendingGap.addAndGet(dropped);
-                engine.countDropped(dropped);
+                tally.dropped().add(dropped);
                 // Enqueue inside the lock too: a drain between the drop and this add would announce the gap after
                 // messages that come later than the dropped ones.
                 queue.add(new Item(frame, cost));
@@ -278,6 +282,8 @@ public final class Outbox {
         }
         List<Frame> batch = new ArrayList<>(Math.min(batchMax, Math.max(1, queued.get())));
         int gap;
+        int messages = 0;
+        long oldestAccepted = 0; // of the timed messages in this write; they leave in the order they were accepted
         synchronized (this) { // against a concurrent drop-oldest (uncontended otherwise)
             gap = pendingGap.getAndSet(0);
             int max = transport.batches() ? batchMax : 1;
@@ -292,6 +298,12 @@ public final class Outbox {
                 release(item.bytes);
                 batch.add(item.frame);
                 bytes += len;
+                if (item.frame.type() == Frame.Type.MESSAGE) {
+                    messages++;
+                    if (oldestAccepted == 0) {
+                        oldestAccepted = item.frame.acceptedNanos();
+                    }
+                }
             }
         }
         if (batch.isEmpty() && gap == 0) {
@@ -302,17 +314,18 @@ public final class Outbox {
             return;
         }
         Frame payload = compose(gap, batch);
-        int messages = batch.size();
+        int sentMessages = messages;
+        long accepted = oldestAccepted;
         inFlightSince = System.nanoTime();
         engine.sending(this);
         try {
-            transport.send(payload, error -> completed(messages, error));
+            transport.send(payload, error -> completed(payload.type(), sentMessages, accepted, error));
         } catch (RuntimeException e) {
-            completed(messages, e);
+            completed(payload.type(), sentMessages, accepted, e);
         }
     }
 
-    private void completed(int messages, Throwable error) {
+    private void completed(Frame.Type type, int messages, long acceptedNanos, Throwable error) {
         if (inFlightSince == 0) {
             return; // already failed by the watchdog
         }
@@ -323,7 +336,7 @@ public final class Outbox {
             issueClose();
             return;
         }
-        engine.countSent(messages);
+        tally.written(type, messages, acceptedNanos);
         if (closeReason != null && !flushFirst) {
             scheduled.set(false);
             issueClose();
@@ -384,7 +397,7 @@ public final class Outbox {
             return batch.get(0);
         }
         if (batch.isEmpty()) {
-            return Frame.text(gapFrame(gap));
+            return Frame.notice(gapFrame(gap), Frame.Type.GAP);
         }
         List<String> texts = new ArrayList<>(batch.size() + 1);
         if (gap > 0) {
@@ -393,7 +406,7 @@ public final class Outbox {
         for (Frame f : batch) {
             texts.add(f.text());
         }
-        return Frame.text(Codec.encode(new ServerFrame.Batch(texts)));
+        return Frame.notice(Codec.encode(new ServerFrame.Batch(texts)), Frame.Type.BATCH);
     }
 
     static String gapFrame(int missed) {

@@ -38,6 +38,14 @@ import java.util.function.Consumer;
  */
 public interface Transport {
 
+    /**
+     * {@code websocket} or {@code sse}: the {@code transport} label of the engine's metrics, and what {@link
+     * io.pushhub.ConnectionView#transport()} reports.
+     */
+    default String transportName() {
+        return "websocket";
+    }
+
     /** Starts writing the frame's text; never blocks on the client. Calls {@code done} once, when written or failed. */
     void send(Frame frame, Consumer<Throwable> done);
 

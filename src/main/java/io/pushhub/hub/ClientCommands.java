@@ -68,7 +68,7 @@ final class ClientCommands {
                         "more than " + config.ratePerSecond() + " frames/s (burst " + config.rateBurst()
                                 + "); frames are being dropped");
             } else {
-                stats.error(ErrorCode.RATE_LIMITED.code());
+                stats.error(ErrorCode.RATE_LIMITED);
             }
             return;
         }

@@ -94,12 +94,13 @@ final class ClusterRelay {
 
     /** Pushes to a target now, on every node, with this message id. */
     PushResult push(Target target, JsonValue data, String messageId) {
+        long accepted = System.nanoTime();
         stats.countPush();
         ClusterOutcome cluster = new ClusterOutcome(broker.distributed());
         int reached = 0;
         if (target instanceof Target.Topics topics) {
             for (String topic : topics.topics()) {
-                reached += publishTopic(messageId, topic, null, data, cluster);
+                reached += publishTopic(messageId, topic, null, data, cluster, accepted);
             }
             return cluster.result(messageId, reached);
         }
@@ -112,23 +113,26 @@ final class ClusterRelay {
                 cluster.failed(e.getMessage());
             }
         }
-        return cluster.result(messageId, local.toRecipients(p));
+        return cluster.result(messageId, local.toRecipients(p, accepted));
     }
 
     /** A client's publish to a topic: like a push, with the publishing user as {@code from}. */
     PushResult publish(String messageId, String topic, String from, JsonValue data) {
+        long accepted = System.nanoTime();
         stats.countPush();
         ClusterOutcome cluster = new ClusterOutcome(broker.distributed());
-        return cluster.result(messageId, publishTopic(messageId, topic, from, data, cluster));
+        return cluster.result(messageId, publishTopic(messageId, topic, from, data, cluster, accepted));
     }
 
     /** To this node's subscribers of a node topic only, without history. */
     int pushLocal(String topic, JsonValue data) {
         stats.countPush();
-        return local.toTopic(nextMessageId(), topic, null, data, System.currentTimeMillis(), 0, null);
+        long accepted = System.nanoTime();
+        return local.toTopic(nextMessageId(), topic, null, data, System.currentTimeMillis(), 0, null, accepted);
     }
 
-    private int publishTopic(String messageId, String topic, String from, JsonValue data, ClusterOutcome cluster) {
+    private int publishTopic(
+            String messageId, String topic, String from, JsonValue data, ClusterOutcome cluster, long accepted) {
         long now = System.currentTimeMillis();
         Publication p =
                 new Publication(nodeId, Publication.Kind.TOPIC, List.of(topic), messageId, from, now, data, 0, null);
@@ -141,7 +145,7 @@ final class ClusterRelay {
                     cluster.failed(e.getMessage());
                 }
             }
-            return local.toTopic(messageId, topic, from, data, now, 0, null);
+            return local.toTopic(messageId, topic, from, data, now, 0, null, accepted);
         }
         synchronized (topicLocks[Math.floorMod(topic.hashCode(), topicLocks.length)]) {
             try {
@@ -150,12 +154,13 @@ final class ClusterRelay {
                 // Delivered here without an offset: it is in no history, and resuming clients will not see it again.
                 cluster.failed(e.getMessage());
             }
-            return local.toTopic(messageId, topic, from, data, now, p.offset(), p.epoch());
+            return local.toTopic(messageId, topic, from, data, now, p.offset(), p.epoch(), accepted);
         }
     }
 
     /** A publication of another node: deliver it to this node's recipients. Runs on the broker's thread. */
     void fromCluster(Publication p) {
+        long accepted = System.nanoTime(); // when this node got it: the latency metric measures this node's part
         if (nodeId.equals(p.node())) {
             return; // our own echo: delivered locally when it was pushed
         }
@@ -167,7 +172,7 @@ final class ClusterRelay {
             local.presenceNotice(p.topic(), event, p.from(), p.messageId(), p.time());
             return;
         }
-        local.toRecipients(p);
+        local.toRecipients(p, accepted);
     }
 
     /** What the cluster catch-up acts on: this node's subscribers. */
@@ -190,7 +195,8 @@ final class ClusterRelay {
 
         @Override
         public void deliver(Publication p) {
-            local.toTopic(p.messageId(), p.topic(), p.from(), p.data(), p.time(), p.offset(), p.epoch());
+            local.toTopic(
+                    p.messageId(), p.topic(), p.from(), p.data(), p.time(), p.offset(), p.epoch(), System.nanoTime());
         }
 
         @Override

@@ -1,6 +1,7 @@
 package io.pushhub.hub;
 
 import io.pushhub.ConnectionEvent;
+import io.pushhub.stats.Count;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -8,7 +9,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -33,8 +33,8 @@ final class ConnectionEvents {
     private final ConcurrentHashMap<Class<?>, List<Consumer<ConnectionEvent>>> resolved = new ConcurrentHashMap<>();
     private final ThreadPoolExecutor thread;
     private final boolean anyObserver;
-    private final LongAdder dropped = new LongAdder();
-    private final LongAdder failed = new LongAdder();
+    private final Count dropped = new Count();
+    private final Count failed = new Count();
     private volatile long lastDropWarning;
 
     /**
@@ -107,12 +107,12 @@ final class ConnectionEvents {
         }
     }
 
-    long dropped() {
-        return dropped.sum();
+    Count dropped() {
+        return dropped;
     }
 
-    long failed() {
-        return failed.sum();
+    Count failed() {
+        return failed;
     }
 
     void stop() {

@@ -10,6 +10,7 @@ import io.pushhub.ids.Ids;
 import io.pushhub.protocol.ClientFrame;
 import io.pushhub.protocol.ServerFrame;
 import io.pushhub.security.Identity;
+import io.pushhub.stats.Count;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -165,7 +166,7 @@ public class Hub {
                 (conn, cause) -> local.sendFailed(conn, cause));
         registry.add(c);
         presence.opened(c);
-        stats.countConnectionOpened();
+        stats.countConnectionOpened(channel.transportName());
         local.reply(c, ServerFrame.welcome(c.id(), identity.userId(), identity.anonymous(), limits()));
         events.fire(() -> new ConnectionEvent.Opened(c.view(nodeId)));
         LOG.fine(() -> "opened " + c);
@@ -266,12 +267,12 @@ public class Hub {
     }
 
     /** Connection events dropped because observers were too slow (metrics). */
-    public long eventsDropped() {
+    public Count eventsDropped() {
         return events.dropped();
     }
 
     /** Observer calls of connection events that threw (metrics). */
-    public long eventObserverFailures() {
+    public Count eventObserverFailures() {
         return events.failed();
     }
 

@@ -1,27 +1,38 @@
 package io.pushhub.hub;
 
+import io.pushhub.protocol.ErrorCode;
+import io.pushhub.stats.Count;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.EnumMap;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.LongAdder;
 
-/** Monotonic counters of this node since start. Cheap to increment from any thread; read by metrics and the API. */
+/**
+ * Monotonic counters of this node since start. Cheap to increment from any thread; read by the API and mirrored into
+ * the Prometheus counters of {@code /metrics} (observability binds each {@link Count}).
+ */
 @ApplicationScoped
 public class HubStats {
 
     // Private, and only touched through methods: this bean is used through a CDI client proxy, and a field read on
     // the proxy would see the proxy's own (never incremented) copy.
-    private final LongAdder connectionsOpened = new LongAdder();
-    private final LongAdder pushes = new LongAdder();
-    private final LongAdder enqueued = new LongAdder();
-    private final LongAdder slowConsumerDisconnects = new LongAdder();
-    private final LongAdder sendFailures = new LongAdder();
-    private final LongAdder handshakesRejected = new LongAdder();
-    private final ConcurrentHashMap<String, LongAdder> errors = new ConcurrentHashMap<>();
+    private final Count webSocketOpened = new Count();
+    private final Count sseOpened = new Count();
+    private final Count pushes = new Count();
+    private final Count enqueued = new Count();
+    private final Count slowConsumerDisconnects = new Count();
+    private final Count sendFailures = new Count();
+    private final Count handshakesRejected = new Count();
+    private final Map<ErrorCode, Count> errors = new EnumMap<>(ErrorCode.class);
 
-    void countConnectionOpened() {
-        connectionsOpened.increment();
+    public HubStats() {
+        for (ErrorCode code : ErrorCode.values()) {
+            errors.put(code, new Count());
+        }
+    }
+
+    void countConnectionOpened(String transportName) {
+        connectionsOpened(transportName).increment();
     }
 
     void countPush() {
@@ -40,8 +51,8 @@ public class HubStats {
         sendFailures.increment();
     }
 
-    void error(String code) {
-        errors.computeIfAbsent(code, c -> new LongAdder()).increment();
+    void error(ErrorCode code) {
+        errors.get(code).increment();
     }
 
     /** Counted by the handshake filter: a WebSocket handshake refused (bad origin, bad token, anonymous not allowed). */
@@ -50,7 +61,12 @@ public class HubStats {
     }
 
     public long connectionsOpened() {
-        return connectionsOpened.sum();
+        return webSocketOpened.sum() + sseOpened.sum();
+    }
+
+    /** Connections opened over a transport ({@code sse}, else {@code websocket}). */
+    public Count connectionsOpened(String transportName) {
+        return "sse".equals(transportName) ? sseOpened : webSocketOpened;
     }
 
     /** Push operations (REST, timers, client publishes), whatever their number of recipients. */
@@ -58,31 +74,60 @@ public class HubStats {
         return pushes.sum();
     }
 
-    /** Messages accepted into a connection's outbound queue. */
+    public Count pushesCount() {
+        return pushes;
+    }
+
+    /** User messages accepted into a connection's outbound queue. */
     public long enqueued() {
         return enqueued.sum();
+    }
+
+    public Count enqueuedCount() {
+        return enqueued;
     }
 
     public long slowConsumerDisconnects() {
         return slowConsumerDisconnects.sum();
     }
 
+    public Count slowConsumerDisconnectsCount() {
+        return slowConsumerDisconnects;
+    }
+
     public long sendFailures() {
         return sendFailures.sum();
+    }
+
+    public Count sendFailuresCount() {
+        return sendFailures;
     }
 
     public long handshakesRejected() {
         return handshakesRejected.sum();
     }
 
-    /** Error frames sent to clients, by code. */
+    public Count handshakesRejectedCount() {
+        return handshakesRejected;
+    }
+
+    /** Error frames sent to clients, by code (codes never sent left out). */
     public Map<String, Long> errors() {
         Map<String, Long> out = new TreeMap<>();
-        errors.forEach((k, v) -> out.put(k, v.sum()));
+        errors.forEach((k, v) -> {
+            if (v.sum() > 0) {
+                out.put(k.code(), v.sum());
+            }
+        });
         return out;
     }
 
+    /** Error frames sent with this code. */
+    public Count errorCount(ErrorCode code) {
+        return errors.get(code);
+    }
+
     public long errorTotal() {
-        return errors.values().stream().mapToLong(LongAdder::sum).sum();
+        return errors.values().stream().mapToLong(Count::sum).sum();
     }
 }

@@ -61,14 +61,26 @@ final class LocalDelivery {
         this.watch = watch;
     }
 
-    /** A message to this node's subscribers of a topic; {@code epoch} null when the topic keeps no history. */
-    int toTopic(String messageId, String topic, String from, JsonValue data, long time, long offset, String epoch) {
+    /**
+     * A message to this node's subscribers of a topic; {@code epoch} null when the topic keeps no history.
+     * {@code acceptedNanos}: when the hub on this node accepted it ({@link System#nanoTime()}), for the latency metric.
+     */
+    int toTopic(
+            String messageId,
+            String topic,
+            String from,
+            JsonValue data,
+            long time,
+            long offset,
+            String epoch,
+            long acceptedNanos) {
         List<Connection> subscribers = registry.subscribers(topic);
         if (subscribers.isEmpty()) {
             watch.noSubscribers(topic);
             return 0;
         }
         String text = Codec.encode(ServerFrame.message(messageId, topic, from, time, data, offset, epoch));
+        Frame frame = Frame.message(text, acceptedNanos); // one frame, queued for every subscriber
         if (epoch != null) {
             watch.delivered(topic, offset, epoch);
         }
@@ -78,17 +90,20 @@ final class LocalDelivery {
             if (gate != null && gate.hold(offset, epoch, text)) {
                 continue; // held back until this connection's replay is queued, or already replayed
             }
-            reached += deliver(c, text) ? 1 : 0;
+            reached += deliver(c, frame) ? 1 : 0;
         }
         return reached;
     }
 
-    /** A publication to this node's recipients among its targets (any kind). */
-    int toRecipients(Publication p) {
+    /** A publication to this node's recipients among its targets (any kind), accepted at {@code acceptedNanos}. */
+    int toRecipients(Publication p, long acceptedNanos) {
         if (p.kind() == Publication.Kind.TOPIC) {
-            return toTopic(p.messageId(), p.topic(), p.from(), p.data(), p.time(), p.offset(), p.epoch());
+            return toTopic(
+                    p.messageId(), p.topic(), p.from(), p.data(), p.time(), p.offset(), p.epoch(), acceptedNanos);
         }
-        String text = Codec.encode(ServerFrame.message(p.messageId(), p.kind().wire(), null, null, p.time(), p.data()));
+        Frame text = Frame.message(
+                Codec.encode(ServerFrame.message(p.messageId(), p.kind().wire(), null, null, p.time(), p.data())),
+                acceptedNanos);
         int reached = 0;
         if (p.kind() == Publication.Kind.USERS) {
             for (String user : p.targets()) {
@@ -113,7 +128,8 @@ final class LocalDelivery {
 
     /** A join or leave notice to this node's subscribers of a presence topic. */
     void presenceNotice(String topic, String event, String userId, String connectionId, long time) {
-        String text = Codec.encode(ServerFrame.presence(topic, event, userId, connectionId, time));
+        Frame text = Frame.notice(
+                Codec.encode(ServerFrame.presence(topic, event, userId, connectionId, time)), Frame.Type.PRESENCE);
         for (Connection c : registry.subscribers(topic)) {
             deliver(c, text);
         }
@@ -121,18 +137,26 @@ final class LocalDelivery {
 
     /** Tells this node's subscribers of a history topic which offsets they will not get (cluster catch-up failed). */
     void gap(String topic, long from, long to, String epoch, String reason, String message) {
-        String text = Codec.encode(ServerFrame.gap(topic, from, to, epoch, reason, message));
+        Frame text =
+                Frame.notice(Codec.encode(ServerFrame.gap(topic, from, to, epoch, reason, message)), Frame.Type.GAP);
         for (Connection c : registry.subscribers(topic)) {
             deliver(c, text);
         }
     }
 
-    /** Queues an encoded message for one connection. @return whether its queue accepted it */
+    /** Queues an encoded message (a replay: not timed) for one connection. @return whether its queue accepted it */
     boolean deliver(Connection c, String text) {
-        Outbox.Offer offer = c.outbox().offer(text);
+        return deliver(c, Frame.text(text));
+    }
+
+    /** Queues a fan-out frame (a message or a notice) for one connection. @return whether its queue accepted it */
+    boolean deliver(Connection c, Frame frame) {
+        Outbox.Offer offer = c.outbox().offer(frame);
         switch (offer) {
             case ACCEPTED, ACCEPTED_AFTER_DROP -> {
-                stats.countEnqueued();
+                if (frame.type() == Frame.Type.MESSAGE) {
+                    stats.countEnqueued();
+                }
                 return true;
             }
             case FULL -> {
@@ -153,7 +177,7 @@ final class LocalDelivery {
     }
 
     void error(Connection c, String id, ErrorCode code, String message) {
-        stats.error(code.code());
+        stats.error(code);
         reply(c, ServerFrame.error(id, code, message));
     }
 

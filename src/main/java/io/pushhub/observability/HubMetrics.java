@@ -1,24 +1,131 @@
 package io.pushhub.observability;
 
+import io.pushhub.broker.HistoryMemory;
 import io.pushhub.delivery.DeliveryEngine;
+import io.pushhub.delivery.Frame;
 import io.pushhub.hub.ConnectionRegistry;
+import io.pushhub.hub.Hub;
 import io.pushhub.hub.HubStats;
+import io.pushhub.protocol.ErrorCode;
+import io.pushhub.stats.Count;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.function.Function;
+import org.eclipse.microprofile.metrics.Counter;
 import org.eclipse.microprofile.metrics.Metadata;
 import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.eclipse.microprofile.metrics.Tag;
+import org.eclipse.microprofile.metrics.Timer;
 
 /**
- * Publishes the hub's state on {@code /metrics} (Prometheus format), e.g. {@code pushhub_connections},
- * {@code pushhub_messages_delivered_total}. Totals are read from {@link HubStats} when scraped, so the hot path only
- * bumps a {@code LongAdder}; they are exposed as gauges that only ever grow (MicroProfile Metrics 5 has no
- * function-backed counter).
+ * Publishes the hub's state on {@code /metrics} in the Prometheus text format, following its conventions: things that
+ * only grow are MicroProfile {@link Counter}s (Prometheus type {@code counter}, name ending {@code _total}), levels are
+ * gauges, and the push-to-write latency is a {@link Timer} with histogram buckets ({@code
+ * pushhub_delivery_latency_seconds_bucket}; the buckets are set in {@code META-INF/microprofile-config.properties}).
+ * Delivery counts carry a {@code transport} label ({@code websocket}, {@code sse}); frames also a {@code type} label.
+ *
+ * <p>The hub's packages count into {@link Count}s (a {@code LongAdder} the API also reads); each is bound here to its
+ * counter once, at startup, so the hot path never looks a metric up. Every metric is declared once in {@link #ALL};
+ * {@code GrafanaDashboardTest} checks that the dashboard in {@code docs/grafana} queries only these names.
  */
 @ApplicationScoped
 public class HubMetrics {
+
+    /** The kind of a metric, which decides the series Prometheus shows for it. */
+    public enum Kind {
+        GAUGE,
+        COUNTER,
+        TIMER
+    }
+
+    /**
+     * One metric: its MicroProfile name, kind and HELP text. A counter's name has no {@code _total} (Liberty and
+     * Payara both add it); a timer's ends with {@code _seconds}, so that both show the same family (Liberty would add
+     * it, Payara does not).
+     */
+    public record Def(String name, Kind kind, String help) {
+
+        /** The series names a Prometheus scrape shows for it. */
+        public List<String> series() {
+            return switch (kind) {
+                case GAUGE -> List.of(name);
+                case COUNTER -> List.of(name + "_total");
+                case TIMER -> List.of(name + "_bucket", name + "_count", name + "_sum", name + "_max");
+            };
+        }
+    }
+
+    private static final List<Def> DEFS = new ArrayList<>();
+    /** Every metric of the hub. */
+    public static final List<Def> ALL = Collections.unmodifiableList(DEFS);
+
+    static final Def CONNECTIONS = gauge("pushhub_connections", "Open connections on this node (WebSocket and SSE)");
+    static final Def USERS = gauge("pushhub_users", "Distinct users with at least one connection on this node");
+    static final Def SUBSCRIPTIONS = gauge("pushhub_subscriptions", "Topic subscriptions on this node");
+    static final Def CONNECTIONS_OPENED =
+            counter("pushhub_connections_opened", "Connections opened since start, by transport");
+    static final Def PUSHED = counter(
+            "pushhub_messages_pushed",
+            "Push operations accepted on this node (REST API, timers, client publishes), whatever their recipients");
+    static final Def ENQUEUED =
+            counter("pushhub_messages_enqueued", "User messages accepted into connection queues (one per recipient)");
+    static final Def DELIVERED = counter(
+            "pushhub_messages_delivered",
+            "User messages written to clients, by transport (each message of a batch counts; welcome, ack, error, pong,"
+                    + " presence and gap frames are not messages)");
+    static final Def FRAMES = counter(
+            "pushhub_frames_sent",
+            "Frames written to clients, by transport and type (one per WebSocket frame or SSE event; a batch counts"
+                    + " once, as type batch)");
+    static final Def DROPPED =
+            counter("pushhub_messages_dropped", "Messages dropped by the drop-oldest policy, by transport");
+    static final Def LATENCY = timer(
+            "pushhub_delivery_latency_seconds",
+            "Time from the hub accepting a message on this node to the completed write to the client's socket or SSE"
+                    + " stream, by transport; one observation per write carrying a message (its oldest one)");
+    static final Def WRITE_TIMEOUTS = counter(
+            "pushhub_delivery_write_timeouts",
+            "Sends the watchdog ended because the client took nothing within the write time-out");
+    static final Def SENDS_IN_FLIGHT =
+            gauge("pushhub_delivery_sends_in_flight", "Asynchronous sends in flight (at most one per connection)");
+    static final Def CLOSES_IN_PROGRESS =
+            gauge("pushhub_delivery_closes_in_progress", "Connection closes running (waiting for the client's close)");
+    static final Def ANONYMOUS_BYTES =
+            gauge("pushhub_outbox_anonymous_bytes", "Bytes queued for all anonymous connections together");
+    static final Def READY_CONNECTIONS =
+            gauge("pushhub_delivery_ready_connections", "Connections waiting for a delivery worker");
+    static final Def ERRORS = counter("pushhub_errors", "Error frames sent to clients, by code");
+    static final Def SLOW_CONSUMER =
+            counter("pushhub_slow_consumer_disconnects", "Connections closed because their outbound queue was full");
+    static final Def SEND_FAILURES =
+            counter("pushhub_send_failures", "Writes that failed or timed out (the connection was dropped)");
+    static final Def EVENTS_DROPPED = counter(
+            "pushhub_events_dropped",
+            "Connection events dropped because CDI observers fell more than 10,000 events behind");
+    static final Def OBSERVER_FAILURES = counter(
+            "pushhub_event_observer_failures",
+            "Calls of connection-event observers that threw (each is logged; the others went on)");
+    static final Def BROKER_UP =
+            gauge("pushhub_broker_up", "1 while the broker (Redis) is reachable, 0 while it is not");
+    static final Def HISTORY_BYTES =
+            gauge("pushhub_history_bytes", "Bytes of topic history held in memory (budget pushhub.history.max-bytes)");
+    static final Def HISTORY_MAX_BYTES =
+            gauge("pushhub_history_max_bytes", "Budget for topic history held in memory (pushhub.history.max-bytes)");
+    static final Def HISTORY_MESSAGES = gauge("pushhub_history_messages", "Messages of topic history held in memory");
+    static final Def HISTORY_EVICTED = counter(
+            "pushhub_history_evicted",
+            "History messages evicted to stay within pushhub.history.max-bytes (least recently used topics first)");
+    static final Def HISTORY_NOT_KEPT = counter(
+            "pushhub_history_not_kept",
+            "Messages not kept in history because each alone exceeded 1/16 of pushhub.history.max-bytes");
+    static final Def HANDSHAKES_REJECTED =
+            counter("pushhub_handshakes_rejected", "WebSocket handshakes refused (origin, token)");
 
     @Inject
     MetricRegistry metrics;
@@ -33,110 +140,81 @@ public class HubMetrics {
     DeliveryEngine engine;
 
     @Inject
-    io.pushhub.hub.Hub hub;
+    Hub hub;
 
     void register(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
-        gauge("pushhub_connections", "Open WebSocket connections on this node", registry, r -> r.size());
-        gauge("pushhub_users", "Distinct users with at least one connection", registry, r -> r.userCount());
-        gauge("pushhub_subscriptions", "Topic subscriptions on this node", registry, r -> r.subscriptionCount());
-        gauge("pushhub_connections_opened_total", "Connections opened since start", stats, s -> s.connectionsOpened());
-        gauge(
-                "pushhub_messages_pushed_total",
-                "Push operations (API, timers, client publishes)",
-                stats,
-                s -> s.pushes());
-        gauge("pushhub_messages_enqueued_total", "Messages accepted into connection queues", stats, s -> s.enqueued());
-        gauge(
-                "pushhub_messages_delivered_total",
-                "Messages written to clients (each message of a batch counts)",
-                engine,
-                e -> e.sentMessages());
-        gauge("pushhub_frames_sent_total", "WebSocket frames written to clients", engine, e -> e.sentFrames());
-        gauge(
-                "pushhub_messages_dropped_total",
-                "Messages dropped by the drop-oldest policy",
-                engine,
-                e -> e.droppedMessages());
-        gauge(
-                "pushhub_delivery_write_timeouts_total",
-                "Sends the watchdog ended because the client took nothing within the write time-out",
-                engine,
-                e -> e.timedOutSends());
-        gauge(
-                "pushhub_delivery_sends_in_flight",
-                "Asynchronous sends in flight (at most one per connection)",
-                engine,
-                e -> e.sendsInFlight());
-        gauge(
-                "pushhub_delivery_closes_in_progress",
-                "Connection closes running (waiting for the client's close)",
-                engine,
-                e -> e.closesInProgress());
-        gauge(
-                "pushhub_outbox_anonymous_bytes",
-                "Bytes queued for all anonymous connections together",
-                engine,
-                e -> e.anonymousQueuedBytes());
-        gauge(
-                "pushhub_delivery_ready_connections",
-                "Connections waiting for a delivery worker",
-                engine,
-                e -> e.readyConnections());
-        gauge("pushhub_errors_total", "Error frames sent to clients", stats, s -> s.errorTotal());
-        gauge(
-                "pushhub_slow_consumer_disconnects_total",
-                "Connections closed because their queue was full",
-                stats,
-                s -> s.slowConsumerDisconnects());
-        gauge("pushhub_send_failures_total", "Sends that failed (connection dropped)", stats, s -> s.sendFailures());
-        gauge(
-                "pushhub_events_dropped_total",
-                "Connection events dropped because CDI observers fell more than 10,000 events behind",
-                hub,
-                h -> h.eventsDropped());
-        gauge(
-                "pushhub_event_observer_failures_total",
-                "Calls of connection-event observers that threw (each is logged; the others went on)",
-                hub,
-                h -> h.eventObserverFailures());
-        gauge(
-                "pushhub_broker_up",
-                "1 while the broker (Redis) is reachable, 0 while it is not",
-                hub,
-                h -> h.brokerStatus().up() ? 1 : 0);
-        io.pushhub.broker.HistoryMemory history = hub.historyMemory();
-        if (history != null) { // memory broker: history in this heap (with Redis it lives in Redis)
-            gauge(
-                    "pushhub_history_bytes",
-                    "Bytes of topic history held in memory (budget pushhub.history.max-bytes)",
-                    history,
-                    h -> h.bytes());
-            gauge(
-                    "pushhub_history_max_bytes",
-                    "Budget for topic history held in memory (pushhub.history.max-bytes)",
-                    history,
-                    h -> h.maxBytes());
-            gauge("pushhub_history_messages", "Messages of topic history held in memory", history, h -> h.messages());
-            gauge(
-                    "pushhub_history_evicted_total",
-                    "History messages evicted to stay within pushhub.history.max-bytes (least recently used topics first)",
-                    history,
-                    h -> h.evicted());
-            gauge(
-                    "pushhub_history_not_kept_total",
-                    "Messages not kept in history because each alone exceeded 1/16 of pushhub.history.max-bytes",
-                    history,
-                    h -> h.notKept());
+        gauge(CONNECTIONS, registry, r -> r.size());
+        gauge(USERS, registry, r -> r.userCount());
+        gauge(SUBSCRIPTIONS, registry, r -> r.subscriptionCount());
+        counter(PUSHED, stats.pushesCount());
+        counter(ENQUEUED, stats.enqueuedCount());
+        for (DeliveryEngine.Tally t : engine.tallies()) {
+            Tag transport = new Tag("transport", t.transport());
+            counter(CONNECTIONS_OPENED, stats.connectionsOpened(t.transport()), transport);
+            counter(DELIVERED, t.messages(), transport);
+            counter(DROPPED, t.dropped(), transport);
+            for (Frame.Type type : Frame.Type.values()) {
+                counter(FRAMES, t.frames(type), transport, new Tag("type", type.label()));
+            }
+            Timer latency = metrics.timer(metadata(LATENCY), transport);
+            t.latencyTo(nanos -> latency.update(Duration.ofNanos(nanos)));
         }
-        gauge(
-                "pushhub_handshakes_rejected_total",
-                "WebSocket handshakes refused (origin, token)",
-                stats,
-                s -> s.handshakesRejected());
+        counter(WRITE_TIMEOUTS, engine.timedOutCount());
+        gauge(SENDS_IN_FLIGHT, engine, e -> e.sendsInFlight());
+        gauge(CLOSES_IN_PROGRESS, engine, e -> e.closesInProgress());
+        gauge(ANONYMOUS_BYTES, engine, e -> e.anonymousQueuedBytes());
+        gauge(READY_CONNECTIONS, engine, e -> e.readyConnections());
+        for (ErrorCode code : ErrorCode.values()) {
+            counter(ERRORS, stats.errorCount(code), new Tag("code", code.code()));
+        }
+        counter(SLOW_CONSUMER, stats.slowConsumerDisconnectsCount());
+        counter(SEND_FAILURES, stats.sendFailuresCount());
+        counter(EVENTS_DROPPED, hub.eventsDropped());
+        counter(OBSERVER_FAILURES, hub.eventObserverFailures());
+        gauge(BROKER_UP, hub, h -> h.brokerStatus().up() ? 1 : 0);
+        HistoryMemory history = hub.historyMemory();
+        if (history != null) { // memory broker: history in this heap (with Redis it lives in Redis)
+            gauge(HISTORY_BYTES, history, h -> h.bytes());
+            gauge(HISTORY_MAX_BYTES, history, h -> h.maxBytes());
+            gauge(HISTORY_MESSAGES, history, h -> h.messages());
+            counter(HISTORY_EVICTED, history.evicted());
+            counter(HISTORY_NOT_KEPT, history.notKept());
+        }
+        counter(HANDSHAKES_REJECTED, stats.handshakesRejectedCount());
     }
 
-    private <T> void gauge(String name, String description, T source, Function<T, Number> fn) {
-        metrics.gauge(
-                Metadata.builder().withName(name).withDescription(description).build(), source, fn);
+    private static Def gauge(String name, String help) {
+        return def(name, Kind.GAUGE, help);
+    }
+
+    private static Def counter(String name, String help) {
+        return def(name, Kind.COUNTER, help);
+    }
+
+    private static Def timer(String name, String help) {
+        return def(name, Kind.TIMER, help);
+    }
+
+    private static Def def(String name, Kind kind, String help) {
+        Def d = new Def(name, kind, help);
+        DEFS.add(d);
+        return d;
+    }
+
+    private static Metadata metadata(Def def) {
+        return Metadata.builder()
+                .withName(def.name())
+                .withDescription(def.help())
+                .build();
+    }
+
+    private <T> void gauge(Def def, T source, Function<T, Number> fn) {
+        metrics.gauge(metadata(def), source, fn);
+    }
+
+    /** Registers the counter and mirrors the hub's count into it from now on. */
+    private void counter(Def def, Count count, Tag... tags) {
+        Counter counter = metrics.counter(metadata(def), tags);
+        count.mirrorTo(counter::inc);
     }
 }

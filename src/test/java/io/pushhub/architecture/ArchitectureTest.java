@@ -47,6 +47,14 @@ class ArchitectureTest {
             .should()
             .dependOnClassesThat(pushhubOutside("io.pushhub.protocol.."));
 
+    /** Counts are a leaf: every package may count without depending on another. */
+    @ArchTest
+    static final ArchRule stats_depends_on_no_other_pushhub_package = noClasses()
+            .that()
+            .resideInAPackage("io.pushhub.stats..")
+            .should()
+            .dependOnClassesThat(pushhubOutside("io.pushhub.stats.."));
+
     /** Authentication and the transports never reach into the REST package. */
     @ArchTest
     static final ArchRule security_and_transports_never_use_the_rest_package = noClasses()

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pushhub.testsupport.Api;
 import io.pushhub.testsupport.Jwts;
+import io.pushhub.testsupport.Prometheus;
 import io.pushhub.testsupport.RawHandshake;
 import io.pushhub.testsupport.WsClient;
 import jakarta.json.JsonObject;
@@ -207,5 +208,47 @@ class PayaraDeploysTheSameWarIT {
         assertEquals(403, foreign.status(), foreign.text());
         RawHandshake.Answer badToken = RawHandshake.send("127.0.0.1", PORT, "/ws?access_token=a.b.c", Map.of());
         assertEquals(401, badToken.status(), badToken.text());
+    }
+
+    /** {@code /metrics} shows the same Prometheus families and types as on Liberty (see MetricsIT), and they move. */
+    @Test
+    void metricsAreTheSamePrometheusFamiliesAsOnLiberty() throws Exception {
+        Prometheus before = Prometheus.scrape(api);
+        for (io.pushhub.observability.HubMetrics.Def def : io.pushhub.observability.HubMetrics.ALL) {
+            String family = switch (def.kind()) {
+                case GAUGE -> def.name();
+                case COUNTER -> def.name() + "_total";
+                case TIMER -> def.name();
+            };
+            String type = switch (def.kind()) {
+                case GAUGE -> "gauge";
+                case COUNTER -> "counter";
+                case TIMER -> "histogram";
+            };
+            assertEquals(type, before.types.get(family), family + " in:\n" + before.text);
+            for (String series : def.series()) {
+                assertTrue(before.has(series), series + " in:\n" + before.text);
+            }
+        }
+        try (WsClient c = WsClient.connect(HTTP.replace("http:", "ws:") + "/ws")) {
+            c.subscribe("payara-metrics");
+            api.post("/api/push", "{\"topic\":\"payara-metrics\",\"data\":1}", "Bearer " + KEY);
+            c.awaitMessage("the push");
+            c.barrier(); // the message's write completed (and was counted) before the pong's started
+        }
+        Prometheus after = Prometheus.scrape(api);
+        String[] ws = {"transport", "websocket"};
+        assertEquals(
+                1,
+                after.value("pushhub_messages_delivered_total", ws)
+                        - before.value("pushhub_messages_delivered_total", ws));
+        assertEquals(
+                1,
+                after.value("pushhub_delivery_latency_seconds_count", ws)
+                        - before.value("pushhub_delivery_latency_seconds_count", ws));
+        String[] welcome = {"transport", "websocket", "type", "welcome"};
+        assertEquals(
+                1,
+                after.value("pushhub_frames_sent_total", welcome) - before.value("pushhub_frames_sent_total", welcome));
     }
 }
