@@ -100,9 +100,19 @@ export interface RecoveryFailure {
   offset?: number;
 }
 
-/** An error frame turned into an Error; `frame` has the hub's code and message. */
+/** Why the hub refuses to connect this page (GET /api/connect-check), as `HubError.code`. */
+export type RefusalCode = 'origin_not_allowed' | 'token_expired' | 'token_invalid' | 'token_required';
+
+/**
+ * An error frame turned into an Error; `frame` has the hub's code and message. A refused connection (the client's
+ * `error` event) has instead `code` (a RefusalCode), `status` (401/403), `message` (e.g. 'origin not allowed',
+ * 'token invalid: expired') and `fatal`: true when the client stopped retrying (state 'disconnected').
+ */
 export interface HubError extends Error {
   frame?: { type: 'error'; id?: string; code: string; message: string };
+  code?: RefusalCode | string;
+  status?: number;
+  fatal?: boolean;
 }
 
 export interface SubscriptionHandlers<T = unknown> {
@@ -156,6 +166,8 @@ export interface StateDetail {
   delay?: number;
   code?: number;
   reason?: string;
+  /** 'disconnected' after a permanent refusal: why (see HubError.code); open() tries again. */
+  refused?: RefusalCode | string;
 }
 
 export interface ClientEvents {

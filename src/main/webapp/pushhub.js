@@ -106,6 +106,7 @@
     open() {
       if (this._conn || this._timer) return this;
       this._closed = false;
+      this._refused = null;
       this._setState('connecting', { attempt: 0 });
       this._connect();
       return this;
@@ -184,6 +185,8 @@
       this._timer = null;
       const token = await this._token();
       if (this._closed) return;
+      // The hub refused this very token before and the provider has no other: asking again would only hammer the hub.
+      if (this._refused && token && token === this._refused.token) { this._giveUp(this._refused); return; }
       // After a fallback, SSE first (the WebSocket is probably still blocked); the upgrade timer tries WebSocket.
       const preferred = this._sseMode ? ['sse', 'websocket'] : ['websocket', 'sse'];
       const order = preferred.filter((k) => this.options.transports.includes(k));
@@ -198,10 +201,60 @@
             this._sseMode = false;
           }
           this._adopt(result.conn, result.welcome);
+          this._refused = null;
           return;
         }
       }
+      // A browser tells a page nothing about a refused handshake; the hub's connect check says why, if it was refused.
+      const refusal = await this._whyRefused(token);
+      if (this._closed) return;
+      if (refusal) {
+        const err = new Error(refusal.message);
+        err.code = refusal.code;
+        err.status = refusal.status;
+        // Permanent: this origin may not connect, or a token is needed and there is no provider to ask for one.
+        // A refused token is retried only while the provider comes up with another one.
+        err.fatal = refusal.code === 'origin_not_allowed' || !this.options.token;
+        this._emit('error', err);
+        if (err.fatal) { this._giveUp(refusal); return; }
+        this._refused = Object.assign({ token }, refusal);
+      }
       this._retryLater();
+    }
+
+    /** GET api/connect-check after a failed attempt: {code, message, status} if the hub refuses us, else null. */
+    async _whyRefused(token) {
+      const f = this.options.fetch || (typeof fetch !== 'undefined' ? fetch.bind(globalThis) : null);
+      if (!f) return null;
+      const abort = typeof AbortController === 'function' ? new AbortController() : null;
+      let timer;
+      const timeout = new Promise((resolve) => {
+        timer = setTimeout(() => { if (abort) abort.abort(); resolve(null); }, this.options.openTimeout);
+      });
+      const ask = (async () => {
+        const r = await f(new URL('api/connect-check', this.baseUrl).toString(), {
+          headers: token ? { Authorization: 'Bearer ' + token } : {},
+          credentials: 'omit',
+          signal: abort ? abort.signal : undefined,
+        });
+        if (r.status !== 401 && r.status !== 403) return null;
+        const body = await r.json();
+        return body && typeof body.error === 'string'
+          ? { code: body.error, message: String(body.message || body.error), status: r.status } : null;
+      })();
+      try {
+        return await Promise.race([ask, timeout]);
+      } catch (e) {
+        return null; // hub unreachable (or no check there): an ordinary failed attempt
+      } finally {
+        clearTimeout(timer);
+      }
+    }
+
+    /** Stops after a permanent refusal: no more attempts until the app calls open() again. */
+    _giveUp(refusal) {
+      this._closed = true;
+      this._setState('disconnected', { refused: refusal.code, reason: refusal.message });
     }
 
     /** Opens one transport and waits for its welcome; resolves {conn, welcome} or {} on failure. */

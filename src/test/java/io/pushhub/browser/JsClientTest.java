@@ -14,4 +14,11 @@ class JsClientTest {
         NodeRunner.requirePrerequisites(false);
         NodeRunner.run("src/test/js/pushhub.test.mjs", ".*", 10, Map.of());
     }
+
+    /** A refused handshake: the reason from the connect check as an error event; no retries after a permanent one. */
+    @Test
+    void refusalsReachTheAppAndStopTheRetries() throws Exception {
+        NodeRunner.requirePrerequisites(false);
+        NodeRunner.run("src/test/js/refusal.test.mjs", ".*", 4, Map.of());
+    }
 }
