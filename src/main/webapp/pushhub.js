@@ -576,6 +576,16 @@
       }).then(async (r) => {
         let reply = null;
         try { reply = await r.json(); } catch (e) { /* not JSON */ }
+        if (r.status === 403 && reply && reply.error === 'not_owner' && !this.token && !this.client._sseOwnerRetried) {
+          // The browser's anonymous cookie is not the one the stream was opened with (another tab got a new cookie at
+          // the same moment): a new stream, with the cookie the browser has now, is this user's, and the subscriptions
+          // are sent again there. Once: if the browser sends no cookie at all (another site over plain HTTP), the
+          // second not_owner goes to the app.
+          this.client._sseOwnerRetried = true;
+          this._end({ transport: 'sse', code: 1008, reason: 'anonymous cookie changed' });
+          return;
+        }
+        if (r.ok) this.client._sseOwnerRetried = false;
         if (reply && reply.type) this.hooks.frame(reply);
         else {
           // A REST-level refusal (404 connection gone, 403 not owner, 504 no reply): answer the request with it.

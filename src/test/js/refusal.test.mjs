@@ -150,3 +150,47 @@ test('a failed attempt the hub did not refuse (server down) keeps reconnecting w
   assert.deepEqual(errors, []);
   c.close();
 });
+
+test('over SSE, a command refused as not_owner (the anonymous cookie changed) reopens the stream once', async () => {
+  const hub = refusingHub(() => allowed);
+  hub.refuse = false;
+  const replies = [];
+  let neverOwner = false;
+  hub.fetch = async (url, init) => {
+    const frame = JSON.parse(init.body);
+    replies.push(frame);
+    // The first stream's commands: another user's cookie. The second stream's: the owner.
+    if (hub.streams.length === 1 || neverOwner) {
+      return { status: 403, ok: false, json: async () => ({ status: 403, error: 'not_owner', message: 'another user' }) };
+    }
+    return { status: 200, ok: true, json: async () => ({ type: 'ack', id: frame.id, for: 'subscribe', topic: frame.topic }) };
+  };
+  const c = client(hub, { transports: ['sse'] });
+  after(() => c.close());
+  const errors = [];
+  c.on('error', (e) => errors.push(e));
+  const sub = c.subscribe('news');
+  const welcomeOn = (es, id) => es.onmessage({ data: JSON.stringify({ type: 'welcome', connectionId: id, userId: 'anon-1', anonymous: true, limits: {} }) });
+  welcomeOn(await hub.until('a stream', () => hub.streams[0]), 'c-1');
+  const second = await hub.until('a second stream', () => hub.streams[1]);
+  assert.ok(hub.streams[0].closed, 'the first stream was closed');
+  welcomeOn(second, 'c-2');
+  await hub.until('subscribed on the second stream', () => sub.subscribed);
+  assert.equal(replies.length, 2);
+  assert.deepEqual(errors, []);
+
+  // A browser that never sends the cookie: the second not_owner in a row reaches the app instead of a loop.
+  hub.streams.length = 0;
+  const c2 = client(hub, { transports: ['sse'] });
+  after(() => c2.close());
+  const subErrors = [];
+  c2.subscribe('news', { error: (e) => subErrors.push(e) });
+  welcomeOn(await hub.until('a stream', () => hub.streams[0]), 'c-3');
+  const again = await hub.until('a second stream', () => hub.streams[1]);
+  neverOwner = true;
+  welcomeOn(again, 'c-4');
+  await hub.until('the error', () => subErrors.length === 1);
+  assert.equal(subErrors[0].frame.code, 'not_owner');
+  await new Promise((r) => setTimeout(r, 100));
+  assert.equal(hub.streams.length, 2, 'no further streams');
+});
