@@ -42,7 +42,9 @@ public class CorsFilter extends HttpFilter {
     @Override
     protected void doFilter(HttpServletRequest req, HttpServletResponse res, FilterChain chain)
             throws IOException, ServletException {
-        res.addHeader("Vary", "Origin");
+        if (!res.getHeaders("Vary").contains("Origin")) {
+            res.addHeader("Vary", "Origin"); // answers differ by Origin: caches must not mix them
+        }
         String origin = req.getHeader("Origin");
         if (origin == null) {
             chain.doFilter(req, res);
