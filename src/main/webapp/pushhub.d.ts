@@ -149,7 +149,11 @@ declare namespace PushHub {
     | 'no_transport' // this environment has no WebSocket (nor EventSource): thrown by connect()
     | 'bad_option' // an option is invalid: thrown by connect()
     | 'token_failed' // the token provider threw or rejected (an 'error' event; the client connects without a token)
-    | 'network'; // an SSE command could not be posted
+    | 'network' // an SSE command could not be posted
+    | RefusalCode; // the hub refuses this page: an 'error' event with status and fatal (docs/js-client.md)
+
+  /** Why the hub refuses to connect this page (GET /api/connect-check), as a refusal's `code`. */
+  type RefusalCode = 'origin_not_allowed' | 'token_expired' | 'token_invalid' | 'token_required';
 
   /** Every error the client reports: rejected commands, `error` events, connect() throwing. */
   class PushHubError extends Error {
@@ -161,6 +165,10 @@ declare namespace PushHub {
     readonly message: string;
     /** The hub's error frame, only when the hub sent one. */
     readonly frame?: ErrorFrame;
+    /** A refused connection (the client's `error` event, code a RefusalCode): the connect check's HTTP status, 401/403. */
+    readonly status?: number;
+    /** A refused connection: true when the client stopped retrying (state 'disconnected'; open() tries again). */
+    readonly fatal?: boolean;
   }
 
   /** The former name of PushHubError. */
@@ -238,6 +246,8 @@ declare namespace PushHub {
     delay?: number;
     code?: number;
     reason?: string;
+    /** 'disconnected' after a permanent refusal: why (a RefusalCode); open() tries again. */
+    refused?: RefusalCode | (string & {});
   }
 
   interface ClientEvents {

@@ -162,6 +162,7 @@
     open() {
       if (this._conn || this._timer) return this;
       this._closed = false;
+      this._refused = null;
       this._setState('connecting', { attempt: 0 });
       this._connect();
       return this;
@@ -308,6 +309,8 @@
       this._timer = null;
       const token = await this._token();
       if (this._closed) return;
+      // The hub refused this very token before and the provider has no other: asking again would only hammer the hub.
+      if (this._refused && token && token === this._refused.token) { this._giveUp(this._refused); return; }
       // After a fallback, SSE first (the WebSocket is probably still blocked); the upgrade timer tries WebSocket.
       const preferred = this._sseMode ? ['sse', 'websocket'] : ['websocket', 'sse'];
       const order = preferred.filter((k) => this._transports.includes(k));
@@ -322,10 +325,59 @@
             this._sseMode = false;
           }
           this._adopt(result.conn, result.welcome);
+          this._refused = null;
           return;
         }
       }
+      // A browser tells a page nothing about a refused handshake; the hub's connect check says why, if it was refused.
+      const refusal = await this._whyRefused(token);
+      if (this._closed) return;
+      if (refusal) {
+        const err = new PushHubError(refusal.code, refusal.message);
+        err.status = refusal.status;
+        // Permanent: this origin may not connect, or a token is needed and there is no provider to ask for one.
+        // A refused token is retried only while the provider comes up with another one.
+        err.fatal = refusal.code === 'origin_not_allowed' || !this.options.token;
+        this._emit('error', err);
+        if (err.fatal) { this._giveUp(refusal); return; }
+        this._refused = Object.assign({ token }, refusal);
+      }
       this._retryLater();
+    }
+
+    /** GET api/connect-check after a failed attempt: {code, message, status} if the hub refuses us, else null. */
+    async _whyRefused(token) {
+      const f = this.options.fetch || (typeof fetch !== 'undefined' ? fetch.bind(globalThis) : null);
+      if (!f) return null;
+      const abort = typeof AbortController === 'function' ? new AbortController() : null;
+      let timer;
+      const timeout = new Promise((resolve) => {
+        timer = setTimeout(() => { if (abort) abort.abort(); resolve(null); }, this.options.openTimeout);
+      });
+      const ask = (async () => {
+        const r = await f(new URL('api/connect-check', this.baseUrl).toString(), {
+          headers: token ? { Authorization: 'Bearer ' + token } : {},
+          credentials: 'omit',
+          signal: abort ? abort.signal : undefined,
+        });
+        if (r.status !== 401 && r.status !== 403) return null;
+        const body = await r.json();
+        return body && typeof body.error === 'string'
+          ? { code: body.error, message: String(body.message || body.error), status: r.status } : null;
+      })();
+      try {
+        return await Promise.race([ask, timeout]);
+      } catch (e) {
+        return null; // hub unreachable (or no check there): an ordinary failed attempt
+      } finally {
+        clearTimeout(timer);
+      }
+    }
+
+    /** Stops after a permanent refusal: no more attempts until the app calls open() again. */
+    _giveUp(refusal) {
+      this._closed = true;
+      this._setState('disconnected', { refused: refusal.code, reason: refusal.message });
     }
 
     /** Opens one transport and waits for its welcome; resolves {conn, welcome} or {} on failure. */
@@ -656,6 +708,16 @@
       }).then(async (r) => {
         let reply = null;
         try { reply = await r.json(); } catch (e) { /* not JSON */ }
+        if (r.status === 403 && reply && reply.error === 'not_owner' && !this.token && !this.client._sseOwnerRetried) {
+          // The browser's anonymous cookie is not the one the stream was opened with (another tab got a new cookie at
+          // the same moment): a new stream, with the cookie the browser has now, is this user's, and the subscriptions
+          // are sent again there. Once: if the browser sends no cookie at all (another site over plain HTTP), the
+          // second not_owner goes to the app.
+          this.client._sseOwnerRetried = true;
+          this._end({ transport: 'sse', code: 1008, reason: 'anonymous cookie changed' });
+          return;
+        }
+        if (r.ok) this.client._sseOwnerRetried = false;
         if (reply && reply.type) this.hooks.frame(reply);
         else {
           // A REST-level refusal (404 connection gone, 403 not owner, 504 no reply): answer the request with it.

@@ -10,6 +10,7 @@ import io.pushhub.problem.ApiError;
 import io.pushhub.problem.ApiProblem;
 import io.pushhub.protocol.JsonDepth;
 import io.pushhub.scheduling.DemoJobs;
+import io.pushhub.security.AnonymousCookies;
 import io.pushhub.security.Identity;
 import io.pushhub.security.IdentityResolver;
 import jakarta.enterprise.context.RequestScoped;
@@ -20,7 +21,6 @@ import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpSession;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -39,7 +39,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * {@code POST /api/demo/jobs}: starts a demo job that reports progress to the caller. The caller is the user of the
- * bearer JWT, else the anonymous user of the caller's HTTP session (the same one its WebSocket got). With {@code
+ * bearer JWT, else the anonymous user of the caller's {@code pushhub-anon} cookie (the same one its WebSocket got). With {@code
  * {"connectionId":"c-..."}} the job reports to that one connection, which must be the caller's own (403 {@code
  * not_owner} otherwise). No publisher credentials needed: a job only ever pushes to its caller.
  */
@@ -60,6 +60,9 @@ public class DemoResource {
 
     @Inject
     Connections connections;
+
+    @Inject
+    AnonymousCookies cookies;
 
     @Context
     HttpServletRequest request;
@@ -161,7 +164,7 @@ public class DemoResource {
                             403,
                             "not_owner",
                             "connection " + s.getString() + " belongs to another user; "
-                                    + "send the same JWT (or session cookie) that opened it");
+                                    + "send the same JWT (or pushhub-anon cookie) that opened it");
                 }
                 return new Target.Connections(List.of(s.getString()));
             }
@@ -169,28 +172,20 @@ public class DemoResource {
         Identity caller = identify();
         if (caller == null) {
             throw ApiProblem.badRequest("cannot tell who you are: send {\"connectionId\":\"c-...\"} (from your welcome "
-                    + "frame), a bearer JWT, or the session cookie of the page that opened the WebSocket");
+                    + "frame), a bearer JWT, or the pushhub-anon cookie of the page that opened the WebSocket");
         }
         return new Target.Users(List.of(caller.userId()));
     }
 
     /**
      * The caller as the hub identifies a WebSocket handshake: the user of a bearer JWT, else the anonymous user of
-     * the caller's existing HTTP session; null with neither (such a caller owns no connection: a handshake without a
-     * session gets a random user).
+     * the caller's valid anonymous cookie; null with neither (such a caller owns no connection: a handshake without a
+     * cookie gets a random user).
      */
     private Identity identify() {
         // No Origin rule here (not a handshake), and a token only as a header.
         IdentityResolver.Result who = identities.resolve(
-                null,
-                null,
-                headers.getRequestHeaders(),
-                java.util.Map.of(),
-                create -> {
-                    HttpSession session = request.getSession(create);
-                    return session == null ? null : session.getId();
-                },
-                false);
+                null, null, headers.getRequestHeaders(), java.util.Map.of(), cookies.of(request, null), false);
         if (who instanceof IdentityResolver.Refused r) {
             throw ApiProblem.of(r.status(), r.code(), r.reason());
         }

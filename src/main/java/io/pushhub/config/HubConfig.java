@@ -172,6 +172,15 @@ public class HubConfig {
         return split(get(Keys.WS_ALLOWED_ORIGINS));
     }
 
+    /** The configured secret for the anonymous-user cookie, or null. */
+    public String anonymousSecret() {
+        return get(Keys.ANONYMOUS_SECRET);
+    }
+
+    public String anonymousSecretFile() {
+        return get(Keys.ANONYMOUS_SECRET_FILE);
+    }
+
     public int maxFrameBytes() {
         return get(Keys.WS_MAX_FRAME_BYTES);
     }

@@ -94,6 +94,17 @@ public final class Keys {
     public static final Key<String> WS_ALLOWED_ORIGINS = declare(Key.text(
             "pushhub.ws.allowed-origins", null, "extra browser origins allowed to connect, comma-separated (* = any)"));
 
+    public static final Key<String> ANONYMOUS_SECRET = declare(
+            Key.text(
+                    "pushhub.anonymous.secret",
+                    null,
+                    "secret (at least 32 characters) that signs the anonymous-user cookie; the nodes of a cluster set the same"));
+
+    public static final Key<String> ANONYMOUS_SECRET_FILE = declare(Key.text(
+            "pushhub.anonymous.secret-file",
+            "pushhub-anonymous.key",
+            "without pushhub.anonymous.secret: a random secret generated once and kept in this file"));
+
     public static final Key<Integer> WS_MAX_FRAME_BYTES = declare(Key.bytes(
             "pushhub.ws.max-frame-bytes",
             65536,

@@ -21,8 +21,9 @@ import java.util.function.Function;
  *       header, or a WebSocket sub-protocol {@code bearer.<jwt>} offered next to {@code pushhub.v1}. A valid one is
  *       that user; any other is 401 {@code invalid_token} with the reason.
  *   <li><b>Anonymous.</b> Without a token: 401 {@code token_required} when {@code pushhub.ws.anonymous} is off; else
- *       an anonymous user derived from the HTTP session id (tabs that share a browser session share a user; the id
- *       itself is never shown), or, with no session, a random user nobody else can be.
+ *       the anonymous user of the browser's signed {@code pushhub-anon} cookie ({@link AnonymousCookies}: tabs of a
+ *       browser share a user, across server restarts and cluster nodes; the cookie itself is never shown), or, with
+ *       no valid cookie, a random user nobody else can be.
  * </ol>
  */
 @ApplicationScoped
@@ -39,21 +40,21 @@ public class IdentityResolver {
 
     private volatile OriginPolicy originPolicy;
 
-    /** The caller's HTTP session id, or null; with {@code create} a session may be started for it. */
+    /** The id of the caller's valid anonymous cookie, or null; with {@code create} a new cookie may be set. */
     @FunctionalInterface
-    public interface HttpSessions {
+    public interface AnonymousCookie {
         String id(boolean create);
 
-        /** A caller without an HTTP session. */
-        HttpSessions NONE = create -> null;
+        /** A caller without an anonymous cookie. */
+        AnonymousCookie NONE = create -> null;
     }
 
     /** How the identity was established. */
     public enum Source {
         /** A valid JWT. */
         TOKEN,
-        /** The anonymous user of the caller's HTTP session. */
-        SESSION,
+        /** The anonymous user of the caller's signed cookie. */
+        COOKIE,
         /** Neither: a random anonymous user, whom no earlier connection can have been. */
         NONE
     }
@@ -77,8 +78,11 @@ public class IdentityResolver {
      * @param status the HTTP status to answer with: 401 or 403
      * @param code short error code: {@code origin_not_allowed}, {@code invalid_token}, {@code token_required}
      * @param reason one sentence for the caller (never echoes the token)
+     * @param category what a browser page may be told (the connect check): {@code origin_not_allowed}, {@code
+     *     token_expired}, {@code token_invalid} or {@code token_required}
+     * @param summary the same in a few words, e.g. {@code token invalid: expired}; nothing of the configuration
      */
-    public record Refused(int status, String code, String reason) implements Result {}
+    public record Refused(int status, String code, String reason, String category, String summary) implements Result {}
 
     /**
      * Decides who is calling.
@@ -87,23 +91,25 @@ public class IdentityResolver {
      * @param host the {@code Host} header, or null
      * @param headers request headers (names in any case)
      * @param queryParams query parameters ({@code access_token}); empty where a token may only come as a header
-     * @param sessions the caller's HTTP session; asked only when there is no token, and to create one only with
-     *     {@code createSession}
-     * @param createSession whether an anonymous caller without a session gets one (so its later requests, carrying the
-     *     cookie, are the same user)
+     * @param cookie the caller's anonymous cookie; asked only when there is no token, and to set one only with {@code
+     *     createCookie}
+     * @param createCookie whether an anonymous caller without a valid cookie gets one (so its later requests, carrying
+     *     the cookie, are the same user)
      */
     public Result resolve(
             String origin,
             String host,
             Map<String, List<String>> headers,
             Map<String, List<String>> queryParams,
-            HttpSessions sessions,
-            boolean createSession) {
+            AnonymousCookie cookie,
+            boolean createCookie) {
         if (!originPolicy().allows(origin, host)) {
             return new Refused(
                     403,
                     "origin_not_allowed",
-                    "origin " + origin + " may not connect; add it to pushhub.ws.allowed-origins");
+                    "origin " + origin + " may not connect; add it to pushhub.ws.allowed-origins",
+                    "origin_not_allowed",
+                    "origin not allowed");
         }
         String token = findToken(queryParams, headers);
         if (token != null) {
@@ -111,22 +117,35 @@ public class IdentityResolver {
                 JwtVerifier.Verified v = jwt.verify(token);
                 return new Identified(new Identity(v.userId(), false, v.groups()), Source.TOKEN);
             } catch (InvalidTokenException e) {
-                return new Refused(401, "invalid_token", e.getMessage());
+                InvalidTokenException.Category c = e.category();
+                return new Refused(
+                        401,
+                        "invalid_token",
+                        e.getMessage(),
+                        c == InvalidTokenException.Category.EXPIRED ? "token_expired" : "token_invalid",
+                        "token invalid: " + c.text());
             }
         }
         if (!config.anonymousAllowed()) {
             return new Refused(
                     401,
                     "token_required",
-                    "anonymous connections are disabled: pass a JWT as ?" + QUERY_PARAM + "=...");
+                    "anonymous connections are disabled: pass a JWT as ?" + QUERY_PARAM + "=...",
+                    "token_required",
+                    "token required");
         }
-        String sessionId = sessions.id(createSession);
-        if (sessionId != null) {
+        String cookieId = cookie.id(createCookie);
+        if (cookieId != null) {
             return new Identified(
-                    Identity.anonymous("anon-" + HexFormat.of().formatHex(ApiKeys.sha256(sessionId), 0, 8)),
-                    Source.SESSION);
+                    Identity.anonymous("anon-" + HexFormat.of().formatHex(ApiKeys.sha256("anon:" + cookieId), 0, 8)),
+                    Source.COOKIE);
         }
         return new Identified(Identity.anonymous(Ids.anonymousUser()), Source.NONE);
+    }
+
+    /** Whether a browser page from {@code origin} may connect ({@link OriginPolicy}); true without an Origin. */
+    public boolean originAllowed(String origin, String host) {
+        return originPolicy().allows(origin, host);
     }
 
     private OriginPolicy originPolicy() {

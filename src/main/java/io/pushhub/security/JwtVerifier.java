@@ -236,17 +236,20 @@ public class JwtVerifier {
                     loadProblem != null ? loadProblem : "JWT verification is not configured on this server");
         }
         if (token.split("\\.", -1).length != 3) {
-            throw new InvalidTokenException("token is not a JWS compact token (header.payload.signature)");
+            throw new InvalidTokenException(
+                    InvalidTokenException.Category.MALFORMED,
+                    "token is not a JWS compact token (header.payload.signature)");
         }
         JwtClaims claims;
         try {
             claims = consumer.processToClaims(token);
         } catch (InvalidJwtException e) {
-            throw new InvalidTokenException(describe(e));
+            throw new InvalidTokenException(category(e), describe(e));
         }
         String user = firstString(claims, "upn", "preferred_username", "sub");
         if (user == null || user.isBlank()) {
-            throw new InvalidTokenException("token names no user (upn, preferred_username or sub)");
+            throw new InvalidTokenException(
+                    InvalidTokenException.Category.MALFORMED, "token names no user (upn, preferred_username or sub)");
         }
         try {
             return new Verified(
@@ -254,8 +257,37 @@ public class JwtVerifier {
                     Set.copyOf(stringOrList(claims.getClaimValue("groups"))),
                     Instant.ofEpochSecond(claims.getExpirationTime().getValue()));
         } catch (MalformedClaimException e) {
-            throw new InvalidTokenException("token claim 'exp' is not a number");
+            throw new InvalidTokenException(
+                    InvalidTokenException.Category.MALFORMED, "token claim 'exp' is not a number");
         }
+    }
+
+    /** The category of jose4j's refusal: what a browser page may be told (see {@link InvalidTokenException}). */
+    private static InvalidTokenException.Category category(InvalidJwtException e) {
+        for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+            if (t instanceof KeySetResolver.Refusal || t instanceof InvalidAlgorithmException) {
+                return InvalidTokenException.Category.NOT_ACCEPTED;
+            }
+        }
+        if (e instanceof InvalidJwtSignatureException || e.hasErrorCode(ErrorCodes.SIGNATURE_INVALID)) {
+            return InvalidTokenException.Category.SIGNATURE;
+        }
+        if (e.hasExpired()) {
+            return InvalidTokenException.Category.EXPIRED;
+        }
+        if (e.hasErrorCode(ErrorCodes.NOT_YET_VALID)) {
+            return InvalidTokenException.Category.NOT_YET_VALID;
+        }
+        if (e.hasErrorCode(ErrorCodes.ISSUER_INVALID) || e.hasErrorCode(ErrorCodes.ISSUER_MISSING)) {
+            return InvalidTokenException.Category.ISSUER;
+        }
+        if (e.hasErrorCode(ErrorCodes.AUDIENCE_INVALID) || e.hasErrorCode(ErrorCodes.AUDIENCE_MISSING)) {
+            return InvalidTokenException.Category.AUDIENCE;
+        }
+        if (e.hasErrorCode(ErrorCodes.EXPIRATION_MISSING) || e.hasErrorCode(ErrorCodes.MALFORMED_CLAIM)) {
+            return InvalidTokenException.Category.MALFORMED;
+        }
+        return InvalidTokenException.Category.NOT_ACCEPTED;
     }
 
     /** Turns jose4j's refusal into one short reason that does not echo the token. */

@@ -32,7 +32,7 @@ class DocsExamplesIT extends HubIT {
                         "PUSHHUB_JWT_USER",
                         USER,
                         "SCREENSHOT_DIR",
-                        NodeRunner.BASEDIR.resolve("target/browser-screenshots").toString(),
+                        NodeRunner.BASEDIR.resolve("target/screenshots").toString(),
                         "CHROMIUM",
                         NodeRunner.CHROMIUM));
     }

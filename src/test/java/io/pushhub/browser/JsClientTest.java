@@ -25,4 +25,11 @@ class JsClientTest {
         NodeRunner.requireNodeModules("typescript");
         NodeRunner.run("src/test/js/package.test.mjs", ".*", 7, Map.of());
     }
+
+    /** A refused handshake: the reason from the connect check as an error event; no retries after a permanent one. */
+    @Test
+    void refusalsReachTheAppAndStopTheRetries() throws Exception {
+        NodeRunner.requirePrerequisites(false);
+        NodeRunner.run("src/test/js/refusal.test.mjs", ".*", 5, Map.of());
+    }
 }

@@ -18,16 +18,16 @@ import org.junit.jupiter.api.Test;
 /** The demo job pushes 20 progress updates (every 100 ms in the test server) to whoever started it. */
 class DemoJobIT extends HubIT {
 
-    /** A session cookie as the console page gives a browser. */
+    /** The anonymous cookie the console page gives a browser. */
     private String sessionCookie() throws Exception {
         Api.Reply page =
                 api.send(HttpRequest.newBuilder(URI.create(HTTP + "/")).GET().build());
         return page.headers().allValues("Set-Cookie").stream()
-                .filter(h -> h.startsWith("JSESSIONID="))
+                .filter(h -> h.startsWith("pushhub-anon="))
                 .map(h -> h.split(";", 2)[0])
                 .findFirst()
                 .orElseThrow(() -> new AssertionError(
-                        "no session cookie: " + page.headers().map()));
+                        "no anonymous cookie: " + page.headers().map()));
     }
 
     private Api.Reply startJob(String body, String header, String value) throws Exception {

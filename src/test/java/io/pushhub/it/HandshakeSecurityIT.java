@@ -71,12 +71,45 @@ class HandshakeSecurityIT extends HubIT {
     }
 
     @Test
-    void aHandshakeWithoutSessionCookieCreatesNoHttpSession() throws Exception {
+    void aHandshakeCreatesNoHttpSession() throws Exception {
         // Otherwise every connection would leave an HTTP session behind for the session timeout (30 minutes).
         RawHandshake.Answer a = handshake("", Map.of());
         assertEquals(101, a.status(), a.text());
         String head = a.text().substring(0, a.text().indexOf("\r\n\r\n")).toLowerCase(java.util.Locale.ROOT);
         assertFalse(head.contains("set-cookie: jsessionid"), "the handshake created an HTTP session:\n" + head);
+    }
+
+    @Test
+    void anAnonymousHandshakeGetsASignedCookieThatKeepsItsUserAndCannotBeForged() throws Exception {
+        String cookie;
+        String user;
+        try (WsClient first = WsClient.connect(WS)) {
+            user = first.userId();
+            String set = first.setCookies().stream()
+                    .filter(c -> c.startsWith("pushhub-anon="))
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError("no anonymous cookie on the 101: " + first.setCookies()));
+            assertTrue(set.contains("HttpOnly") && set.contains("SameSite=Lax"), set);
+            cookie = set.split(";", 2)[0];
+        }
+        try (WsClient again = WsClient.connect(WS, Map.of("Cookie", List.of(cookie)))) {
+            assertEquals(user, again.userId(), "the cookie of the first handshake is the same user");
+            assertEquals(List.of(), again.setCookies(), "a valid cookie is not replaced");
+        }
+        // Another id with the same signature, or the same id with a changed signature: somebody else.
+        String value = cookie.substring("pushhub-anon=".length());
+        String id = value.substring(0, value.indexOf('.'));
+        String forgedId = (id.charAt(0) == 'A' ? "B" : "A") + id.substring(1) + value.substring(value.indexOf('.'));
+        String forgedMac = value.substring(0, value.length() - 1) + (value.endsWith("A") ? "B" : "A");
+        for (String forged : List.of(forgedId, forgedMac)) {
+            try (WsClient f = WsClient.connect(WS, Map.of("Cookie", List.of("pushhub-anon=" + forged)))) {
+                assertTrue(f.welcome().getBoolean("anonymous"));
+                assertFalse(user.equals(f.userId()), "a forged cookie " + forged + " was accepted as " + user);
+                assertTrue(
+                        f.setCookies().stream().anyMatch(c -> c.startsWith("pushhub-anon=")),
+                        "a forged cookie is replaced by a new one");
+            }
+        }
     }
 
     @Test

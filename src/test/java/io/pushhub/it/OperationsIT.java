@@ -83,14 +83,14 @@ class OperationsIT extends HubIT {
         assertEquals(200, page.status(), "page: " + page.status());
         assertTrue(page.body().contains("pushhub"), "page body");
         String cookie = page.headers().allValues("Set-Cookie").stream()
-                .filter(h -> h.startsWith("JSESSIONID="))
+                .filter(h -> h.startsWith("pushhub-anon="))
                 .map(h -> h.split(";", 2)[0])
                 .findFirst()
                 .orElseThrow(() -> new AssertionError(
-                        "no session cookie: " + page.headers().map()));
+                        "no anonymous cookie: " + page.headers().map()));
         try (WsClient tab1 = WsClient.connect(WS, Map.of("Cookie", List.of(cookie)));
                 WsClient tab2 = WsClient.connect(WS, Map.of("Cookie", List.of(cookie)))) {
-            assertEquals(tab1.userId(), tab2.userId(), "tabs of one session must share the user");
+            assertEquals(tab1.userId(), tab2.userId(), "tabs of one browser (one cookie) must share the user");
             assertTrue(tab1.userId().startsWith("anon-"));
             // The demo job started from the page (same cookie) reaches both tabs.
             Api.Reply job = api.send(HttpRequest.newBuilder(URI.create(HTTP + "/api/demo/jobs"))

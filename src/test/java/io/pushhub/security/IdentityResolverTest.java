@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.pushhub.config.HubConfig;
 import io.pushhub.config.Keys;
 import io.pushhub.config.TestConfigs;
-import io.pushhub.security.IdentityResolver.HttpSessions;
+import io.pushhub.security.IdentityResolver.AnonymousCookie;
 import io.pushhub.security.IdentityResolver.Identified;
 import io.pushhub.security.IdentityResolver.Refused;
 import io.pushhub.security.IdentityResolver.Result;
@@ -41,7 +41,7 @@ class IdentityResolverTest {
     }
 
     /** An HTTP session store that records what it was asked; {@code existing} null: the caller has none. */
-    private static final class Sessions implements HttpSessions {
+    private static final class Sessions implements AnonymousCookie {
         final String existing;
         final List<Boolean> asked = new ArrayList<>();
 
@@ -57,7 +57,7 @@ class IdentityResolverTest {
     }
 
     private static Result withQueryToken(IdentityResolver r, String token) {
-        return r.resolve(null, HOST, Map.of(), Map.of("access_token", List.of(token)), HttpSessions.NONE, false);
+        return r.resolve(null, HOST, Map.of(), Map.of("access_token", List.of(token)), AnonymousCookie.NONE, false);
     }
 
     @Test
@@ -84,7 +84,7 @@ class IdentityResolverTest {
         for (Map<String, List<String>> headers : List.of(
                 Map.of("authorization", List.of("Bearer " + token)),
                 Map.of("Sec-WebSocket-Protocol", List.of("pushhub.v1, bearer." + token)))) {
-            Result result = r.resolve(null, HOST, headers, Map.of(), HttpSessions.NONE, false);
+            Result result = r.resolve(null, HOST, headers, Map.of(), AnonymousCookie.NONE, false);
             assertEquals(
                     "henry",
                     assertInstanceOf(Identified.class, result).identity().userId(),
@@ -107,11 +107,22 @@ class IdentityResolverTest {
         assertEquals(401, expired.status());
         assertEquals("invalid_token", expired.code());
         assertTrue(expired.reason().startsWith("token expired at "), expired.reason());
+        // What a browser page is told (GET /api/connect-check): the category only.
+        assertEquals("token_expired", expired.category());
+        assertEquals("token invalid: expired", expired.summary());
 
         Refused stranger = assertInstanceOf(Refused.class, withQueryToken(r, Jwts.signedByStranger("mallory")));
         assertEquals(401, stranger.status());
         assertEquals("invalid_token", stranger.code());
         assertFalse(stranger.reason().isBlank());
+        assertEquals("token_invalid", stranger.category());
+        assertEquals("token invalid: signature does not verify", stranger.summary());
+
+        Refused wrongIssuer =
+                assertInstanceOf(Refused.class, withQueryToken(r, Jwts.withIssuer("eve", "https://other.issuer")));
+        assertEquals("token_invalid", wrongIssuer.category());
+        assertEquals(
+                "token invalid: wrong issuer", wrongIssuer.summary(), "the configured issuer is not told to the page");
 
         Refused garbage = assertInstanceOf(Refused.class, withQueryToken(r, "nodots"));
         assertEquals(401, garbage.status());
@@ -134,7 +145,9 @@ class IdentityResolverTest {
         assertEquals("origin_not_allowed", refused.code());
         assertTrue(refused.reason().contains("https://evil.example"), refused.reason());
         assertTrue(refused.reason().contains("pushhub.ws.allowed-origins"), refused.reason());
-        assertEquals(List.of(), sessions.asked, "a refused caller gets no session");
+        assertEquals("origin_not_allowed", refused.category());
+        assertEquals("origin not allowed", refused.summary());
+        assertEquals(List.of(), sessions.asked, "a refused caller gets no cookie");
     }
 
     @Test
@@ -142,18 +155,19 @@ class IdentityResolverTest {
         IdentityResolver r = resolver(TestConfigs.with(Keys.WS_ALLOWED_ORIGINS, "https://app.example.com"));
         for (String origin : List.of("https://" + HOST, "http://localhost:3000", "https://app.example.com")) {
             assertInstanceOf(
-                    Identified.class, r.resolve(origin, HOST, Map.of(), Map.of(), HttpSessions.NONE, false), origin);
+                    Identified.class, r.resolve(origin, HOST, Map.of(), Map.of(), AnonymousCookie.NONE, false), origin);
         }
         assertInstanceOf(
-                Refused.class, r.resolve("https://other.example", HOST, Map.of(), Map.of(), HttpSessions.NONE, false));
+                Refused.class,
+                r.resolve("https://other.example", HOST, Map.of(), Map.of(), AnonymousCookie.NONE, false));
     }
 
     @Test
-    void withoutATokenTheCallerIsTheAnonymousUserOfItsSession() throws Exception {
+    void withoutATokenTheCallerIsTheAnonymousUserOfItsCookie() throws Exception {
         IdentityResolver r = resolver();
         Identified s1 = assertInstanceOf(
                 Identified.class, r.resolve(null, HOST, Map.of(), Map.of(), new Sessions("SESSION-1"), false));
-        assertEquals(Source.SESSION, s1.source());
+        assertEquals(Source.COOKIE, s1.source());
         assertTrue(s1.identity().anonymous());
         assertEquals(Set.of(), s1.identity().groups());
         assertTrue(s1.identity().userId().startsWith("anon-"), s1.identity().userId());
@@ -165,13 +179,13 @@ class IdentityResolverTest {
     }
 
     @Test
-    void aSessionIsCreatedOnlyWhenTheCallerAsks() throws Exception {
+    void aCookieIsSetOnlyWhenTheCallerAsks() throws Exception {
         IdentityResolver r = resolver();
         Sessions create = new Sessions(null);
         Identified created =
                 assertInstanceOf(Identified.class, r.resolve(null, HOST, Map.of(), Map.of(), create, true));
         assertEquals(List.of(true), create.asked);
-        assertEquals(Source.SESSION, created.source());
+        assertEquals(Source.COOKIE, created.source());
 
         Sessions lookOnly = new Sessions(null);
         Identified stranger =
@@ -179,7 +193,7 @@ class IdentityResolverTest {
         assertEquals(List.of(false), lookOnly.asked);
         assertEquals(Source.NONE, stranger.source());
         assertTrue(stranger.identity().anonymous());
-        Identified another = (Identified) r.resolve(null, HOST, Map.of(), Map.of(), HttpSessions.NONE, false);
+        Identified another = (Identified) r.resolve(null, HOST, Map.of(), Map.of(), AnonymousCookie.NONE, false);
         assertNotEquals(
                 stranger.identity().userId(),
                 another.identity().userId(),

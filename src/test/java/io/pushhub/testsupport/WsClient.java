@@ -39,6 +39,7 @@ public final class WsClient implements AutoCloseable {
     private final AtomicInteger frames = new AtomicInteger();
     private final Session session;
     private final JsonObject welcome;
+    private volatile Map<String, List<String>> handshakeHeaders = Map.of();
 
     private WsClient(URI uri, Map<String, List<String>> headers, List<String> subprotocols) throws Exception {
         ClientEndpointConfig config = ClientEndpointConfig.Builder.create()
@@ -50,7 +51,9 @@ public final class WsClient implements AutoCloseable {
                     }
 
                     @Override
-                    public void afterResponse(HandshakeResponse hr) {}
+                    public void afterResponse(HandshakeResponse hr) {
+                        handshakeHeaders = Map.copyOf(hr.getHeaders());
+                    }
                 })
                 .build();
         session = CONTAINER.connectToServer(
@@ -96,6 +99,14 @@ public final class WsClient implements AutoCloseable {
 
     public JsonObject welcome() {
         return welcome;
+    }
+
+    /** The {@code Set-Cookie} headers of the server's handshake answer (the 101). */
+    public List<String> setCookies() {
+        return handshakeHeaders.entrySet().stream()
+                .filter(e -> "Set-Cookie".equalsIgnoreCase(e.getKey()))
+                .flatMap(e -> e.getValue().stream())
+                .toList();
     }
 
     public String connectionId() {

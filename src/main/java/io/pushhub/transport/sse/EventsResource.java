@@ -8,6 +8,7 @@ import io.pushhub.protocol.ClientFrame;
 import io.pushhub.protocol.ClientFrameDecoder;
 import io.pushhub.protocol.Codec;
 import io.pushhub.protocol.ServerFrame;
+import io.pushhub.security.AnonymousCookies;
 import io.pushhub.security.Identity;
 import io.pushhub.security.IdentityResolver;
 import jakarta.enterprise.context.RequestScoped;
@@ -18,7 +19,6 @@ import jakarta.json.JsonReader;
 import jakarta.json.JsonValue;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import jakarta.servlet.http.HttpSession;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -77,6 +77,9 @@ public class EventsResource {
 
     @Inject
     HubConfig config;
+
+    @Inject
+    AnonymousCookies cookies;
 
     @Context
     HttpServletRequest request;
@@ -219,9 +222,9 @@ public class EventsResource {
 
     // ---------------------------------------------------------------- helpers
 
-    /** The caller's identity by the handshake rules (origin, JWT or HTTP session), or a 401/403 problem. */
-    private Identity identify(boolean createSession) {
-        // An anonymous SSE client without a session gets one, so its later commands (with the cookie) prove it is
+    /** The caller's identity by the handshake rules (origin, JWT or anonymous cookie), or a 401/403 problem. */
+    private Identity identify(boolean createCookie) {
+        // An anonymous SSE client without a valid cookie gets one, so its later commands (with the cookie) prove it is
         // the same user. A JWT client needs none.
         return identities
                 .resolve(
@@ -229,11 +232,8 @@ public class EventsResource {
                         request.getHeader("Host"),
                         headers.getRequestHeaders(),
                         uri.getQueryParameters(),
-                        create -> {
-                            HttpSession session = request.getSession(create);
-                            return session == null ? null : session.getId();
-                        },
-                        createSession)
+                        cookies.of(request, response),
+                        createCookie)
                 .orElseThrow(r -> ApiProblem.of(r.status(), r.code(), r.reason()));
     }
 
@@ -249,7 +249,7 @@ public class EventsResource {
                     403,
                     "not_owner",
                     "connection " + connectionId + " belongs to another user; "
-                            + "send the same JWT (or session cookie) that opened the stream");
+                            + "send the same JWT (or pushhub-anon cookie) that opened the stream");
         }
         return ch;
     }

@@ -1,9 +1,9 @@
 package io.pushhub.transport.websocket;
 
+import io.pushhub.security.AnonymousCookies;
 import io.pushhub.security.Identity;
 import io.pushhub.security.IdentityResolver;
 import jakarta.enterprise.inject.spi.CDI;
-import jakarta.servlet.http.HttpSession;
 import jakarta.websocket.HandshakeResponse;
 import jakarta.websocket.server.HandshakeRequest;
 import jakarta.websocket.server.ServerEndpointConfig;
@@ -31,7 +31,7 @@ public class HandshakeConfigurator extends ServerEndpointConfig.Configurator {
                 null,
                 request.getHeaders(),
                 request.getParameterMap(),
-                create -> request.getHttpSession() instanceof HttpSession s ? safeId(s) : null,
+                CDI.current().select(AnonymousCookies.class).get().of(request.getHeaders()),
                 false);
         if (who instanceof IdentityResolver.Identified i) {
             sec.getUserProperties().put(IDENTITY, i.identity());
@@ -49,13 +49,5 @@ public class HandshakeConfigurator extends ServerEndpointConfig.Configurator {
             }
         }
         return "";
-    }
-
-    private static String safeId(HttpSession s) {
-        try {
-            return s.getId();
-        } catch (IllegalStateException e) {
-            return null; // invalidated meanwhile
-        }
     }
 }

@@ -2,6 +2,7 @@ package io.pushhub.transport.websocket;
 
 import io.pushhub.hub.HubStats;
 import io.pushhub.problem.ApiError;
+import io.pushhub.security.AnonymousCookies;
 import io.pushhub.security.IdentityResolver;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
@@ -35,6 +36,9 @@ public class HandshakeFilter extends HttpFilter {
     @Inject
     HubStats stats;
 
+    @Inject
+    AnonymousCookies cookies;
+
     @Override
     protected void doFilter(HttpServletRequest req, HttpServletResponse res, FilterChain chain)
             throws IOException, ServletException {
@@ -43,46 +47,61 @@ public class HandshakeFilter extends HttpFilter {
         Map<String, List<String>> params = req.getParameterMap().entrySet().stream()
                 .collect(Collectors.toMap(Map.Entry::getKey, e -> List.of(e.getValue())));
         IdentityResolver.Result who = identities.resolve(
-                req.getHeader("Origin"),
-                req.getHeader("Host"),
-                headers,
-                params,
-                create -> {
-                    HttpSession session = req.getSession(create);
-                    return session == null ? null : session.getId();
-                },
-                false);
+                req.getHeader("Origin"), req.getHeader("Host"), headers, params, cookies.of(req, res), true);
         if (who instanceof IdentityResolver.Refused r) {
             refuse(res, r.status(), r.code(), r.reason(), req);
             return;
         }
-        // Liberty's WebSocket handshake calls request.getSession() and so creates an HTTP session for every
-        // connection, kept for the session timeout after the socket is gone. A client without a session cookie gets
-        // none: the handshake sees getSession() as getSession(false). With a cookie the session is looked up as usual.
-        chain.doFilter(hasSessionCookie(req) ? req : new NoNewSession(req), res);
+        // An anonymous client without a valid cookie got one on this response (the 101 carries it); the configurator
+        // must see the same one, so it is added to the request's Cookie header.
+        chain.doFilter(new Handshake(req, AnonymousCookies.mintedIn(req)), res);
     }
 
-    private static boolean hasSessionCookie(HttpServletRequest req) {
-        jakarta.servlet.http.Cookie[] cookies = req.getCookies();
-        if (cookies != null) {
-            for (jakarta.servlet.http.Cookie c : cookies) {
-                if ("JSESSIONID".equalsIgnoreCase(c.getName())) {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
+    /**
+     * The handshake request as the container's upgrade sees it. Liberty's WebSocket handshake calls {@code
+     * request.getSession()} and so would create an HTTP session for every connection, kept for the session timeout
+     * after the socket is gone; the hub needs none, so {@code getSession()} is {@code getSession(false)} here.
+     */
+    private static final class Handshake extends jakarta.servlet.http.HttpServletRequestWrapper {
+        private final String minted;
 
-    /** A handshake request on which {@code getSession()} does not create a session. */
-    private static final class NoNewSession extends jakarta.servlet.http.HttpServletRequestWrapper {
-        NoNewSession(HttpServletRequest req) {
+        Handshake(HttpServletRequest req, String minted) {
             super(req);
+            this.minted = minted;
         }
 
         @Override
         public HttpSession getSession() {
             return super.getSession(false);
+        }
+
+        @Override
+        public String getHeader(String name) {
+            if (minted != null && "Cookie".equalsIgnoreCase(name)) {
+                String c = super.getHeader(name);
+                return (c == null || c.isBlank() ? "" : c + "; ") + AnonymousCookies.NAME + "=" + minted;
+            }
+            return super.getHeader(name);
+        }
+
+        @Override
+        public java.util.Enumeration<String> getHeaders(String name) {
+            if (minted != null && "Cookie".equalsIgnoreCase(name)) {
+                List<String> all = new java.util.ArrayList<>(Collections.list(super.getHeaders(name)));
+                all.add(AnonymousCookies.NAME + "=" + minted);
+                return Collections.enumeration(all);
+            }
+            return super.getHeaders(name);
+        }
+
+        @Override
+        public java.util.Enumeration<String> getHeaderNames() {
+            if (minted != null && super.getHeader("Cookie") == null) {
+                List<String> names = new java.util.ArrayList<>(Collections.list(super.getHeaderNames()));
+                names.add("Cookie");
+                return Collections.enumeration(names);
+            }
+            return super.getHeaderNames();
         }
     }
 

@@ -1,5 +1,7 @@
 package io.pushhub.transport.websocket;
 
+import io.pushhub.security.AnonymousCookies;
+import jakarta.inject.Inject;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -10,20 +12,23 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 
 /**
- * Gives a browser that opens the console page an HTTP session, so all of its tabs connect as the same anonymous user
- * (the way a Spring handshake interceptor copies the HTTP session into the WebSocket session).
+ * Gives a browser that opens the console page its signed anonymous cookie ({@link AnonymousCookies}), so all of its
+ * tabs connect as the same anonymous user. (A WebSocket handshake or SSE stream without one gets one too.)
  */
 @WebFilter(
         urlPatterns = {"", "/index.html"},
         dispatcherTypes = {DispatcherType.REQUEST, DispatcherType.FORWARD})
-public class SessionFilter extends HttpFilter {
+public class AnonymousCookieFilter extends HttpFilter {
 
     private static final long serialVersionUID = 1L;
+
+    @Inject
+    AnonymousCookies cookies;
 
     @Override
     protected void doFilter(HttpServletRequest req, HttpServletResponse res, FilterChain chain)
             throws IOException, ServletException {
-        req.getSession(true);
+        cookies.of(req, res).id(true);
         chain.doFilter(req, res);
     }
 }
