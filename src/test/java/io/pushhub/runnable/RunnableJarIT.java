@@ -287,7 +287,10 @@ class RunnableJarIT {
             // Nothing from the build's environment that would change the server: only what this run sets.
             pb.environment()
                     .keySet()
-                    .removeIf(k -> k.startsWith("PUSHHUB_") || k.startsWith("WLP_") || k.endsWith("_PORT"));
+                    .removeIf(k -> k.startsWith("PUSHHUB_")
+                            || k.startsWith("WLP_")
+                            || k.equals("HTTP_HOST")
+                            || k.endsWith("_PORT"));
             pb.environment().putAll(env);
             pb.environment().put("WLP_JAR_EXTRACT_ROOT", root.toString());
             Run run = new Run(name, port, pb.start());
