@@ -1,6 +1,8 @@
-# pushhub as a container image, built from source: docker build -t pushhub . && docker run -p 9080:9080 -e PUSHHUB_API_KEYS=... pushhub
-# Stage 1 runs the README's build (mvn package, tests skipped: they need a real Liberty, Chromium and Redis, and run in
-# CI); stage 2 runs the runnable jar that build makes (target/pushhub.jar: Open Liberty + server.xml + the WAR) on a JRE.
+# pushhub as a container image, built from source:
+#   docker build -t pushhub . && docker run -p 9080:9080 -e PUSHHUB_API_KEYS=... pushhub
+# Stage 1 runs the README's build (mvn package, tests skipped: they need a real Liberty, Chromium and Redis, and run
+# in CI); stage 2 runs the runnable jar that build makes (target/pushhub.jar: Open Liberty, server.xml, the WAR) on a
+# JRE.
 # DockerfileTest checks these commands against the README and the pom; RunnableJarIT tests the jar itself.
 
 FROM maven:3.9-eclipse-temurin-17 AS build
