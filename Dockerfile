@@ -1,14 +1,32 @@
-# pushhub on Open Liberty. Build the WAR first: mvn -DskipTests package
-# Not buildable on the team's build machines (no Docker engine there); follows the Open Liberty image conventions.
-FROM icr.io/appcafe/open-liberty:26.0.0.3-kernel-slim-java17-openj9-ubi-minimal
+# pushhub as a container image, built from source:
+#   docker build -t pushhub . && docker run -p 9080:9080 -e PUSHHUB_API_KEYS=... pushhub
+# Stage 1 runs the README's build (mvn package, tests skipped: they need a real Liberty, Chromium and Redis, and run
+# in CI); stage 2 runs the runnable jar that build makes (target/pushhub.jar: Open Liberty, server.xml, the WAR) on a
+# JRE.
+# DockerfileTest checks these commands against the README and the pom; RunnableJarIT tests the jar itself.
 
-COPY --chown=1001:0 server.xml /config/server.xml
-# Installs exactly the features server.xml lists. The WAR sets its context root "/" (WEB-INF/ibm-web-ext.xml).
-RUN features.sh
+FROM maven:3.9-eclipse-temurin-17 AS build
+WORKDIR /src
+# The Liberty runtime (~350 MB) and the plugins come from Maven Central once; this layer is reused while pom.xml is
+# unchanged.
+COPY pom.xml ./
+RUN mvn -B -q liberty:install-server
+COPY server.xml ./
+COPY src ./src
+RUN mvn -B -DskipTests package
 
-COPY --chown=1001:0 target/pushhub.war /config/dropins/pushhub.war
+FROM eclipse-temurin:17-jre
+RUN useradd --system --uid 1001 --gid 0 --home-dir /opt/pushhub --create-home pushhub
+COPY --from=build --chown=1001:0 /src/target/pushhub.jar /opt/pushhub/pushhub.jar
+USER 1001
+WORKDIR /opt/pushhub
+# The jar unpacks Liberty into a directory of its own under this root at every start and deletes it (but its logs) when
+# it stops; the logs go to stdout as well.
+ENV WLP_JAR_EXTRACT_ROOT=/tmp
 # The dev default binds to 127.0.0.1; in a container listen on every interface.
 ENV HTTP_HOST=*
-# Set real credentials when running: -e PUSHHUB_API_KEYS=... and/or MP_JWT_VERIFY_PUBLICKEY_LOCATION=...
-RUN configure.sh
+# Set real credentials when running: -e PUSHHUB_API_KEYS=... and/or -e MP_JWT_VERIFY_PUBLICKEY_LOCATION=...; turn the
+# demo endpoint off in production with -e PUSHHUB_DEMO_ENABLED=false.
 EXPOSE 9080 9443
+# exec form: java is PID 1 and gets docker stop's SIGTERM, so Liberty drains the clients (close 1001) before it stops.
+ENTRYPOINT ["java", "-jar", "/opt/pushhub/pushhub.jar"]

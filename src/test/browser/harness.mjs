@@ -9,7 +9,8 @@ export const BASE = (process.env.PUSHHUB_URL || 'http://127.0.0.1:9080').replace
 export const KEY = process.env.PUSHHUB_KEY || '';
 const SHOTS = process.env.SCREENSHOT_DIR || 'target/screenshots';
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-// The flags that work on the team's machines (see shared TOOLCHAIN.md).
+// Headless, also as root (CI runs as root, where Chromium cannot start its sandbox), without a GPU, and without network
+// traffic of its own (QUIC, component updates, sync, background requests) that a test machine may not allow.
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 export const TIMEOUT = Number(process.env.BROWSER_TIMEOUT_MS || 20000);
