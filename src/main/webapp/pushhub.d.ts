@@ -74,6 +74,8 @@ declare namespace PushHub {
     userId: string;
     anonymous: boolean;
     limits: { maxFrameBytes: number; maxSubscriptions: number; ratePerSecond: number; rateBurst: number };
+    /** Only over SSE: the secret the client's commands send in X-PushHub-Command-Key (proves the stream's owner). */
+    commandKey?: string;
   }
 
   interface MessageFrame<T = unknown> {

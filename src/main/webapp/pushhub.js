@@ -673,7 +673,7 @@
       this.es.onmessage = (e) => {
         let f;
         try { f = JSON.parse(e.data); } catch (err) { return; }
-        if (f.type === 'welcome') this.connectionId = f.connectionId;
+        if (f.type === 'welcome') { this.connectionId = f.connectionId; this.commandKey = f.commandKey || null; }
         if (f.type === 'closed') { this._end({ transport: 'sse', code: f.code, reason: f.reason }); return; }
         if (f.type === 'resumed') { hooks.resumed(f); return; }
         hooks.frame(f);
@@ -697,6 +697,8 @@
     _headers() {
       const h = { 'Content-Type': 'application/json' };
       if (this.token) h.Authorization = 'Bearer ' + this.token;
+      // The stream's own secret: proves this is its owner where the browser sends no cookie (a page of another site).
+      if (this.commandKey) h['X-PushHub-Command-Key'] = this.commandKey;
       return h;
     }
     send(frame) {
@@ -709,10 +711,9 @@
         let reply = null;
         try { reply = await r.json(); } catch (e) { /* not JSON */ }
         if (r.status === 403 && reply && reply.error === 'not_owner' && !this.token && !this.client._sseOwnerRetried) {
-          // The browser's anonymous cookie is not the one the stream was opened with (another tab got a new cookie at
-          // the same moment): a new stream, with the cookie the browser has now, is this user's, and the subscriptions
-          // are sent again there. Once: if the browser sends no cookie at all (another site over plain HTTP), the
-          // second not_owner goes to the app.
+          // Only from a hub without command keys (older than this client): the browser's anonymous cookie is not the
+          // one the stream was opened with. A new stream, with the cookie the browser has now, is this user's, and the
+          // subscriptions are sent again there; a second not_owner goes to the app.
           this.client._sseOwnerRetried = true;
           this._end({ transport: 'sse', code: 1008, reason: 'anonymous cookie changed' });
           return;

@@ -178,3 +178,29 @@ for (const transport of ['websocket', 'sse']) {
     }
   });
 }
+
+// The issue's own example: a page on http://127.0.0.1:<port> (always allowed, as localhost is) using the hub at
+// http://push.pushhub.test: another SITE over plain HTTP, so the browser sends the hub's SameSite=Lax cookie with none
+// of the requests. The SSE commands prove the stream's owner with its commandKey instead (X-PushHub-Command-Key).
+for (const transport of ['websocket', 'sse']) {
+  test(`cross-site ${transport}: a page on http://127.0.0.1 (another site, no cookie) subscribes, commands and gets a push`, async () => {
+    const topic = unique('xs-' + transport);
+    const tab = await open('http://127.0.0.1:' + pagePort, { transports: transport, topic });
+    try {
+      await waitFor(tab, 'subscribed via ' + transport, (t) => window.hub.state === 'connected' && window.hub.transport === t
+        && window.sub.subscribed, transport);
+      const pong = await tab.page.evaluate(() => window.hub.request({ type: 'ping' }).then((r) => r.type));
+      assert.equal(pong, 'pong', 'a command from the other site is answered');
+      const answer = await push({ topic, data: { text: 'cross-site ' + transport } });
+      assert.equal(answer.reached, 1);
+      await waitFor(tab, 'the push', () => window.received.length === 1);
+      assert.deepEqual(await tab.page.evaluate(() => window.received), [{ text: 'cross-site ' + transport }]);
+      assert.deepEqual(await tab.page.evaluate(() => window.events.filter((e) => e.error)), []);
+      const states = await tab.page.evaluate(() => window.events.filter((e) => e.state).map((e) => e.state));
+      assert.deepEqual(states, ['connecting', 'connected'], 'no reconnect loop');
+      await screenshot(tab.page, 'cross-site-' + transport);
+    } finally {
+      await tab.page.close();
+    }
+  });
+}

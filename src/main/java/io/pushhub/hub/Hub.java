@@ -167,7 +167,9 @@ public class Hub {
         registry.add(c);
         presence.opened(c);
         stats.countConnectionOpened(channel.transportName());
-        local.reply(c, ServerFrame.welcome(c.id(), identity.userId(), identity.anonymous(), limits()));
+        local.reply(
+                c,
+                ServerFrame.welcome(c.id(), identity.userId(), identity.anonymous(), limits(), channel.commandKey()));
         events.fire(() -> new ConnectionEvent.Opened(c.view(nodeId)));
         LOG.fine(() -> "opened " + c);
         return c;

@@ -53,6 +53,14 @@ public final class Ids {
         return random("anon-", 8);
     }
 
+    /**
+     * The secret of one SSE connection that its commands carry (header {@code X-PushHub-Command-Key}): 32 hex digits, given
+     * only to the stream that opened it, in its welcome frame.
+     */
+    public static String commandKey() {
+        return random("", 16);
+    }
+
     /** Random bytes for secrets that are not ids (generated API keys). */
     public static byte[] secret(int bytes) {
         byte[] b = new byte[bytes];

@@ -52,9 +52,13 @@ public sealed interface ServerFrame
 
     // ---------------------------------------------------------------- frames
 
-    /** The first frame of every connection. */
-    @JsonbPropertyOrder({"connectionId", "userId", "anonymous", "limits"})
-    record Welcome(String connectionId, String userId, boolean anonymous, Limits limits) implements ServerFrame {}
+    /**
+     * The first frame of every connection. {@code commandKey} only on an SSE connection: its commands send it back in
+     * {@code X-PushHub-Command-Key}, which proves the stream's owner without a cookie (pages of another site).
+     */
+    @JsonbPropertyOrder({"connectionId", "userId", "anonymous", "limits", "commandKey"})
+    record Welcome(String connectionId, String userId, boolean anonymous, Limits limits, String commandKey)
+            implements ServerFrame {}
 
     /** The answer to one client command; {@code id} echoes the command's (null when it had none). */
     sealed interface Reply extends ServerFrame permits Ack, Error, Pong {
@@ -201,8 +205,8 @@ public sealed interface ServerFrame
 
     // ---------------------------------------------------------------- factories
 
-    static Welcome welcome(String connectionId, String userId, boolean anonymous, Limits limits) {
-        return new Welcome(connectionId, userId, anonymous, limits);
+    static Welcome welcome(String connectionId, String userId, boolean anonymous, Limits limits, String commandKey) {
+        return new Welcome(connectionId, userId, anonymous, limits, commandKey);
     }
 
     /** An ack with nothing but the command (see the specific factories below). */

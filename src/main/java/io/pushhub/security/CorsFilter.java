@@ -81,7 +81,8 @@ public class CorsFilter extends HttpFilter {
         res.setHeader("Access-Control-Allow-Origin", origin);
         res.setHeader("Access-Control-Allow-Credentials", "true");
         if (preflight) {
-            preflightAnswer(res, "GET, POST, DELETE", "Content-Type, Authorization, Last-Event-ID");
+            preflightAnswer(
+                    res, "GET, POST, DELETE", "Content-Type, Authorization, Last-Event-ID, X-PushHub-Command-Key");
             return;
         }
         chain.doFilter(req, res);

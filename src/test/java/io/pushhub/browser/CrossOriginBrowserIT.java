@@ -66,4 +66,14 @@ class CrossOriginBrowserIT extends HubIT {
     void expiredTokenOverSseShowsTheReason() throws Exception {
         browser("^cross-origin sse: an expired token");
     }
+
+    @Test
+    void pageOfAnotherSiteWithoutCookieOverWebSocket() throws Exception {
+        browser("^cross-site websocket:");
+    }
+
+    @Test
+    void pageOfAnotherSiteWithoutCookieOverSseUsesTheCommandKey() throws Exception {
+        browser("^cross-site sse:");
+    }
 }

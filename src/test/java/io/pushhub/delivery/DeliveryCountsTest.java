@@ -72,7 +72,7 @@ class DeliveryCountsTest {
     }
 
     private static Frame welcome() {
-        ServerFrame w = ServerFrame.welcome("c-1", "u", false, new ServerFrame.Limits(1, 1, 1, 1));
+        ServerFrame w = ServerFrame.welcome("c-1", "u", false, new ServerFrame.Limits(1, 1, 1, 1), null);
         return new Frame(Codec.encode(w), w);
     }
 

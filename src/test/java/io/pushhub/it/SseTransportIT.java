@@ -125,6 +125,57 @@ class SseTransportIT extends HubIT {
         }
     }
 
+    /**
+     * A page of another site over plain HTTP sends the hub no cookie; its SSE commands prove the owner with the stream's
+     * commandKey instead, which only the stream got, and which drives no other connection.
+     */
+    @Test
+    void theStreamsCommandKeyProvesTheOwnerWithoutACookie() throws Exception {
+        try (SseClient sse = SseClient.open(HTTP);
+                SseClient other = SseClient.open(HTTP);
+                WsClient ws = WsClient.connect(WS)) {
+            String key = sse.welcome().getString("commandKey");
+            assertTrue(key.matches("[0-9a-f]{32}"), "welcome: " + sse.welcome());
+            assertNotEquals(key, other.welcome().getString("commandKey"), "each stream has its own");
+            assertFalse(ws.welcome().containsKey("commandKey"), "a WebSocket needs none: " + ws.welcome());
+
+            java.net.http.HttpClient noCookies = java.net.http.HttpClient.newBuilder()
+                    .version(java.net.http.HttpClient.Version.HTTP_1_1)
+                    .build();
+            java.util.function.BiFunction<String, String, java.net.http.HttpResponse<String>> command =
+                    (connectionId, commandKey) -> {
+                        var b = java.net.http.HttpRequest.newBuilder(
+                                        java.net.URI.create(HTTP + "/api/events/" + connectionId + "/commands"))
+                                .header("Content-Type", "application/json")
+                                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                                        "{\"type\":\"subscribe\",\"topic\":\"keyed\",\"id\":\"k1\"}"));
+                        if (commandKey != null) {
+                            b.header("X-PushHub-Command-Key", commandKey);
+                        }
+                        try {
+                            return noCookies.send(b.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                    };
+
+            var withoutKey = command.apply(sse.connectionId(), null);
+            assertEquals(403, withoutKey.statusCode(), "no cookie, no key: " + withoutKey.body());
+            assertTrue(withoutKey.body().contains("not_owner"), withoutKey.body());
+            var wrongKey = command.apply(sse.connectionId(), "0".repeat(32));
+            assertEquals(403, wrongKey.statusCode(), "a wrong key: " + wrongKey.body());
+            var keyOfAnother = command.apply(other.connectionId(), key);
+            assertEquals(403, keyOfAnother.statusCode(), "one stream's key drives no other: " + keyOfAnother.body());
+
+            var keyed = command.apply(sse.connectionId(), key);
+            assertEquals(200, keyed.statusCode(), "the stream's own key: " + keyed.body());
+            assertTrue(keyed.body().contains("\"for\":\"subscribe\""), keyed.body());
+            assertEquals(
+                    1, api.push("{\"topic\":\"keyed\",\"data\":\"k\"}").json().getInt("reached"));
+            sse.await("the push", e -> "message".equals(e.frame().getString("type")), Duration.ofSeconds(10));
+        }
+    }
+
     @Test
     void handshakeRulesAreThoseOfTheWebSocket() throws Exception {
         try (SseClient evil = SseClient.open(HTTP, null, Map.of("Origin", "https://evil.example"))) {

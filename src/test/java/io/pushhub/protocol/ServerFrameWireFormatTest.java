@@ -57,7 +57,13 @@ class ServerFrameWireFormatTest {
         documented(
                 "{\"type\":\"welcome\",\"connectionId\":\"c-5e0c…\",\"userId\":\"alice\",\"anonymous\":false,"
                         + "\"limits\":{\"maxFrameBytes\":65536,\"maxSubscriptions\":100,\"ratePerSecond\":50,\"rateBurst\":100}}",
-                ServerFrame.welcome("c-5e0c…", "alice", false, new ServerFrame.Limits(65536, 100, 50, 100)));
+                ServerFrame.welcome("c-5e0c…", "alice", false, new ServerFrame.Limits(65536, 100, 50, 100), null));
+        // Over SSE only: the secret its commands carry in X-PushHub-Command-Key.
+        encodes(
+                "{\"type\":\"welcome\",\"connectionId\":\"c-5e0c…\",\"userId\":\"anon-…\",\"anonymous\":true,"
+                        + "\"limits\":{\"maxFrameBytes\":65536,\"maxSubscriptions\":100,\"ratePerSecond\":50,\"rateBurst\":100},"
+                        + "\"commandKey\":\"9c1f…\"}",
+                ServerFrame.welcome("c-5e0c…", "anon-…", true, new ServerFrame.Limits(65536, 100, 50, 100), "9c1f…"));
     }
 
     @Test

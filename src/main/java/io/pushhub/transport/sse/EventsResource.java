@@ -61,6 +61,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "sse", description = "The Server-Sent Events transport (see docs/protocol.md); not for backends")
 public class EventsResource {
 
+    /** The header an SSE command carries its connection's {@code commandKey} in (see {@code ServerFrame.Welcome}). */
+    public static final String COMMAND_KEY_HEADER = "X-PushHub-Command-Key";
+
     /** How long a command waits for its reply frame. */
     private static final long REPLY_TIMEOUT_SECONDS = 10;
 
@@ -243,13 +246,20 @@ public class EventsResource {
         if (ch == null) {
             throw ApiProblem.of(404, "unknown_connection", "no open SSE connection with id " + connectionId);
         }
+        // The stream's own secret (from its welcome frame) proves the owner without a cookie: a page of another site
+        // over
+        // plain HTTP never sends the hub's SameSite=Lax cookie. Without it, the caller must be the stream's user.
+        if (ch.commandKeyIs(request.getHeader(COMMAND_KEY_HEADER))) {
+            return ch;
+        }
         Identity caller = identify(false);
         if (!caller.userId().equals(ch.identity.userId())) {
             throw ApiProblem.of(
                     403,
                     "not_owner",
                     "connection " + connectionId + " belongs to another user; "
-                            + "send the same JWT (or pushhub-anon cookie) that opened the stream");
+                            + "send the commandKey of its welcome frame in " + COMMAND_KEY_HEADER
+                            + ", or the same JWT (or pushhub-anon cookie) that opened the stream");
         }
         return ch;
     }

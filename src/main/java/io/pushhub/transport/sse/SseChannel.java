@@ -3,6 +3,7 @@ package io.pushhub.transport.sse;
 import io.pushhub.delivery.Frame;
 import io.pushhub.hub.ClientChannel;
 import io.pushhub.hub.Connection;
+import io.pushhub.ids.Ids;
 import io.pushhub.protocol.Codec;
 import io.pushhub.protocol.ServerFrame;
 import io.pushhub.security.Identity;
@@ -10,6 +11,8 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -51,6 +54,7 @@ final class SseChannel implements ClientChannel {
     private final int replayFrames;
     private final long retryMillis;
     final Identity identity;
+    private final String commandKey = Ids.commandKey();
 
     private final ArrayDeque<Sent> recent = new ArrayDeque<>(); // guarded by this
     private SseEventSink sink; // guarded by this; null while detached
@@ -70,6 +74,18 @@ final class SseChannel implements ClientChannel {
         this.identity = identity;
         this.replayFrames = replayFrames;
         this.retryMillis = retryMillis;
+    }
+
+    @Override
+    public String commandKey() {
+        return commandKey;
+    }
+
+    /** Whether {@code key} is this connection's command key (compared in constant time). */
+    boolean commandKeyIs(String key) {
+        return key != null
+                && MessageDigest.isEqual(
+                        commandKey.getBytes(StandardCharsets.US_ASCII), key.getBytes(StandardCharsets.US_ASCII));
     }
 
     void connection(Connection c) {
