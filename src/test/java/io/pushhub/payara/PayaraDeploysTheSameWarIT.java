@@ -65,7 +65,9 @@ class PayaraDeploysTheSameWarIT extends HubIT {
         for (String data : List.of("{\"k\":[1,null,true]}", "\"text\"", "null")) {
             Api.Reply r = api.post("/api/push", "{\"topic\":\"payara-json\",\"data\":" + data + "}", "Bearer " + KEY);
             assertEquals(200, r.status(), "push: " + r);
-            assertTrue(r.body().matches("\\{\"messageId\":\"m-[^\"]+\",\"reached\":0}"), "push: " + r);
+            // -Predis: the hub runs on the Redis broker and says the other nodes were handed the push.
+            String cluster = Boolean.getBoolean("it.redis.enabled") ? ",\"cluster\":\"published\"" : "";
+            assertTrue(r.body().matches("\\{\"messageId\":\"m-[^\"]+\",\"reached\":0" + cluster + "}"), "push: " + r);
         }
         Api.Reply history = api.get("/api/topics/payara-json/history", "Bearer " + KEY);
         assertEquals(200, history.status(), "history: " + history);

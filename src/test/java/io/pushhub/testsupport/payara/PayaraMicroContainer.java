@@ -212,8 +212,13 @@ public class PayaraMicroContainer implements DeployableContainer<PayaraMicroConf
             byte[] all = Files.readAllBytes(log);
             String out = new String(all, (int) from, all.length - (int) from, StandardCharsets.UTF_8);
             if (out.contains("Payara Micro") && out.contains(" ready in ")) {
-                List<String> severe =
-                        out.lines().filter(l -> l.contains("SEVERE")).toList();
+                // Known and documented (docs/payara.md): with the Redis broker, Payara Micro stops the application
+                // once while it boots and its leak detector reports the Netty thread-local that Lettuce left on the
+                // booting thread. Every other SEVERE fails the run.
+                List<String> severe = out.lines()
+                        .filter(l -> l.contains("SEVERE"))
+                        .filter(l -> !(l.contains("created a ThreadLocal") && l.contains("io.netty.")))
+                        .toList();
                 if (!severe.isEmpty()) {
                     end();
                     throw new DeploymentException(
