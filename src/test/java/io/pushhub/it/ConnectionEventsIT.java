@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.pushhub.it.sample.FailingObserverSample;
 import io.pushhub.it.sample.GreeterSample;
+import io.pushhub.testsupport.HubIT;
 import io.pushhub.testsupport.Jwts;
 import io.pushhub.testsupport.WsClient;
 import jakarta.json.JsonObject;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(ArquillianExtension.class)
 class ConnectionEventsIT {
 
-    private static final String WS = "ws://127.0.0.1:" + System.getProperty("it.http.port", "19080") + "/ws";
+    private static final String WS = "ws://127.0.0.1:" + HubIT.PORT + "/ws";
 
     @Deployment(testable = false)
     public static WebArchive deployment() {

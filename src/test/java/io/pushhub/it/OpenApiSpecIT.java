@@ -9,9 +9,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.pushhub.testsupport.Api;
 import io.pushhub.testsupport.HubIT;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -36,7 +39,11 @@ class OpenApiSpecIT extends HubIT {
 
     @Test
     void theCheckedInSpecIsWhatTheServerServes() throws Exception {
-        Api.Reply served = api.get("/openapi", null);
+        // Payara builds the document on the first request, which took over 15 s on a loaded machine.
+        Api.Reply served = api.send(HttpRequest.newBuilder(URI.create(HTTP + "/openapi"))
+                .timeout(Duration.ofSeconds(120))
+                .GET()
+                .build());
         assertEquals(200, served.status(), "GET /openapi: " + served);
         String servedText = withoutServers(served.body());
         Path file = Path.of(System.getProperty("basedir", "."), SPEC);
@@ -47,6 +54,12 @@ class OpenApiSpecIT extends HubIT {
         }
         JsonNode expected = YAML.readTree(Files.readString(file, StandardCharsets.UTF_8));
         JsonNode actual = YAML.readTree(servedText);
+        if (ON_PAYARA) {
+            // Payara generates the document with its own scanner, not SmallRye's: the schemas and descriptions come
+            // out differently (docs/payara.md). What a client calls must be there: every path with its operations.
+            assertEquals(operations(expected), operations(actual), "paths and operations of /openapi on Payara");
+            return;
+        }
         if (!expected.equals(actual)) {
             List<String> differences = new ArrayList<>();
             diff("", expected, actual, differences);
@@ -59,6 +72,20 @@ class OpenApiSpecIT extends HubIT {
                     + "then run the build again (it regenerates the client from the file). If it is not intended, the "
                     + "change to a resource or a record in io.pushhub.api.dto changed the REST API.");
         }
+    }
+
+    /** "METHOD path" of every operation in a document. */
+    private static TreeSet<String> operations(JsonNode doc) {
+        TreeSet<String> ops = new TreeSet<>();
+        doc.path("paths")
+                .fields()
+                .forEachRemaining(p -> p.getValue().fieldNames().forEachRemaining(m -> {
+                    if (List.of("get", "put", "post", "delete", "patch", "head", "options")
+                            .contains(m)) {
+                        ops.add(m.toUpperCase(java.util.Locale.ROOT) + " " + p.getKey());
+                    }
+                }));
+        return ops;
     }
 
     /** The YAML text without its top-level {@code servers} section (the test server's URL, with its port). */

@@ -143,12 +143,20 @@ class RestApiErrorsIT extends HubIT {
         assertJsonError(r, 413, "payload_too_large");
         assertTrue(r.json().getString("message").contains("pushhub.push.max-body-bytes"), "reply: " + r);
         // The same over HTTP/2 (java.net.http's default, h2c upgrade).
-        assertJsonError(
-                api.send(pushRequest()
-                        .POST(HttpRequest.BodyPublishers.ofString(body))
-                        .build()),
-                413,
-                "payload_too_large");
+        HttpRequest h2c =
+                pushRequest().POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        if (ON_PAYARA) {
+            // A container difference (docs/payara.md): on an h2c upgrade request Payara closes the connection while
+            // the 20 MB body is still being sent, so the client sees the connection end instead of the 413. Nothing
+            // may be kept either way.
+            try {
+                assertJsonError(api.send(h2c), 413, "payload_too_large");
+            } catch (java.io.IOException closed) {
+                assertTrue(String.valueOf(closed.getMessage()).contains("EOF"), "closed: " + closed);
+            }
+        } else {
+            assertJsonError(api.send(h2c), 413, "payload_too_large");
+        }
         assertNothingKept(topic);
     }
 
@@ -234,6 +242,22 @@ class RestApiErrorsIT extends HubIT {
                 .header("Authorization", "Bearer " + Api.KEY)
                 .method(method, HttpRequest.BodyPublishers.noBody())
                 .build());
+        if (ON_PAYARA) {
+            // A container difference (docs/payara.md): Payara decodes %2F before it routes, so the application gets
+            // topic "a/b" (and serves its history) or scheduled id "s-1/2" (unknown); it refuses %5C itself, with an
+            // empty 400, before any application sees the request.
+            assertFalse(r.body().contains("Exception"), "no stack trace: " + r);
+            if (path.contains("%5C")) {
+                assertEquals(400, r.status(), "reply: " + r);
+            } else if (method.equals("GET")) {
+                assertEquals(200, r.status(), "reply: " + r);
+                assertEquals("a/b", r.json().getString("topic"), "reply: " + r);
+            } else {
+                assertJsonError(r, 404, "not_found");
+                assertTrue(r.json().getString("message").contains("s-1/2"), "reply: " + r);
+            }
+            return;
+        }
         assertJsonError(r, 400, "bad_request");
         assertTrue(r.json().getString("message").contains("%2F"), "reply: " + r);
         assertFalse(r.body().contains("Exception"), "no stack trace: " + r);
@@ -253,6 +277,11 @@ class RestApiErrorsIT extends HubIT {
                 .GET()
                 .build());
         assertEquals(400, r.status(), "reply: " + r);
+        if (ON_PAYARA) {
+            // Payara refuses it before any application too, with an empty body (docs/payara.md).
+            assertTrue(r.body().isEmpty(), "reply: " + r);
+            return;
+        }
         assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("application/json"), "reply: " + r);
         Json.parse(r.body());
     }

@@ -4,120 +4,41 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pushhub.testsupport.Api;
+import io.pushhub.testsupport.HubIT;
 import io.pushhub.testsupport.Jwts;
 import io.pushhub.testsupport.Prometheus;
 import io.pushhub.testsupport.RawHandshake;
 import io.pushhub.testsupport.WsClient;
 import jakarta.json.JsonObject;
-import java.io.BufferedReader;
-import java.io.File;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
- * The same WAR on Payara Micro 6 (EE 10): deployed unchanged, it serves the WebSocket endpoint, the push API with its
- * credentials and origin checks, and EJB-timer scheduled pushes. Runs with {@code mvn verify -Ppayara} (CI enables it;
- * the profile downloads Payara Micro, ~100 MB, from Maven Central).
+ * Payara-only checks of the same WAR on Payara Micro 6 (EE 10), on top of the whole integration suite that the Payara
+ * execution of {@code mvn verify -Ppayara} runs there (docs/payara.md): the hub is at the root context, scheduled pushes
+ * fire through an EJB timer, REST answers are byte for byte the JSON Liberty writes, and JWTs, credentials and origins
+ * are checked as on Liberty. The server is the one {@code testsupport.payara.PayaraMicroContainer} started for the run
+ * (it also fails the run when Payara logs SEVERE while deploying).
  */
 @EnabledIfSystemProperty(
-        named = "payara.jar",
-        matches = ".+",
-        disabledReason = "run with -Ppayara to test on Payara Micro")
-class PayaraDeploysTheSameWarIT {
+        named = "it.container",
+        matches = "payara",
+        disabledReason = "runs in the Payara execution of mvn verify -Ppayara")
+class PayaraDeploysTheSameWarIT extends HubIT {
 
-    private static final int PORT = Integer.getInteger("payara.http.port", 19090);
-    private static final String HTTP = "http://127.0.0.1:" + PORT;
-    private static final String KEY = "payara-test-key";
-    private static Process payara;
-    private static final List<String> output = new ArrayList<>();
-    private final Api api = new Api(HTTP);
-
-    @BeforeAll
-    static void start() throws Exception {
-        File war = new File(System.getProperty("pushhub.war", "target/pushhub.war"));
-        ProcessBuilder pb = new ProcessBuilder(
-                        ProcessHandle.current().info().command().orElse("java"),
-                        "-Dpushhub.api-keys=" + KEY,
-                        // The hub's own JWT verification (jose4j, in the WAR) with the integration tests' key.
-                        "-Dmp.jwt.verify.publickey.location="
-                                + new File(System.getProperty("basedir", "."), "src/test/resources/jwt/it-public.pem")
-                                        .getAbsolutePath(),
-                        "-Dmp.jwt.verify.issuer=" + Jwts.ISSUER,
-                        "-jar",
-                        System.getProperty("payara.jar"),
-                        "--deploy",
-                        war.getAbsolutePath(),
-                        "--port",
-                        String.valueOf(PORT),
-                        "--sslport",
-                        String.valueOf(PORT + 1),
-                        "--nocluster",
-                        "--noHazelcast",
-                        "--rootDir",
-                        new File("target/payara-root").getAbsolutePath())
-                .redirectErrorStream(true);
-        payara = pb.start();
-        CountDownLatch ready = new CountDownLatch(1);
-        Thread reader = new Thread(
-                () -> {
-                    try (BufferedReader r = new BufferedReader(
-                            new InputStreamReader(payara.getInputStream(), StandardCharsets.UTF_8))) {
-                        String line;
-                        while ((line = r.readLine()) != null) {
-                            synchronized (output) {
-                                output.add(line);
-                            }
-                            if (line.contains("Payara Micro") && line.contains("ready in")) {
-                                ready.countDown();
-                            }
-                        }
-                    } catch (Exception e) {
-                        // process ended
-                    }
-                },
-                "payara-output");
-        reader.setDaemon(true);
-        reader.start();
-        if (!ready.await(180, TimeUnit.SECONDS)) {
-            synchronized (output) {
-                throw new AssertionError("Payara Micro did not start within 180 s:\n" + String.join("\n", output));
-            }
-        }
-        synchronized (output) {
-            assertTrue(
-                    output.stream().noneMatch(l -> l.contains("SEVERE")),
-                    "Payara logged SEVERE while deploying:\n" + String.join("\n", output));
-        }
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (payara != null) {
-            payara.destroy();
-            if (!payara.waitFor(30, TimeUnit.SECONDS)) {
-                payara.destroyForcibly();
-            }
-        }
-    }
+    private static final String KEY = Api.KEY;
 
     @Test
     void topicPushReachesASubscriberAtTheRootContext() throws Exception {
-        try (WsClient c = WsClient.connect(HTTP.replace("http:", "ws:") + "/ws")) {
+        try (WsClient c = WsClient.connect(WS)) {
             assertTrue(c.userId().startsWith("anon-"), "welcome: " + c.welcome());
-            c.subscribe("news");
-            Api.Reply r = new Api(HTTP)
-                    .post("/api/push", "{\"topic\":\"news\",\"data\":{\"on\":\"payara\"}}", "Bearer " + KEY);
+            c.subscribe("payara-root");
+            Api.Reply r =
+                    api.post("/api/push", "{\"topic\":\"payara-root\",\"data\":{\"on\":\"payara\"}}", "Bearer " + KEY);
             assertEquals(200, r.status(), "push: " + r);
             assertEquals(1, r.json().getInt("reached"), "push: " + r);
             JsonObject m = c.awaitMessage("the push");
@@ -127,7 +48,7 @@ class PayaraDeploysTheSameWarIT {
 
     @Test
     void scheduledPushFiresThroughAnEjbTimer() throws Exception {
-        try (WsClient c = WsClient.connect(HTTP.replace("http:", "ws:") + "/ws")) {
+        try (WsClient c = WsClient.connect(WS)) {
             Api.Reply r = api.post(
                     "/api/push",
                     "{\"connection\":\"" + c.connectionId() + "\",\"delay\":300,\"data\":\"later\"}",
@@ -145,7 +66,9 @@ class PayaraDeploysTheSameWarIT {
         for (String data : List.of("{\"k\":[1,null,true]}", "\"text\"", "null")) {
             Api.Reply r = api.post("/api/push", "{\"topic\":\"payara-json\",\"data\":" + data + "}", "Bearer " + KEY);
             assertEquals(200, r.status(), "push: " + r);
-            assertTrue(r.body().matches("\\{\"messageId\":\"m-[^\"]+\",\"reached\":0}"), "push: " + r);
+            // -Predis: the hub runs on the Redis broker and says the other nodes were handed the push.
+            String cluster = Boolean.getBoolean("it.redis.enabled") ? ",\"cluster\":\"published\"" : "";
+            assertTrue(r.body().matches("\\{\"messageId\":\"m-[^\"]+\",\"reached\":0" + cluster + "}"), "push: " + r);
         }
         Api.Reply history = api.get("/api/topics/payara-json/history", "Bearer " + KEY);
         assertEquals(200, history.status(), "history: " + history);
@@ -182,8 +105,7 @@ class PayaraDeploysTheSameWarIT {
 
     @Test
     void jwtsAreVerifiedAsOnLiberty() throws Exception {
-        try (WsClient c =
-                WsClient.connect(HTTP.replace("http:", "ws:") + "/ws?access_token=" + Jwts.token("alice", List.of()))) {
+        try (WsClient c = WsClient.connect(WS + "?access_token=" + Jwts.token("alice", List.of()))) {
             assertEquals("alice", c.userId(), "welcome: " + c.welcome());
         }
         for (String bad : List.of(

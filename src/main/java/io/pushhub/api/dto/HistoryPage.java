@@ -34,12 +34,33 @@ public record HistoryPage(
 
         @Schema(required = true) List<Message> messages) {
 
+    // The accessors of components whose name contains "set" (offset, fromOffset, toOffset) are declared here, without
+    // the component's @Schema (an explicit accessor does not inherit it; the field keeps it): Payara's OpenAPI scanner
+    // takes an annotated method named *set* for a setter and fails on its missing argument, and /openapi answered 500
+    // there (docs/payara.md).
+
+    @Override
+    public long offset() {
+        return offset;
+    }
+
     /** The offsets that are gone. */
     @Schema(name = "MissedOffsets", description = "Offsets that were missed")
     @JsonbPropertyOrder({"fromOffset", "toOffset"})
     public record Missed(
             @Schema(required = true) long fromOffset,
-            @Schema(required = true) long toOffset) {}
+            @Schema(required = true) long toOffset) {
+
+        @Override
+        public long fromOffset() {
+            return fromOffset;
+        }
+
+        @Override
+        public long toOffset() {
+            return toOffset;
+        }
+    }
 
     /** One kept message. */
     @Schema(name = "HistoryMessage", description = "A kept message")
@@ -54,7 +75,13 @@ public record HistoryPage(
             @Schema(description = "The publishing user, for messages clients published")
             String from,
 
-            @Schema(required = true, ref = AnyJson.REF) JsonValue data) {}
+            @Schema(required = true, ref = AnyJson.REF) JsonValue data) {
+
+        @Override
+        public long offset() {
+            return offset;
+        }
+    }
 
     /** The page as read for {@code topic} (the name as the caller gave it). */
     public static HistoryPage of(String topic, History.Page page) {

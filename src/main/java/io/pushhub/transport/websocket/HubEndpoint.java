@@ -30,7 +30,6 @@ import java.util.logging.Logger;
 @ServerEndpoint(
         value = HubEndpoint.PATH,
         subprotocols = {"pushhub.v1"},
-        decoders = ClientFrameDecoder.class,
         encoders = ServerFrameEncoder.class,
         configurator = HandshakeConfigurator.class)
 public class HubEndpoint {
@@ -54,17 +53,36 @@ public class HubEndpoint {
             session.close(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, String.valueOf(why)));
             return;
         }
-        // Larger frames are refused by the container with close code 1009 (too big).
+        // Larger frames are refused by the container with close code 1009 (too big) on Liberty; Payara's Tyrus does not
+        // apply a limit set here, so message() checks it too (docs/payara.md).
         session.setMaxTextMessageBufferSize(config.maxFrameBytes());
         session.setMaxBinaryMessageBufferSize(1024);
         connection = hub.open(id, new WebSocketChannel(session, config.deliveryWriteTimeout()));
     }
 
     @OnMessage
-    public void message(ClientFrame frame) {
-        if (connection != null) {
-            hub.handle(connection, frame);
+    public void message(String text, Session session) throws IOException {
+        if (connection == null) {
+            return;
         }
+        int max = config.maxFrameBytes();
+        // A char is 1 to 3 UTF-8 bytes (a surrogate pair, 2 chars, is 4): count bytes only when it could matter.
+        if (text.length() > max || (text.length() * 3L > max && utf8Length(text) > max)) {
+            session.close(new CloseReason(
+                    CloseReason.CloseCodes.TOO_BIG,
+                    "frame larger than " + max + " bytes (pushhub.ws.max-frame-bytes)"));
+            return;
+        }
+        hub.handle(connection, ClientFrameDecoder.parse(text));
+    }
+
+    private static long utf8Length(String s) {
+        long n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            n += c < 0x80 ? 1 : c < 0x800 ? 2 : Character.isSurrogate(c) ? 2 : 3;
+        }
+        return n;
     }
 
     @OnMessage
