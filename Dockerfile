@@ -13,6 +13,8 @@ COPY pom.xml ./
 RUN mvn -B -q liberty:install-server
 COPY server.xml ./
 COPY src ./src
+# The Java client library's sources are compiled with the test sources (build-helper), which -DskipTests still compiles.
+COPY clients ./clients
 RUN mvn -B -DskipTests package
 
 FROM eclipse-temurin:17-jre
