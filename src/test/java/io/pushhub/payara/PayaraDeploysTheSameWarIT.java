@@ -136,7 +136,12 @@ class PayaraDeploysTheSameWarIT extends HubIT {
     @Test
     void metricsAreTheSamePrometheusFamiliesAsOnLiberty() throws Exception {
         Prometheus before = Prometheus.scrape(api);
+        boolean memoryBroker = !Boolean.getBoolean("it.redis.enabled");
         for (io.pushhub.observability.HubMetrics.Def def : io.pushhub.observability.HubMetrics.ALL) {
+            if (def.name().startsWith("pushhub_history_") && !memoryBroker) {
+                continue; // with Redis (-Predis) the history lives in Redis: not metered here, as on Liberty
+                // (MetricsIT)
+            }
             String family = switch (def.kind()) {
                 case GAUGE -> def.name();
                 case COUNTER -> def.name() + "_total";
