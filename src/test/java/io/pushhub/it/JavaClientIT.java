@@ -149,10 +149,15 @@ class JavaClientIT extends HubIT {
             assertEquals(ann.connectionId(), online.connectionIds().get(0).connectionId());
             assertEquals(1, online.nodes().size(), "presence: " + online);
         }
-        // Open Liberty refuses an encoded '/' in a path (README): the hub says so in its error body.
-        PushHubException slash = assertThrows(PushHubException.class, () -> hub.topicPresence("jc/room-1"));
-        assertEquals(400, slash.status(), slash.toString());
-        assertTrue(slash.getMessage().contains("%2F"), slash.getMessage());
+        if (ON_PAYARA) {
+            // Payara hands the application an encoded '/' decoded (docs/payara.md): the read simply works.
+            assertEquals(0, hub.topicPresence("jc/room-1").subscribers());
+        } else {
+            // Open Liberty refuses an encoded '/' in a path (README): the hub says so in its error body.
+            PushHubException slash = assertThrows(PushHubException.class, () -> hub.topicPresence("jc/room-1"));
+            assertEquals(400, slash.status(), slash.toString());
+            assertTrue(slash.getMessage().contains("%2F"), slash.getMessage());
+        }
 
         UserPresence nobody = hub.userPresence("jc-nobody");
         assertFalse(nobody.online());
