@@ -8,7 +8,6 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 
 /**
  * The JSON error body for requests the servlet container refuses before JAX-RS sees them, mapped in {@code web.xml}
@@ -53,11 +52,6 @@ public class ContainerErrorServlet extends HttpServlet {
             message = "the server refused the request before the API saw it (HTTP " + status + ")";
         }
         String code = status == 400 ? "bad_request" : "http_" + status;
-        res.setStatus(status);
-        res.setContentType("application/json");
-        res.setCharacterEncoding("UTF-8");
-        byte[] body = new ApiError(status, code, message, null).toJson().getBytes(StandardCharsets.UTF_8);
-        res.setContentLength(body.length);
-        res.getOutputStream().write(body);
+        new ApiError(status, code, message, null).writeTo(res);
     }
 }

@@ -50,14 +50,6 @@ public interface Transport {
     void send(Frame frame, Consumer<Throwable> done);
 
     /**
-     * A secret the connection's welcome frame tells its client, for a transport whose commands arrive as separate
-     * requests that must prove they come from the stream's owner (SSE); null (the default) for the rest.
-     */
-    default String commandKey() {
-        return null;
-    }
-
-    /**
      * Whether several frames may be coalesced into one {@code batch} frame for this transport (default yes). A
      * transport that must see every frame on its own (e.g. to match replies) says no.
      */

@@ -4,8 +4,11 @@ import io.pushhub.protocol.Codec;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.annotation.JsonbNillable;
 import jakarta.json.bind.annotation.JsonbPropertyOrder;
+import jakarta.servlet.http.HttpServletResponse;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
@@ -75,6 +78,19 @@ public record ApiError(
      */
     public String toJson() {
         return Codec.jsonb().toJson(this);
+    }
+
+    /**
+     * Answers a servlet request with this body (status, JSON, UTF-8, length): for the filters and error pages that answer
+     * before JAX-RS.
+     */
+    public void writeTo(HttpServletResponse res) throws IOException {
+        byte[] body = toJson().getBytes(StandardCharsets.UTF_8);
+        res.setStatus(status);
+        res.setContentType(MediaType.APPLICATION_JSON);
+        res.setCharacterEncoding("UTF-8");
+        res.setContentLength(body.length);
+        res.getOutputStream().write(body);
     }
 
     private static Response json(ApiError body) {

@@ -63,16 +63,12 @@ public class CorsFilter extends HttpFilter {
         }
         if (!identities.originAllowed(origin, req.getHeader("Host"))) {
             if (preflight) {
-                res.setStatus(403);
-                res.setContentType("application/json");
-                res.setCharacterEncoding("UTF-8");
-                res.getWriter()
-                        .write(new ApiError(
-                                        403,
-                                        "origin_not_allowed",
-                                        "origin " + origin + " may not connect; add it to pushhub.ws.allowed-origins",
-                                        null)
-                                .toJson());
+                new ApiError(
+                                403,
+                                "origin_not_allowed",
+                                "origin " + origin + " may not connect; add it to pushhub.ws.allowed-origins",
+                                null)
+                        .writeTo(res);
                 return;
             }
             chain.doFilter(req, res); // the resource refuses it with 403; the page cannot read why, the check says

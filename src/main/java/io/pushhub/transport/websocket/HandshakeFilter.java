@@ -109,12 +109,9 @@ public class HandshakeFilter extends HttpFilter {
             throws IOException {
         stats.handshakeRejected();
         LOG.info(() -> "refused WebSocket handshake from " + req.getRemoteAddr() + ": " + status + " " + message);
-        res.setStatus(status);
-        res.setContentType("application/json");
-        res.setCharacterEncoding("UTF-8");
         if (status == 401) {
             res.setHeader("WWW-Authenticate", "Bearer realm=\"pushhub\"");
         }
-        res.getWriter().write(new ApiError(status, code, message, null).toJson());
+        new ApiError(status, code, message, null).writeTo(res);
     }
 }
