@@ -31,6 +31,17 @@ public interface Pusher {
      */
     PushResult push(Target target, JsonValue data, String messageId);
 
+    /**
+     * Pushes with options: an idempotency key, an expiry, a message id minted earlier. A duplicate (same idempotency key
+     * within the window, on any node) is not delivered again: the answer carries the first push's message id and
+     * {@link PushResult#duplicate()} true. An already expired push is not delivered (reached 0).
+     *
+     * <p><b>Inside a JTA transaction</b> (an EJB method, a {@code @Transactional} bean) the push is held back until the
+     * transaction commits and dropped when it rolls back; the answer then says {@link PushResult#deferred()} and counts
+     * nothing reached yet.
+     */
+    PushResult push(Push push);
+
     /** A fresh message id, unique in the cluster ({@code m-<node>-<sequence>}). */
     String newMessageId();
 

@@ -1,5 +1,6 @@
 package io.pushhub.hub;
 
+import io.pushhub.Push;
 import io.pushhub.PushResult;
 import io.pushhub.Pusher;
 import io.pushhub.ScheduledPush;
@@ -38,6 +39,13 @@ public class HubPusher implements Pusher {
         Objects.requireNonNull(data, "data");
         Objects.requireNonNull(messageId, "messageId");
         return hub.relay().push(target, data, messageId);
+    }
+
+    @Override
+    public PushResult push(Push push) {
+        // Contract only so far: idempotency keys and expiry are issue #11's next commits.
+        String id = push.messageId() != null ? push.messageId() : newMessageId();
+        return hub.relay().push(push.target(), push.data(), id);
     }
 
     @Override
