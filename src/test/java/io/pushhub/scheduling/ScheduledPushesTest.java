@@ -66,6 +66,11 @@ class ScheduledPushesTest {
             }
 
             @Override
+            public PushResult push(io.pushhub.Push push) {
+                return push(push.target(), push.data(), push.messageId() != null ? push.messageId() : newMessageId());
+            }
+
+            @Override
             public String newMessageId() {
                 return "m-test-" + ids.incrementAndGet();
             }
