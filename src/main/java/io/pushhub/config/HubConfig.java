@@ -229,6 +229,10 @@ public class HubConfig {
         return get(Keys.DELIVERY_BATCH_MAX_BYTES);
     }
 
+    public String wsReadConfirmations() {
+        return get(Keys.WS_READ_CONFIRMATIONS);
+    }
+
     public Duration deliveryWriteTimeout() {
         return get(Keys.DELIVERY_WRITE_TIMEOUT);
     }

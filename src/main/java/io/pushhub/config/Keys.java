@@ -115,6 +115,13 @@ public final class Keys {
     public static final Key<Integer> WS_MAX_SUBSCRIPTIONS = declare(Key.integer(
             "pushhub.ws.max-subscriptions", 100, 1, 10_000, "topics one connection may subscribe to at once"));
 
+    public static final Key<String> WS_READ_CONFIRMATIONS = declare(Key.choice(
+            "pushhub.ws.read-confirmations",
+            "auto: where a send completes before the client reads (Payara's Tyrus), pings prove how far each client"
+                    + " has read, so one that stops reading is seen; off: never",
+            "auto",
+            "off"));
+
     public static final Key<Integer> WS_RATE_PER_SECOND = declare(Key.integer(
             "pushhub.ws.rate.per-second", 50, 1, 1_000_000, "sustained inbound frames per second per connection"));
 

@@ -16,6 +16,7 @@ import jakarta.websocket.OnClose;
 import jakarta.websocket.OnError;
 import jakarta.websocket.OnMessage;
 import jakarta.websocket.OnOpen;
+import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
 import java.io.IOException;
@@ -44,6 +45,7 @@ public class HubEndpoint {
     HubConfig config;
 
     private Connection connection;
+    private WebSocketChannel channel;
 
     @OnOpen
     public void open(Session session) throws IOException {
@@ -57,7 +59,10 @@ public class HubEndpoint {
         // apply a limit set here, so message() checks it too (docs/payara.md).
         session.setMaxTextMessageBufferSize(config.maxFrameBytes());
         session.setMaxBinaryMessageBufferSize(1024);
-        connection = hub.open(id, new WebSocketChannel(session, config.deliveryWriteTimeout()));
+        boolean confirmReads = config.wsReadConfirmations().equals("auto")
+                && WebSocketChannel.sendsCompleteBeforeTheClientReads(session);
+        channel = new WebSocketChannel(session, config.deliveryWriteTimeout(), confirmReads);
+        connection = hub.open(id, channel);
     }
 
     @OnMessage
@@ -91,6 +96,13 @@ public class HubEndpoint {
             hub.handle(
                     connection,
                     ClientFrame.invalid(null, ErrorCode.BAD_JSON, "binary frames are not supported; send JSON text"));
+        }
+    }
+
+    @OnMessage
+    public void pong(PongMessage pong) {
+        if (channel != null) {
+            channel.pong(pong.getApplicationData());
         }
     }
 

@@ -5,6 +5,7 @@ import io.pushhub.hub.ClientChannel;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.function.Consumer;
 import java.util.logging.Level;
@@ -19,15 +20,54 @@ final class WebSocketChannel implements ClientChannel {
 
     private static final Logger LOG = Logger.getLogger(WebSocketChannel.class.getName());
     private final Session session;
+    /** Null unless the container's sends complete before the client reads ({@link ReadConfirmations}). */
+    private final ReadConfirmations confirmations;
 
-    WebSocketChannel(Session session, Duration writeTimeout) {
+    WebSocketChannel(Session session, Duration writeTimeout, boolean confirmReads) {
         this.session = session;
         session.getAsyncRemote().setSendTimeout(writeTimeout.toMillis());
+        this.confirmations = confirmReads ? new ReadConfirmations(this::ping) : null;
+    }
+
+    /**
+     * Whether this container needs {@link ReadConfirmations} to see a client that stops reading: Tyrus (Payara,
+     * GlassFish) completes an asynchronous send as soon as its own write queue took the bytes.
+     */
+    static boolean sendsCompleteBeforeTheClientReads(Session session) {
+        return session.getClass().getName().startsWith("org.glassfish.tyrus.");
     }
 
     @Override
     public void send(Frame frame, Consumer<Throwable> done) {
-        session.getAsyncRemote().sendText(frame.text(), r -> done.accept(r.isOK() ? null : failure(r.getException())));
+        if (confirmations == null) {
+            session.getAsyncRemote()
+                    .sendText(frame.text(), r -> done.accept(r.isOK() ? null : failure(r.getException())));
+            return;
+        }
+        int chars = frame.text().length();
+        session.getAsyncRemote().sendText(frame.text(), r -> {
+            if (r.isOK()) {
+                confirmations.written(chars, done);
+            } else {
+                done.accept(failure(r.getException()));
+            }
+        });
+    }
+
+    /** A pong from the client: with read confirmations on, proof of how far it has read. */
+    void pong(ByteBuffer payload) {
+        if (confirmations != null && payload.remaining() == Long.BYTES) {
+            confirmations.pong(payload.getLong(payload.position()));
+        }
+    }
+
+    private void ping(long count) {
+        try {
+            session.getAsyncRemote().sendPing(ByteBuffer.allocate(Long.BYTES).putLong(0, count));
+        } catch (IOException | RuntimeException e) {
+            // The connection is breaking; the pending send's completion or the write time-out reports it.
+            LOG.log(Level.FINE, "ping to " + session.getId() + " failed", e);
+        }
     }
 
     private static Throwable failure(Throwable t) {
