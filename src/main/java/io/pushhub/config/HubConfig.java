@@ -291,6 +291,10 @@ public class HubConfig {
         return get(Keys.SCHEDULED_MAX_DELAY);
     }
 
+    public int transactionMaxPushes() {
+        return get(Keys.TRANSACTION_MAX_PUSHES);
+    }
+
     // ---------------------------------------------------------------- SSE transport
 
     public Duration sseHeartbeat() {

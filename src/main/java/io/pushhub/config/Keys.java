@@ -234,6 +234,13 @@ public final class Keys {
     public static final Key<Duration> SCHEDULED_MAX_DELAY = declare(Key.duration(
             "pushhub.scheduled.max-delay", "P30D", "PT0S", "P3650D", "how far ahead a push may be scheduled"));
 
+    public static final Key<Integer> TRANSACTION_MAX_PUSHES = declare(Key.integer(
+            "pushhub.transaction.max-pushes",
+            10000,
+            1,
+            10_000_000,
+            "pushes one JTA transaction may hold until its commit; one more throws TooManyDeferredPushesException"));
+
     // ---------------------------------------------------------------- SSE transport
 
     public static final Key<Duration> SSE_HEARTBEAT = declare(Key.duration(

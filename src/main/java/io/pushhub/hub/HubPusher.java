@@ -28,6 +28,9 @@ public class HubPusher implements Pusher {
     @Inject
     HubConfig config;
 
+    @Inject
+    TransactionalPushes transactional;
+
     @Override
     public PushResult push(Target target, JsonValue data) {
         return push(target, data, newMessageId());
@@ -38,11 +41,19 @@ public class HubPusher implements Pusher {
         Objects.requireNonNull(target, "target");
         Objects.requireNonNull(data, "data");
         Objects.requireNonNull(messageId, "messageId");
+        PushResult held = transactional.holdBack(Push.to(target, data).withMessageId(messageId), null, this::push);
+        if (held != null) {
+            return held; // inside a JTA transaction: delivered after its commit (TransactionalPushes)
+        }
         return hub.relay().push(target, data, messageId);
     }
 
     @Override
     public PushResult push(Push push) {
+        PushResult held = transactional.holdBack(push, this::newMessageId, this::push);
+        if (held != null) {
+            return held; // inside a JTA transaction: delivered after its commit (TransactionalPushes)
+        }
         // Contract only so far: idempotency keys and expiry are issue #11's next commits.
         String id = push.messageId() != null ? push.messageId() : newMessageId();
         return hub.relay().push(push.target(), push.data(), id);
@@ -79,7 +90,12 @@ public class HubPusher implements Pusher {
     @Override
     public ScheduledPush schedule(Target target, JsonValue data, Instant at) {
         int max = config.scheduledMaxPending();
-        return scheduled.schedule(target, data, at, max).orElseThrow(() -> new TooManyScheduledException(max));
+        ScheduledPush p =
+                scheduled.schedule(target, data, at, max).orElseThrow(() -> new TooManyScheduledException(max));
+        // Its timer is created in the caller's transaction, if any, and so starts at the commit (EJB timers are
+        // transactional); after a rollback the pending entry must go too.
+        transactional.onRollback(() -> scheduled.forget(p.id()));
+        return p;
     }
 
     @Override

@@ -12,6 +12,8 @@ import jakarta.ejb.Timeout;
 import jakarta.ejb.Timer;
 import jakarta.ejb.TimerConfig;
 import jakarta.ejb.TimerService;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import java.io.Serializable;
@@ -61,7 +63,9 @@ public class DemoJobs {
         return progress.size();
     }
 
+    /** Not in a transaction: each update goes out at once instead of waiting for the callback's commit. */
     @Timeout
+    @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
     void step(Timer timer) {
         if (!(timer.getInfo() instanceof Job job)) {
             return;

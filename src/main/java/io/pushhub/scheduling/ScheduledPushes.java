@@ -14,6 +14,8 @@ import jakarta.ejb.Timeout;
 import jakarta.ejb.Timer;
 import jakarta.ejb.TimerConfig;
 import jakarta.ejb.TimerService;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonReader;
@@ -127,7 +129,12 @@ public class ScheduledPushes {
         return false;
     }
 
+    /**
+     * Not in a transaction: the push goes out at once (a push inside one would wait for the callback's commit, see
+     * {@link Pusher#push(io.pushhub.Push)}), and there is nothing here to roll back.
+     */
     @Timeout
+    @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
     void fire(Timer timer) {
         if (!(timer.getInfo() instanceof Entry entry)) {
             return;
@@ -158,6 +165,17 @@ public class ScheduledPushes {
 
     public int pendingCount() {
         return reserved.get();
+    }
+
+    /**
+     * Forgets a pending push whose timer was never created: {@link #schedule} ran in the caller's transaction, which
+     * rolled back, and EJB timer creation is transactional. Called after that rollback, outside any transaction.
+     */
+    @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+    public void forget(String id) {
+        if (release(id)) {
+            LOG.fine(() -> "scheduled push " + id + " forgotten: its transaction rolled back");
+        }
     }
 
     /** @return false when no pending push has this id (unknown, already delivered or already cancelled) */
