@@ -16,6 +16,12 @@ import java.util.List;
  * thread of one node. Pushes to a topic with history get consecutive offsets, and this node's subscribers see them in
  * offset order.
  *
+ * <p><b>Inside a JTA transaction</b> (an EJB method, a {@code @Transactional} bean, an EJB timer callback of the
+ * application) every {@code push} waits for the commit and is dropped on rollback (see {@link #push(Push)}); a push
+ * {@link #schedule scheduled} there starts only at the commit. At most {@code pushhub.transaction.max-pushes} pushes
+ * per transaction ({@link TooManyDeferredPushesException} beyond). Node topics are never held back. See
+ * docs/embedding.md.
+ *
  * <p><b>When the broker is down</b> (Redis unreachable): this node's connections still get the message and the
  * {@link PushResult} says {@code cluster: unavailable} with the reason; nothing is thrown, nothing is retried, and a
  * history topic's message is then kept in no history.

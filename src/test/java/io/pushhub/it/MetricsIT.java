@@ -9,13 +9,16 @@ import io.pushhub.testsupport.HubIT;
 import io.pushhub.testsupport.Prometheus;
 import io.pushhub.testsupport.SseClient;
 import io.pushhub.testsupport.WsClient;
+import jakarta.json.JsonValue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -74,7 +77,7 @@ class MetricsIT extends HubIT {
     @Test
     void aPushToTwoWebSocketsAndOneSseStreamCountsThreeMessagesApartFromTheFrames() throws Exception {
         String topic = "metered-" + UUID.randomUUID();
-        Prometheus before = scrape();
+        Prometheus before = awaitQuiet();
         try (WsClient a = WsClient.connect(WS);
                 WsClient b = WsClient.connect(WS);
                 SseClient s = SseClient.open(HTTP)) {
@@ -155,6 +158,76 @@ class MetricsIT extends HubIT {
                             - after.value("pushhub_errors_total", "code", "bad_json"));
             assertEquals(0, delta(after, erred, "pushhub_messages_delivered_total", WEBSOCKET));
         }
+    }
+
+    /** The server-wide counters whose deltas this test asserts: no other traffic may move them while it runs. */
+    private static final List<String> COUNTED = List.of(
+            "pushhub_messages_pushed_total",
+            "pushhub_messages_enqueued_total",
+            "pushhub_messages_delivered_total",
+            "pushhub_frames_sent_total",
+            "pushhub_connections_opened_total",
+            "pushhub_delivery_latency_seconds_count",
+            "pushhub_errors_total");
+
+    private static final Duration QUIET_FOR = Duration.ofMillis(1500);
+    private static final Duration DUE_SOON = Duration.ofSeconds(30);
+
+    /**
+     * The counters are server-wide, and on Payara every test class shares one deployment: what an earlier class left
+     * behind (a demo job still reporting, a scheduled push firing, a client still connecting) would be counted here
+     * too (it once counted 3 messages for this test's 1). So start only when no scheduled push is due within {@link
+     * #DUE_SOON} and the counted series have not moved for {@link #QUIET_FOR}; the deltas below stay exact.
+     */
+    private Prometheus awaitQuiet() throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        Prometheus last = scrape();
+        long quietSince = System.nanoTime();
+        while (true) {
+            Thread.sleep(250);
+            Prometheus p = scrape();
+            long now = System.nanoTime();
+            String moved = moved(last, p);
+            String due = dueSoon();
+            if (!moved.isEmpty() || !due.isEmpty()) {
+                quietSince = now;
+            } else if (now - quietSince >= QUIET_FOR.toNanos()) {
+                return p;
+            }
+            assertFalse(
+                    now > deadline,
+                    "the server did not fall quiet within 60 s (other traffic would be counted): moved " + moved
+                            + "; scheduled " + due);
+            last = p;
+        }
+    }
+
+    /** The counted series that differ between two scrapes, as "name{labels} a -> b". */
+    private static String moved(Prometheus a, Prometheus b) {
+        List<String> out = new ArrayList<>();
+        for (Prometheus.Sample s : b.samples) {
+            if (COUNTED.contains(s.name())) {
+                double was = a.samples.stream()
+                        .filter(x -> x.name().equals(s.name()) && x.labels().equals(s.labels()))
+                        .mapToDouble(Prometheus.Sample::value)
+                        .findFirst()
+                        .orElse(0);
+                if (was != s.value()) {
+                    out.add(s.name() + s.labels() + " " + was + " -> " + s.value());
+                }
+            }
+        }
+        return String.join(", ", out);
+    }
+
+    /** Pending scheduled pushes due within {@link #DUE_SOON}, or "" when there are none. */
+    private String dueSoon() throws Exception {
+        Instant soon = Instant.now().plus(DUE_SOON);
+        return api.get("/api/push/scheduled").json().getJsonArray("scheduled").stream()
+                .map(JsonValue::asJsonObject)
+                .filter(e -> Instant.parse(e.getString("at")).isBefore(soon))
+                .map(Object::toString)
+                .collect(Collectors.joining(", "));
     }
 
     private static double delta(Prometheus from, Prometheus to, String name, String transport, String... labels) {
