@@ -169,6 +169,12 @@ public class PayaraMicroContainer implements DeployableContainer<PayaraMicroConf
                         + "set configs.config.server-config.ejb-container.ejb-timer-service"
                         + ".minimum-delivery-interval-in-millis=50\n");
 
+        // A fresh root directory for every start: Payara Micro records each --deploy in its root's domain.xml and
+        // deploys it again at the next start, so after a class with an archive of another name (shop.war of
+        // EmbeddedInAnApplicationIT) the next server ran both applications, and MetricsIT saw each series twice.
+        Path root = work.resolve("root");
+        deleteTree(root);
+
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         for (String option : config.getJavaOptions().trim().split("\\s+")) {
@@ -190,7 +196,7 @@ public class PayaraMicroContainer implements DeployableContainer<PayaraMicroConf
                 "--prebootcommandfile",
                 preboot.toString(),
                 "--rootDir",
-                work.resolve("root").toString()));
+                root.toString()));
 
         Path log = Path.of(config.getLogFile()).toAbsolutePath();
         Files.createDirectories(log.getParent());
@@ -238,6 +244,17 @@ public class PayaraMicroContainer implements DeployableContainer<PayaraMicroConf
             Thread.sleep(250);
         }
         System.out.println("[pushhub] Payara Micro ready after " + (System.nanoTime() - started) / 1_000_000 + " ms");
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
 
     /**
