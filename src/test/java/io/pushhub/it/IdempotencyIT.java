@@ -111,9 +111,13 @@ class IdempotencyIT extends HubIT {
             // An immediate push with the same key after it fired is a repeat too: nothing more arrives.
             Api.Reply afterwards = api.push("{\"topic\":\"" + topic + "\",\"data\":\"again\"}", key);
             assertTrue(afterwards.json().getBoolean("duplicate"), "after firing: " + afterwards);
-            Thread.sleep(1500); // a second timer would have fired by now
-            c.barrier();
-            assertEquals(1, c.messages().size(), "fired once: " + c.messages());
+            // A sentinel due a second after the first: once it is here, a second timer of the repeat would be too.
+            Api.Reply sentinel = api.push("{\"topic\":\"" + topic + "\",\"delay\":1000,\"data\":\"sentinel\"}");
+            assertEquals(202, sentinel.status(), "sentinel: " + sentinel);
+            JsonObject next =
+                    c.await("the sentinel", f -> "message".equals(f.getString("type")), Duration.ofSeconds(8));
+            assertEquals("sentinel", next.getString("data"), "the next message is the sentinel: " + c.messages());
+            assertEquals(2, c.messages().size(), "fired once, then the sentinel: " + c.messages());
         }
     }
 }

@@ -7,12 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.pushhub.testsupport.Api;
 import io.pushhub.testsupport.HubIT;
 import io.pushhub.testsupport.Prometheus;
+import io.pushhub.testsupport.SseClient;
 import io.pushhub.testsupport.StalledClient;
 import io.pushhub.testsupport.WsClient;
 import jakarta.json.JsonObject;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -162,6 +164,44 @@ class MessageExpiryIT extends HubIT {
                 assertEquals("sentinel", first.getString("data"));
                 assertTrue(expired("push") >= 1, "the skipped firing is counted");
             }
+        }
+    }
+
+    private static boolean sseMessage(SseClient.Event e, String text) {
+        JsonObject f = e.frame();
+        return "message".equals(f.getString("type", ""))
+                && f.get("data") instanceof JsonObject d
+                && text.equals(d.getString("text", ""));
+    }
+
+    @Test
+    void anSseResumeWithLastEventIdSkipsWhatExpiredMeanwhile() throws Exception {
+        String topic = unique("exp-sse-");
+        SseClient first = SseClient.open(HTTP);
+        assertEquals(
+                200,
+                first.command("{\"type\":\"subscribe\",\"topic\":\"" + topic + "\"}")
+                        .status());
+        api.push("{\"topic\":\"" + topic + "\",\"data\":{\"text\":\"one\"}}");
+        SseClient.Event one = first.await("one", e -> sseMessage(e, "one"), Duration.ofSeconds(10));
+        first.close(); // the network drops; the server keeps the connection for a resume
+
+        api.push("{\"topic\":\"" + topic + "\",\"ttl\":300,\"data\":{\"text\":\"short-lived\"}}");
+        api.push("{\"topic\":\"" + topic + "\",\"data\":{\"text\":\"lasting\"}}");
+        Thread.sleep(800); // the short-lived one expires while the client is away
+
+        try (SseClient again = first.reopen(Map.of("Last-Event-ID", one.id()))) {
+            assertEquals(200, again.status(), again.errorBody());
+            SseClient.Event resumed = again.awaitType("resumed");
+            assertEquals(1, resumed.frame().getInt("replayed"), "only the lasting one is replayed: " + resumed);
+            again.await("lasting", e -> sseMessage(e, "lasting"), Duration.ofSeconds(10));
+            api.push("{\"topic\":\"" + topic + "\",\"data\":{\"text\":\"live\"}}");
+            again.await("live", e -> sseMessage(e, "live"), Duration.ofSeconds(10));
+            List<String> texts = again.events().stream()
+                    .filter(e -> "message".equals(e.frame().getString("type", "")))
+                    .map(e -> e.frame().getJsonObject("data").getString("text"))
+                    .toList();
+            assertEquals(List.of("lasting", "live"), texts, "the expired message never arrives");
         }
     }
 }
