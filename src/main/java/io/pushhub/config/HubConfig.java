@@ -295,6 +295,18 @@ public class HubConfig {
         return get(Keys.TRANSACTION_MAX_PUSHES);
     }
 
+    public Duration pushMaxTtl() {
+        return get(Keys.PUSH_MAX_TTL);
+    }
+
+    public Duration idempotencyWindow() {
+        return get(Keys.IDEMPOTENCY_WINDOW);
+    }
+
+    public int idempotencyMaxKeys() {
+        return get(Keys.IDEMPOTENCY_MAX_KEYS);
+    }
+
     // ---------------------------------------------------------------- SSE transport
 
     public Duration sseHeartbeat() {

@@ -74,9 +74,12 @@ class GeneratedClientIT extends HubIT {
             assertTrue(topics.getSubscriptions() >= 1, "topics: " + topics);
 
             long pushesBefore = status.stats().getTotals().getPushes();
-            PushAnswer answer = push.push(new PushRequest()
-                    .topic(topic)
-                    .data(Map.of("text", "from the generated client", "n", List.of(1, 2))));
+            String key = "generated-" + java.util.UUID.randomUUID();
+            PushAnswer answer = push.push(
+                    new PushRequest()
+                            .topic(topic)
+                            .data(Map.of("text", "from the generated client", "n", List.of(1, 2))),
+                    key);
             assertEquals(1, answer.getReached(), "answer: " + answer);
             assertTrue(answer.getMessageId().startsWith("m-"), "answer: " + answer);
             if (Boolean.getBoolean("it.redis.enabled")) {
@@ -88,6 +91,10 @@ class GeneratedClientIT extends HubIT {
 
             JsonObject frame = subscriber.awaitMessage("the generated client's push");
             assertEquals(answer.getMessageId(), frame.getString("messageId"), "frame: " + frame);
+            assertNull(answer.getDuplicate(), "a first push carries no duplicate field: " + answer);
+            PushAnswer repeat = push.push(new PushRequest().topic(topic).data(1), key); // the Idempotency-Key header
+            assertEquals(Boolean.TRUE, repeat.getDuplicate(), "repeat: " + repeat);
+            assertEquals(answer.getMessageId(), repeat.getMessageId(), "repeat: " + repeat);
             assertEquals(topic, frame.getString("topic"), "frame: " + frame);
             assertEquals(
                     "from the generated client", frame.getJsonObject("data").getString("text"), "frame: " + frame);
@@ -110,9 +117,9 @@ class GeneratedClientIT extends HubIT {
     @Test
     void historyComesBackWithItsDataAsPlainJson() throws Exception {
         String topic = "generated-history";
-        push.push(new PushRequest().topic(topic).data(Map.of("k", "v")));
-        push.push(new PushRequest().topic(topic).data("a string"));
-        push.push(new PushRequest().topic(topic).data(List.of(true, 3)));
+        push.push(new PushRequest().topic(topic).data(Map.of("k", "v")), null);
+        push.push(new PushRequest().topic(topic).data("a string"), null);
+        push.push(new PushRequest().topic(topic).data(List.of(true, 3)), null);
         HistoryPage page = status.history(topic, null, 10, 0L);
         assertTrue(page.getComplete(), "page: " + page);
         assertNull(page.getReason(), "page: " + page);
@@ -125,7 +132,7 @@ class GeneratedClientIT extends HubIT {
 
     @Test
     void aScheduledPushCanBeListedAndCancelled() throws Exception {
-        push.push(new PushRequest().topic("generated-later").data(1).delay(new PushRequestDelay("PT1H")));
+        push.push(new PushRequest().topic("generated-later").data(1).delay(new PushRequestDelay("PT1H")), null);
         ScheduledItem pending = push.listScheduled().getScheduled().stream()
                 .filter(s -> s.getTargets().equals(List.of("generated-later")))
                 .findFirst()
@@ -142,7 +149,7 @@ class GeneratedClientIT extends HubIT {
     void aBadRequestIsATypedError() throws Exception {
         ApiException badTopic = assertThrows(
                 ApiException.class,
-                () -> push.push(new PushRequest().topic("no spaces allowed").data(1)));
+                () -> push.push(new PushRequest().topic("no spaces allowed").data(1), null));
         assertEquals(400, badTopic.getCode(), badTopic.getResponseBody());
         ApiError body = error(badTopic);
         assertEquals(400, body.getStatus());
@@ -153,7 +160,7 @@ class GeneratedClientIT extends HubIT {
         ApiException unknown = assertThrows(
                 ApiException.class,
                 () -> push.push(
-                        new PushRequest().connections(List.of("c-nobody")).data(1)));
+                        new PushRequest().connections(List.of("c-nobody")).data(1), null));
         assertEquals(404, unknown.getCode());
         assertEquals("unknown_connections", error(unknown).getError());
         assertEquals(List.of("c-nobody"), error(unknown).getConnections());
