@@ -85,6 +85,11 @@ declare namespace PushHub {
     topic?: string;
     from?: string;
     time: number;
+    /**
+     * Epoch ms after which the hub delivers this message no more (the push had a ttl or expiresAt); absent: never
+     * expires. A message written just before may still arrive a moment after: compare with your clock if it matters.
+     */
+    expiresAt?: number;
     /** Position in the topic's history, when the hub keeps one for the topic. */
     offset?: number;
     epoch?: string;
@@ -103,6 +108,8 @@ declare namespace PushHub {
   interface Recovery {
     recovered?: boolean;
     replayed?: number;
+    /** Missed messages the replay skipped because they had expired (absent when none). */
+    expired?: number;
     reason?: 'trimmed' | 'expired' | 'epoch_changed' | string;
     missed?: { fromOffset: number; toOffset: number };
     epoch?: string;

@@ -36,6 +36,10 @@ public interface Pusher {
      * within the window, on any node) is not delivered again: the answer carries the first push's message id and
      * {@link PushResult#duplicate()} true. An already expired push is not delivered (reached 0).
      *
+     * <p><b>When the broker is down</b>, a push with an idempotency key is not delivered at all (not even to this node's
+     * connections), since whether it is a repeat cannot be known: {@link IdempotencyUnavailableException} is thrown and
+     * a retry with the same key is safe. Without a key, as {@link #push(Target, JsonValue)}.
+     *
      * <p><b>Inside a JTA transaction</b> (an EJB method, a {@code @Transactional} bean) the push is held back until the
      * transaction commits and dropped when it rolls back; the answer then says {@link PushResult#deferred()} and counts
      * nothing reached yet.
@@ -60,6 +64,18 @@ public interface Pusher {
      * @throws TooManyScheduledException when {@code pushhub.scheduled.max-pending} pushes are pending already
      */
     ScheduledPush schedule(Target target, JsonValue data, Instant at);
+
+    /**
+     * Schedules a push with options for {@code at}. With an idempotency key, a repeat within the window (counted from
+     * {@code at}: the key is held until {@code at} plus {@code pushhub.idempotency.window}) schedules nothing and
+     * answers with the first scheduling's ids and {@link ScheduledPush#duplicate()} true. With an expiry, a push whose
+     * timer fires after it is not delivered.
+     *
+     * @throws TooManyScheduledException when {@code pushhub.scheduled.max-pending} pushes are pending already (the key
+     *     is then given up again)
+     * @throws IdempotencyUnavailableException when the push has a key and the broker (Redis) cannot be asked
+     */
+    ScheduledPush schedule(Push push, Instant at);
 
     /**
      * Cancels a scheduled push. Of a cancel racing the push's time, exactly one wins: the push is either delivered or

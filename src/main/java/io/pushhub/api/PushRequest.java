@@ -31,23 +31,51 @@ import java.util.Set;
  *  "topic": "news" | "topics": ["a","b"]              \
  *  "user": "alice" | "users": ["alice","bob"]          &gt; at most one kind; none = everyone
  *  "connection": "c-..." | "connections": ["c-..."]   /
- *  "at": "2026-11-22T10:00:00Z" | "delay": 1500 (ms) or "PT1.5S"}   optional: schedule instead of pushing now
+ *  "at": "2026-11-22T10:00:00Z" | "delay": 1500 (ms) or "PT1.5S"     optional: schedule instead of pushing now
+ *  "ttl": 60000 (ms) or "PT1M" | "expiresAt": "2026-11-22T10:05:00Z"   optional: never delivered after that
+ *  "idempotencyKey": "order-4711-shipped"}                            optional, like the Idempotency-Key header
  * </pre>
  *
+ * <p>A {@code ttl} counts from when the push is due: from now, or from {@code at}/{@code delay} for a scheduled one.
+ *
  * @param deliverAt null to push now
+ * @param idempotencyKey null, or the key from the {@code Idempotency-Key} header or the body (the same when both)
+ * @param expiresAt null, or when the message expires (after {@code deliverAt}, or after now)
  */
-public record PushRequest(Target target, JsonValue data, Instant deliverAt) {
+public record PushRequest(Target target, JsonValue data, Instant deliverAt, String idempotencyKey, Instant expiresAt) {
 
     static final int MAX_TARGETS = 1000;
-    private static final Set<String> FIELDS =
-            Set.of("data", "topic", "topics", "user", "users", "connection", "connections", "at", "delay");
+    private static final Set<String> FIELDS = Set.of(
+            "data",
+            "topic",
+            "topics",
+            "user",
+            "users",
+            "connection",
+            "connections",
+            "at",
+            "delay",
+            "ttl",
+            "expiresAt",
+            "idempotencyKey");
+    private static final String MAX_DELAY_KEY = "pushhub.scheduled.max-delay";
+    private static final String MAX_TTL_KEY = "pushhub.push.max-ttl";
 
     public boolean scheduled() {
         return deliverAt != null;
     }
 
-    /** Parses and validates; every problem is an {@link ApiError} 400 naming it. */
+    /** Parses and validates a body without a header key, with a ttl of at most 30 days. */
     public static PushRequest parse(String body, Instant now, Duration maxDelay) {
+        return parse(body, null, now, maxDelay, Duration.ofDays(30));
+    }
+
+    /**
+     * Parses and validates; every problem is an {@link ApiError} 400 naming it.
+     *
+     * @param headerKey the {@code Idempotency-Key} header, or null when there is none
+     */
+    public static PushRequest parse(String body, String headerKey, Instant now, Duration maxDelay, Duration maxTtl) {
         if (body == null || body.isBlank()) {
             throw ApiProblem.badRequest("request body required: a JSON object with at least 'data'");
         }
@@ -76,8 +104,74 @@ public record PushRequest(Target target, JsonValue data, Instant deliverAt) {
             throw ApiProblem.badRequest("field 'data' is required (any JSON value)");
         }
         Target target = target(obj);
+        String key = idempotencyKey(obj, headerKey);
         Instant at = when(obj, now, maxDelay);
-        return new PushRequest(target, obj.get("data"), at);
+        Instant expiresAt = expiry(obj, at != null ? at : now, maxTtl);
+        return new PushRequest(target, obj.get("data"), at, key, expiresAt);
+    }
+
+    private static String idempotencyKey(JsonObject obj, String headerKey) {
+        String bodyKey = null;
+        if (obj.containsKey("idempotencyKey")) {
+            if (!(obj.get("idempotencyKey") instanceof JsonString s)) {
+                throw ApiProblem.of(400, "invalid_idempotency_key", "'idempotencyKey' must be a string");
+            }
+            bodyKey = s.getString();
+        }
+        if (headerKey != null && bodyKey != null && !headerKey.equals(bodyKey)) {
+            throw ApiProblem.of(
+                    400,
+                    "invalid_idempotency_key",
+                    "the Idempotency-Key header and the body's 'idempotencyKey' differ; send one, or the same in both");
+        }
+        String key = headerKey != null ? headerKey : bodyKey;
+        if (key != null) {
+            String problem = io.pushhub.Push.idempotencyKeyProblem(key);
+            if (problem != null) {
+                throw ApiProblem.of(400, "invalid_idempotency_key", problem);
+            }
+        }
+        return key;
+    }
+
+    /**
+     * When the message expires, or null. A {@code ttl} counts from {@code due} (now, or the scheduled time); an
+     * {@code expiresAt} must lie after {@code due}; neither more than {@code maxTtl} after it.
+     */
+    private static Instant expiry(JsonObject obj, Instant due, Duration maxTtl) {
+        boolean hasTtl = obj.containsKey("ttl");
+        boolean hasExpiresAt = obj.containsKey("expiresAt");
+        if (hasTtl && hasExpiresAt) {
+            throw ApiProblem.badRequest("use either 'ttl' or 'expiresAt', not both");
+        }
+        if (hasTtl) {
+            Duration ttl = duration(obj, "ttl", maxTtl, MAX_TTL_KEY);
+            if (ttl.isZero()) {
+                throw ApiProblem.badRequest("'ttl' must be at least 1 ms");
+            }
+            return due.plus(ttl); // both bounded: cannot overflow
+        }
+        if (!hasExpiresAt) {
+            return null;
+        }
+        if (!(obj.get("expiresAt") instanceof JsonString s)) {
+            throw ApiProblem.badRequest("'expiresAt' must be an ISO-8601 instant string, e.g. 2026-11-22T10:05:00Z");
+        }
+        Instant at;
+        try {
+            at = Instant.parse(s.getString());
+        } catch (DateTimeParseException e) {
+            throw ApiProblem.badRequest("'expiresAt' is not an ISO-8601 instant (e.g. 2026-11-22T10:05:00Z): "
+                    + TopicName.printable(s.getString()));
+        }
+        if (!at.isAfter(due)) {
+            throw ApiProblem.badRequest("'expiresAt' " + at + " is not after the time the push is due (" + due
+                    + "): it would never be delivered");
+        }
+        if (Duration.between(due, at).compareTo(maxTtl) > 0) {
+            throw tooFar("'expiresAt'", maxTtl, MAX_TTL_KEY);
+        }
+        return at;
     }
 
     private static Target target(JsonObject obj) {
@@ -167,14 +261,27 @@ public record PushRequest(Target target, JsonValue data, Instant deliverAt) {
                 return now; // already due: deliver as soon as the timer fires
             }
             if (Duration.between(now, at).compareTo(maxDelay) > 0) {
-                throw tooFar("'at'", maxDelay);
+                throw tooFar("'at'", maxDelay, MAX_DELAY_KEY);
             }
             return at;
         }
         if (!hasDelay) {
             return null;
         }
-        JsonValue v = obj.get("delay");
+        Duration d = duration(obj, "delay", maxDelay, MAX_DELAY_KEY);
+        try {
+            return now.plus(d);
+        } catch (java.time.DateTimeException | ArithmeticException e) {
+            throw tooFar("'delay'", maxDelay, MAX_DELAY_KEY); // only with an absurd pushhub.scheduled.max-delay
+        }
+    }
+
+    /**
+     * A duration field: milliseconds (number) or an ISO-8601 duration (string), not negative, at most {@code max}
+     * (named {@code maxKey} in the message). Compared with {@code max} before any arithmetic, so nothing overflows.
+     */
+    private static Duration duration(JsonObject obj, String field, Duration max, String maxKey) {
+        JsonValue v = obj.get(field);
         Duration d;
         if (v instanceof JsonNumber n) {
             BigDecimal ms;
@@ -182,24 +289,24 @@ public record PushRequest(Target target, JsonValue data, Instant deliverAt) {
                 ms = n.bigDecimalValue();
             } catch (RuntimeException e) {
                 // JSON-P refuses numbers with absurd exponents (e.g. Parsson beyond a scale of 1100)
-                throw ApiProblem.badRequest("'delay' is not a usable number of milliseconds; at most "
-                        + millis(maxDelay) + " (" + iso(maxDelay) + ", pushhub.scheduled.max-delay)");
+                throw ApiProblem.badRequest("'" + field + "' is not a usable number of milliseconds; at most "
+                        + millis(max) + " (" + iso(max) + ", " + maxKey + ")");
             }
             if (ms.signum() < 0) {
-                throw ApiProblem.badRequest("'delay' must not be negative");
+                throw ApiProblem.badRequest("'" + field + "' must not be negative");
             }
             // Judge the magnitude from digits and exponent first: comparing or truncating 1e100000000 would make
             // BigDecimal compute a power of ten that large.
             long magnitude = (long) ms.precision() - ms.scale(); // digits before the decimal point
             if (magnitude > 19) {
-                throw tooFar("'delay'", maxDelay);
+                throw tooFar("'" + field + "'", max, maxKey);
             }
             if (magnitude <= 0) {
                 d = Duration.ZERO; // less than 1 ms
-            } else if (ms.compareTo(BigDecimal.valueOf(millis(maxDelay))) > 0) {
-                throw tooFar("'delay'", maxDelay);
+            } else if (ms.compareTo(BigDecimal.valueOf(millis(max))) > 0) {
+                throw tooFar("'" + field + "'", max, maxKey);
             } else {
-                d = Duration.ofMillis(ms.longValue()); // fits: at most maxDelay in ms; fractions of a ms are dropped
+                d = Duration.ofMillis(ms.longValue()); // fits: at most max in ms; fractions of a ms are dropped
             }
         } else if (v instanceof JsonString s) {
             try {
@@ -208,26 +315,24 @@ public record PushRequest(Target target, JsonValue data, Instant deliverAt) {
                 if (e.getCause() instanceof ArithmeticException || e instanceof ArithmeticException) {
                     // well-formed, but its number of days/hours/seconds does not fit in a Duration
                     throw s.getString().trim().startsWith("-")
-                            ? ApiProblem.badRequest("'delay' must not be negative")
-                            : tooFar("'delay'", maxDelay);
+                            ? ApiProblem.badRequest("'" + field + "' must not be negative")
+                            : tooFar("'" + field + "'", max, maxKey);
                 }
-                throw ApiProblem.badRequest("'delay' string is not an ISO-8601 duration (e.g. PT30S) within range: "
-                        + TopicName.printable(s.getString()));
+                throw ApiProblem.badRequest(
+                        "'" + field + "' string is not an ISO-8601 duration (e.g. PT30S) within range: "
+                                + TopicName.printable(s.getString()));
             }
             if (d.isNegative()) {
-                throw ApiProblem.badRequest("'delay' must not be negative");
+                throw ApiProblem.badRequest("'" + field + "' must not be negative");
             }
-            if (d.compareTo(maxDelay) > 0) {
-                throw tooFar("'delay'", maxDelay);
+            if (d.compareTo(max) > 0) {
+                throw tooFar("'" + field + "'", max, maxKey);
             }
         } else {
-            throw ApiProblem.badRequest("'delay' must be milliseconds (number) or an ISO-8601 duration (string)");
+            throw ApiProblem.badRequest(
+                    "'" + field + "' must be milliseconds (number) or an ISO-8601 duration (string)");
         }
-        try {
-            return now.plus(d);
-        } catch (java.time.DateTimeException | ArithmeticException e) {
-            throw tooFar("'delay'", maxDelay); // only with an absurd pushhub.scheduled.max-delay
-        }
+        return d;
     }
 
     /** ISO-8601 as an operator writes it: P30D rather than Duration's PT720H. */
@@ -246,8 +351,8 @@ public record PushRequest(Target target, JsonValue data, Instant deliverAt) {
         }
     }
 
-    private static ApiProblem tooFar(String field, Duration maxDelay) {
-        return ApiProblem.badRequest(field + " is too far ahead: the maximum is " + iso(maxDelay) + " ("
-                + millis(maxDelay) + " ms; pushhub.scheduled.max-delay)");
+    private static ApiProblem tooFar(String field, Duration max, String maxKey) {
+        return ApiProblem.badRequest(
+                field + " is too far ahead: the maximum is " + iso(max) + " (" + millis(max) + " ms; " + maxKey + ")");
     }
 }

@@ -1,6 +1,9 @@
 package io.pushhub.api;
 
+import io.pushhub.IdempotencyUnavailableException;
 import io.pushhub.Presence;
+import io.pushhub.Push;
+import io.pushhub.PushResult;
 import io.pushhub.Pusher;
 import io.pushhub.ScheduledPush;
 import io.pushhub.Target;
@@ -19,6 +22,7 @@ import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -28,9 +32,11 @@ import jakarta.ws.rs.core.Response;
 import java.time.Instant;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
@@ -82,19 +88,25 @@ public class PushResource {
                                 @ExampleObject(name = "everyone", value = "{\"data\":\"maintenance at 22:00\"}"),
                                 @ExampleObject(
                                         name = "later",
-                                        value = "{\"topic\":\"news\",\"delay\":\"PT30S\",\"data\":1}")
+                                        value = "{\"topic\":\"news\",\"delay\":\"PT30S\",\"data\":1}"),
+                                @ExampleObject(
+                                        name = "expiring",
+                                        value = "{\"user\":\"alice\",\"ttl\":\"PT2M\",\"data\":{\"otp\":\"123456\"}}")
                             }))
     @APIResponse(
             responseCode = "200",
             description = "Pushed: {messageId, reached} (reached: connections on this node); "
-                    + "in a cluster also cluster: published | unavailable (then clusterError says why)",
+                    + "in a cluster also cluster: published | unavailable (then clusterError says why). "
+                    + "A repeated Idempotency-Key: {messageId of the first push, reached 0, duplicate: true}, "
+                    + "nothing delivered",
             content =
                     @Content(
                             mediaType = MediaType.APPLICATION_JSON,
                             schema = @Schema(implementation = PushAnswer.class)))
     @APIResponse(
             responseCode = "202",
-            description = "Scheduled: {scheduledId, messageId, at}",
+            description = "Scheduled: {scheduledId, messageId, at}; with a repeated Idempotency-Key the first "
+                    + "scheduling's, with duplicate: true, and nothing new is scheduled",
             content =
                     @Content(
                             mediaType = MediaType.APPLICATION_JSON,
@@ -102,7 +114,8 @@ public class PushResource {
     @APIResponse(
             responseCode = "400",
             description = "Malformed body, bad topic name, schedule beyond "
-                    + "pushhub.scheduled.max-delay, or JSON nested deeper than 64 levels",
+                    + "pushhub.scheduled.max-delay, ttl/expiresAt both given, past or beyond pushhub.push.max-ttl, "
+                    + "bad Idempotency-Key (invalid_idempotency_key), or JSON nested deeper than 64 levels",
             content =
                     @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
     @APIResponse(
@@ -120,27 +133,52 @@ public class PushResource {
             description = "Too many scheduled pushes pending",
             content =
                     @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
-    public Response push(String body) {
+    @APIResponse(
+            responseCode = "503",
+            description = "A push with an Idempotency-Key while the cluster's Redis is unreachable "
+                    + "(broker_unavailable): nothing was delivered or scheduled; retry with the same key",
+            content =
+                    @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    public Response push(
+            @Parameter(
+                            name = "Idempotency-Key",
+                            in = ParameterIn.HEADER,
+                            description = "Makes a repeat of this push within pushhub.idempotency.window, on any node, "
+                                    + "a no-op answered with the first push's messageId and duplicate: true. 1 to 200 "
+                                    + "printable ASCII characters, no spaces",
+                            example = "order-4711-shipped")
+                    @HeaderParam("Idempotency-Key")
+                    String idempotencyKey,
+            String body) {
         Instant now = Instant.now();
-        PushRequest request = PushRequest.parse(body, now, config.scheduledMaxDelay());
+        PushRequest request =
+                PushRequest.parse(body, idempotencyKey, now, config.scheduledMaxDelay(), config.pushMaxTtl());
         if (request.target() instanceof Target.Connections c) {
             List<String> unknown = presence.unknownConnections(c.connectionIds());
             if (!unknown.isEmpty()) {
                 throw ApiProblem.unknownConnections(unknown);
             }
         }
-        if (request.scheduled()) {
-            ScheduledPush e;
-            try {
-                e = pusher.schedule(request.target(), request.data(), request.deliverAt());
-            } catch (TooManyScheduledException tooMany) {
-                throw ApiProblem.of(429, "too_many_scheduled", tooMany.getMessage());
+        Push push = new Push(request.target(), request.data(), null, request.idempotencyKey(), request.expiresAt());
+        try {
+            if (request.scheduled()) {
+                ScheduledPush e;
+                try {
+                    e = pusher.schedule(push, request.deliverAt());
+                } catch (TooManyScheduledException tooMany) {
+                    throw ApiProblem.of(429, "too_many_scheduled", tooMany.getMessage());
+                }
+                if (e.id() == null) { // a repeat of a key first used by a push made at once: answer like that one
+                    return Response.ok(PushAnswer.of(new PushResult(e.messageId(), 0, null, null, true, false)))
+                            .build();
+                }
+                return Response.accepted(ScheduledAnswer.of(e)).build();
             }
-            return Response.accepted(ScheduledAnswer.of(e)).build();
+            // reached counts this node's connections; the other nodes' are not known here.
+            return Response.ok(PushAnswer.of(pusher.push(push))).build();
+        } catch (IdempotencyUnavailableException e) {
+            throw ApiProblem.of(503, "broker_unavailable", e.getMessage());
         }
-        // reached counts this node's connections; the other nodes' are not known here.
-        return Response.ok(PushAnswer.of(pusher.push(request.target(), request.data())))
-                .build();
     }
 
     @GET

@@ -36,7 +36,9 @@ public final class Backplane {
         switch (config.broker()) {
             case "memory" -> {
                 return new Backplane(
-                        new MemoryBroker(new MemoryBroker.Bus(config.historyMaxBytes()), java.time.Clock.systemUTC()),
+                        new MemoryBroker(
+                                new MemoryBroker.Bus(config.historyMaxBytes(), config.idempotencyMaxKeys()),
+                                java.time.Clock.systemUTC()),
                         new MemoryPresenceStore(registry, nodeId),
                         null,
                         null);

@@ -1,5 +1,6 @@
 package io.pushhub.broker;
 
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -56,6 +57,41 @@ public interface Broker {
      * @return the publication with the offset and epoch it was given
      */
     Publication publishWithHistory(Publication publication, HistoryPolicy policy) throws BrokerUnavailableException;
+
+    /**
+     * Claims an idempotency key and, only if this is the first claim within its window, hands the publications over
+     * exactly as {@link #publish} (policy null) and {@link #publishWithHistory} (policy given) would, all in one atomic
+     * step: no node sees a publication whose claim is not recorded, and no claim is recorded without its publications
+     * (a node that dies in the middle leaves neither, so the caller's retry is safe). A repeat within the window
+     * publishes nothing and returns the first claim's value. The caller delivers to its own connections only after
+     * this returned the first claim.
+     *
+     * @param publications each with its history policy at the same index of {@code policies} (null: no history)
+     * @throws BrokerUnavailableException when the broker cannot be asked: nothing may be delivered, since whether the
+     *     key was seen is unknown (a time-out may still have made the claim; a retry then answers duplicate)
+     */
+    Idempotency.Claimed publishClaimed(
+            Idempotency.Claim claim, List<Publication> publications, List<HistoryPolicy> policies)
+            throws BrokerUnavailableException;
+
+    /**
+     * Claims an idempotency key without publishing (e.g. for a push scheduled for later).
+     *
+     * @return null when this is the first claim within the window; else the first claim's value
+     */
+    default String claim(Idempotency.Claim claim) throws BrokerUnavailableException {
+        return publishClaimed(claim, List.of(), List.of()).firstValue();
+    }
+
+    /** Gives up a claim that still holds {@code value} (its push could not be made). Best effort. */
+    void release(String key, String value) throws BrokerUnavailableException;
+
+    /**
+     * The idempotency keys this broker holds in this JVM's heap, or null when they live elsewhere (Redis).
+     */
+    default IdempotencyMemory idempotencyMemory() {
+        return null;
+    }
 
     /**
      * Reads a topic's history after {@code sinceOffset}, oldest first, at most {@code limit} publications, together

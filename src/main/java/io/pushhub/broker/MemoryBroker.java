@@ -38,6 +38,8 @@ public final class MemoryBroker implements Broker {
     /** Every this many appends, topics whose history or epoch expired are swept, so idle topics do not pile up. */
     private static final int SWEEP_EVERY = 1024;
 
+    /** Default of {@code pushhub.idempotency.max-keys}. */
+    public static final int DEFAULT_IDEMPOTENCY_KEYS = 100_000;
     /** Default of {@code pushhub.history.max-bytes}: 64 MiB. */
     public static final long DEFAULT_MAX_BYTES = 64L * 1024 * 1024;
     /** Bytes charged per kept message on top of its text: the entry, its deque slot and the String header. */
@@ -59,6 +61,7 @@ public final class MemoryBroker implements Broker {
         final AtomicLong messages = new AtomicLong();
         final Count evicted = new Count();
         final Count notKept = new Count();
+        final IdempotencyMemory idempotency;
         /** Topics with kept messages, least recently used first (access order). */
         private final LinkedHashMap<String, Stream> lru = new LinkedHashMap<>(64, 0.75f, true);
 
@@ -68,6 +71,15 @@ public final class MemoryBroker implements Broker {
 
         /** @param maxBytes the budget for all topics' kept messages, at least 1024 */
         public Bus(long maxBytes) {
+            this(maxBytes, DEFAULT_IDEMPOTENCY_KEYS);
+        }
+
+        /**
+         * @param maxBytes the budget for all topics' kept messages, at least 1024
+         * @param maxKeys idempotency keys held at most, at least 1
+         */
+        public Bus(long maxBytes, int maxKeys) {
+            this.idempotency = new IdempotencyMemory(maxKeys);
             if (maxBytes < 1024) {
                 throw new IllegalArgumentException("pushhub.history.max-bytes must be at least 1024, got " + maxBytes);
             }
@@ -269,6 +281,41 @@ public final class MemoryBroker implements Broker {
             sweep(now);
         }
         return stored;
+    }
+
+    /**
+     * Claims in this bus's {@link IdempotencyMemory}, then publishes. One JVM: a crash loses the claims and the
+     * publications together, so the claim needs no stronger atomicity than the store's lock.
+     */
+    @Override
+    public Idempotency.Claimed publishClaimed(
+            Idempotency.Claim claim, List<Publication> publications, List<HistoryPolicy> policies) {
+        String first =
+                bus.idempotency.claim(claim.key(), claim.value(), claim.window().toMillis(), clock.millis());
+        if (first != null) {
+            return Idempotency.Claimed.repeat(first);
+        }
+        List<Publication> out = new ArrayList<>(publications.size());
+        for (int i = 0; i < publications.size(); i++) {
+            HistoryPolicy policy = policies.get(i);
+            if (policy == null) {
+                publish(publications.get(i));
+                out.add(publications.get(i));
+            } else {
+                out.add(publishWithHistory(publications.get(i), policy));
+            }
+        }
+        return Idempotency.Claimed.first(out);
+    }
+
+    @Override
+    public void release(String key, String value) {
+        bus.idempotency.release(key, value);
+    }
+
+    @Override
+    public IdempotencyMemory idempotencyMemory() {
+        return bus.idempotency;
     }
 
     /** The topic's stream, replaced by a new epoch when its epoch expired. */

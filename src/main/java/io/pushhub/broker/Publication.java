@@ -24,6 +24,7 @@ import java.util.List;
  * @param data the payload (for presence: the event, {@code "join"} or {@code "leave"}, as a JSON string)
  * @param offset the topic offset for history topics, else 0
  * @param epoch the topic epoch for history topics, else null
+ * @param expiresAt when the message expires (epoch ms; 0: never): it is delivered by no node after that
  */
 public record Publication(
         String node,
@@ -34,7 +35,8 @@ public record Publication(
         long time,
         JsonValue data,
         long offset,
-        String epoch) {
+        String epoch,
+        long expiresAt) {
 
     /**
      * Looked up once: {@code Json.createObjectBuilder()} and friends search the provider with a ServiceLoader on every
@@ -75,6 +77,25 @@ public record Publication(
         targets = List.copyOf(targets);
     }
 
+    /** A publication that never expires. */
+    public Publication(
+            String node,
+            Kind kind,
+            List<String> targets,
+            String messageId,
+            String from,
+            long time,
+            JsonValue data,
+            long offset,
+            String epoch) {
+        this(node, kind, targets, messageId, from, time, data, offset, epoch, 0);
+    }
+
+    /** Whether it has an expiry and it has passed at {@code nowMillis}. */
+    public boolean expiredAt(long nowMillis) {
+        return expiresAt != 0 && nowMillis >= expiresAt;
+    }
+
     /** The topic of a TOPIC or PRESENCE publication. */
     public String topic() {
         return targets.get(0);
@@ -85,13 +106,14 @@ public record Publication(
     }
 
     public Publication at(long newOffset, String newEpoch) {
-        return new Publication(node, kind, targets, messageId, from, time, data, newOffset, newEpoch);
+        return new Publication(node, kind, targets, messageId, from, time, data, newOffset, newEpoch, expiresAt);
     }
 
     /**
-     * Compact JSON: {@code {"n":node,"k":kind,"t":[targets],"m":messageId,"f":from,"ts":time,"d":data}} plus
-     * {@code "o"} and {@code "e"} when it has an offset. The Redis script relies on this being a JSON object that
-     * starts with <code>{"n":</code>.
+     * Compact JSON: {@code {"n":node,"k":kind,"t":[targets],"m":messageId,"f":from,"ts":time,"x":expiresAt,"d":data}}
+     * ({@code "f"} and {@code "x"} only when set) plus {@code "o"} and {@code "e"} when it has an offset. The Redis
+     * script relies on this being a JSON object that starts with <code>{"n":</code>. A node older than expiry ignores
+     * {@code "x"}; a publication without it never expires, so old and new nodes read each other's.
      */
     public String toJson() {
         JsonObjectBuilder b = JSON.createObjectBuilder();
@@ -105,7 +127,11 @@ public record Publication(
         if (from != null) {
             b.add("f", from);
         }
-        b.add("ts", time).add("d", data == null ? JsonValue.NULL : data);
+        b.add("ts", time);
+        if (expiresAt != 0) {
+            b.add("x", expiresAt);
+        }
+        b.add("d", data == null ? JsonValue.NULL : data);
         return b.build().toString();
     }
 
@@ -120,6 +146,7 @@ public record Publication(
             targets.add(((JsonString) v).getString());
         }
         JsonNumber offset = o.getJsonNumber("o");
+        JsonNumber expires = o.getJsonNumber("x");
         return new Publication(
                 o.getString("n"),
                 Kind.fromWire(o.getString("k")),
@@ -129,6 +156,7 @@ public record Publication(
                 o.getJsonNumber("ts").longValue(),
                 o.get("d"),
                 offset == null ? 0 : offset.longValue(),
-                o.containsKey("e") ? o.getString("e") : null);
+                o.containsKey("e") ? o.getString("e") : null,
+                expires == null ? 0 : expires.longValue());
     }
 }

@@ -287,6 +287,18 @@ public class HubConfig {
         return get(Keys.SCHEDULED_MAX_DELAY);
     }
 
+    public Duration pushMaxTtl() {
+        return get(Keys.PUSH_MAX_TTL);
+    }
+
+    public Duration idempotencyWindow() {
+        return get(Keys.IDEMPOTENCY_WINDOW);
+    }
+
+    public int idempotencyMaxKeys() {
+        return get(Keys.IDEMPOTENCY_MAX_KEYS);
+    }
+
     // ---------------------------------------------------------------- SSE transport
 
     public Duration sseHeartbeat() {

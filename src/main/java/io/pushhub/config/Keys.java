@@ -227,6 +227,25 @@ public final class Keys {
     public static final Key<Duration> SCHEDULED_MAX_DELAY = declare(Key.duration(
             "pushhub.scheduled.max-delay", "P30D", "PT0S", "P3650D", "how far ahead a push may be scheduled"));
 
+    public static final Key<Duration> PUSH_MAX_TTL = declare(Key.duration(
+            "pushhub.push.max-ttl", "P30D", "PT1S", "P3650D", "longest ttl (or expiresAt ahead) a push may carry"));
+
+    // ---------------------------------------------------------------- idempotency keys
+
+    public static final Key<Duration> IDEMPOTENCY_WINDOW = declare(Key.duration(
+            "pushhub.idempotency.window",
+            "PT1H",
+            "PT1S",
+            "P7D",
+            "how long a push's Idempotency-Key makes a repeat a no-op (on any node)"));
+
+    public static final Key<Integer> IDEMPOTENCY_MAX_KEYS = declare(Key.integer(
+            "pushhub.idempotency.max-keys",
+            100_000,
+            1,
+            10_000_000,
+            "memory broker: idempotency keys held at most; when full the oldest go first (their window is cut short)"));
+
     // ---------------------------------------------------------------- SSE transport
 
     public static final Key<Duration> SSE_HEARTBEAT = declare(Key.duration(

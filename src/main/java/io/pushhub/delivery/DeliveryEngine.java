@@ -67,12 +67,14 @@ public class DeliveryEngine {
         private final String transport;
         private final Count messages = new Count();
         private final Count dropped = new Count();
+        private final Count expired;
         private final Count[] frames = new Count[Frame.Type.values().length];
         /** Gets nanos from a message's acceptance by the hub to the completed write; bound by observability. */
         private volatile LongConsumer latency;
 
-        Tally(String transport) {
+        Tally(String transport, Count expired) {
             this.transport = transport;
+            this.expired = expired;
             for (int i = 0; i < frames.length; i++) {
                 frames[i] = new Count();
             }
@@ -91,6 +93,14 @@ public class DeliveryEngine {
         /** Messages dropped by the drop-oldest policy. */
         public Count dropped() {
             return dropped;
+        }
+
+        /**
+         * Messages dropped unsent from a queue because they had expired ({@link Frame#expiresAt()}): one count shared
+         * by all transports.
+         */
+        public Count expired() {
+            return expired;
         }
 
         /** Frames of this type written (a batch frame counts once, as {@link Frame.Type#BATCH}). */
@@ -158,8 +168,9 @@ public class DeliveryEngine {
     private final List<Thread> workers = new CopyOnWriteArrayList<>();
     private final Set<Outbox> inFlight = ConcurrentHashMap.newKeySet();
     private final AtomicLong anonymousBytes = new AtomicLong();
-    private final Tally webSocket = new Tally("websocket");
-    private final Tally sse = new Tally("sse");
+    private final Count expired = new Count();
+    private final Tally webSocket = new Tally("websocket", expired);
+    private final Tally sse = new Tally("sse", expired);
     private final List<Tally> tallies = List.of(webSocket, sse);
     private final Count timedOut = new Count();
     private final AtomicInteger closesInProgress = new AtomicInteger();
@@ -319,6 +330,16 @@ public class DeliveryEngine {
             }
         }
         return n;
+    }
+
+    /** Messages dropped unsent because they had expired, all transports. */
+    public long expiredMessages() {
+        return expired.sum();
+    }
+
+    /** Messages dropped unsent because they had expired, all transports. */
+    public Count expiredCount() {
+        return expired;
     }
 
     /** Messages dropped by the drop-oldest policy. */

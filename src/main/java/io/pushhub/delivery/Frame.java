@@ -10,9 +10,10 @@ import java.util.Locale;
  * when the hub on this node accepted it ({@code acceptedNanos}, {@link System#nanoTime()}; 0 when not timed), from which
  * the engine measures the push-to-write latency. Fan-out frames carry no {@code control}: a push is encoded once, and
  * the same frame is queued for every recipient. The text is encoded before the frame is queued, so its real size is
- * known and charged.
+ * known and charged. A user message may carry {@code expiresAt} (epoch ms; 0: never): the engine drops it, unsent, once
+ * that has passed (counted as expired), and only frames that have one cost the engine a clock read.
  */
-public record Frame(String text, ServerFrame control, Type type, long acceptedNanos) {
+public record Frame(String text, ServerFrame control, Type type, long acceptedNanos, long expiresAt) {
 
     /** The protocol type of a frame, as the {@code type} label of {@code pushhub_frames_sent_total}. */
     public enum Type {
@@ -51,22 +52,37 @@ public record Frame(String text, ServerFrame control, Type type, long acceptedNa
 
     /** A control frame (welcome, ack, error, pong) with the record it was encoded from. */
     public Frame(String text, ServerFrame control) {
-        this(text, control, Type.of(control), 0);
+        this(text, control, Type.of(control), 0, 0);
     }
 
     /** A user message without a latency measurement (e.g. a history replay). */
     public static Frame text(String text) {
-        return new Frame(text, null, Type.MESSAGE, 0);
+        return new Frame(text, null, Type.MESSAGE, 0, 0);
+    }
+
+    /** A user message without a latency measurement that expires at {@code expiresAt} (epoch ms; 0: never). */
+    public static Frame text(String text, long expiresAt) {
+        return new Frame(text, null, Type.MESSAGE, 0, expiresAt);
     }
 
     /** A user message the hub on this node accepted at {@code acceptedNanos} ({@link System#nanoTime()}). */
     public static Frame message(String text, long acceptedNanos) {
-        return new Frame(text, null, Type.MESSAGE, acceptedNanos);
+        return new Frame(text, null, Type.MESSAGE, acceptedNanos, 0);
+    }
+
+    /** As {@link #message(String, long)}, expiring at {@code expiresAt} (epoch ms; 0: never). */
+    public static Frame message(String text, long acceptedNanos, long expiresAt) {
+        return new Frame(text, null, Type.MESSAGE, acceptedNanos, expiresAt);
+    }
+
+    /** Whether this frame has an expiry and it has passed at {@code nowMillis}. */
+    public boolean expiredAt(long nowMillis) {
+        return expiresAt != 0 && nowMillis >= expiresAt;
     }
 
     /** A notice the hub generates itself (presence, gap): not a user message. */
     public static Frame notice(String text, Type type) {
-        return new Frame(text, null, type, 0);
+        return new Frame(text, null, type, 0, 0);
     }
 
     /** Bytes this frame holds while queued: the string's worst-case size (two bytes a char) plus object overhead. */

@@ -26,6 +26,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * Offer#FULL}: the caller closes the connection), and {@link DeliveryPolicy#DROP_OLDEST} drops the oldest waiting
  * messages to make room. One more frame of at most {@code batchMaxBytes} (or one message, if larger) is in flight.
  *
+ * <p><b>Expiry.</b> A message with an expiry ({@link Frame#expiresAt()}) that has passed when its turn to be written
+ * comes is dropped unsent and counted ({@code pushhub_messages_expired}); no gap notice is sent for it (its sender
+ * asked for that). Only queues holding such messages read the clock, once per write.
+ *
  * <p><b>Closing.</b> {@link #close(int, String)} forgets what is queued and closes the transport on the engine's
  * closer threads once no send is in flight (a send ends within the write time-out): a close never waits behind a
  * write.
@@ -288,8 +292,20 @@ public final class Outbox {
             gap = pendingGap.getAndSet(0);
             int max = transport.batches() ? batchMax : 1;
             long bytes = 0;
+            long now = 0; // read once, and only when a queued message has an expiry
             Item item;
             while (batch.size() < max && (item = queue.peek()) != null) {
+                if (item.frame.expiresAt() != 0) {
+                    if (now == 0) {
+                        now = System.currentTimeMillis();
+                    }
+                    if (item.frame.expiredAt(now)) {
+                        queue.poll(); // expired while it waited: never sent late
+                        release(item.bytes);
+                        tally.expired().increment();
+                        continue;
+                    }
+                }
                 int len = item.frame.text().length();
                 if (!batch.isEmpty() && bytes + len > batchMaxBytes) {
                     break; // large messages go alone: a batch never grows past the byte bound by more than one

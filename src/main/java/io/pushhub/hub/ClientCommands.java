@@ -6,6 +6,7 @@ import io.pushhub.broker.HistoryPolicy;
 import io.pushhub.broker.HistoryRead;
 import io.pushhub.broker.Publication;
 import io.pushhub.config.HubConfig;
+import io.pushhub.delivery.Frame;
 import io.pushhub.protocol.ClientFrame;
 import io.pushhub.protocol.Codec;
 import io.pushhub.protocol.ErrorCode;
@@ -112,9 +113,9 @@ final class ClientCommands {
         HistoryPolicy policy = relay.policy(topic);
         ClientFrame.Since since = frame.since();
         // Resuming: hold live messages from the moment of subscription until the replay is queued.
-        SeamGate gate = null;
+        SeamGate<Frame> gate = null;
         if (policy != null && since != null) {
-            gate = new SeamGate(config.outboxMaxMessages());
+            gate = new SeamGate<>(config.outboxMaxMessages());
             c.seams.put(topic, gate);
         }
         ConnectionRegistry.Subscribed result = registry.subscribe(c, topic, config.maxSubscriptions());
@@ -139,6 +140,7 @@ final class ClientCommands {
         }
         List<String> members = presence.hasPresence(topic) ? presence.members(topic) : null;
         Recovery recovery = null;
+        List<Publication> replay = List.of();
         ServerFrame.Recovery ackRecovery = null;
         if (policy != null) {
             try {
@@ -151,7 +153,11 @@ final class ClientCommands {
                             position(read.position().epoch(), read.position().offset());
                 } else {
                     recovery = Recovery.of(since.offset(), since.epoch(), read);
-                    ackRecovery = describe(recovery);
+                    // Expired messages are skipped, not replayed; the ack says how many.
+                    replay = unexpired(recovery.replay());
+                    int expired = recovery.replay().size() - replay.size();
+                    stats.countExpiredInReplay(expired);
+                    ackRecovery = describe(recovery, replay.size(), expired);
                 }
             } catch (BrokerUnavailableException e) {
                 LOG.fine(() -> "history of " + topic + " unavailable for " + c + ": " + e.getMessage());
@@ -160,13 +166,20 @@ final class ClientCommands {
         }
         local.reply(c, ServerFrame.subscribed(frame.id(), topic, members, ackRecovery));
         if (gate != null) {
-            if (recovery != null) {
-                for (Publication p : recovery.replay()) {
-                    local.deliver(
-                            c,
-                            Codec.encode(ServerFrame.message(
-                                    p.messageId(), p.topic(), p.from(), p.time(), p.data(), p.offset(), p.epoch())));
-                }
+            for (Publication p : replay) {
+                local.deliver(
+                        c,
+                        Frame.text(
+                                Codec.encode(ServerFrame.message(
+                                        p.messageId(),
+                                        p.topic(),
+                                        p.from(),
+                                        p.time(),
+                                        p.expiresAt(),
+                                        p.data(),
+                                        p.offset(),
+                                        p.epoch())),
+                                p.expiresAt()));
             }
             // Without a read (broker down) there is no seam: let everything through.
             long seam = recovery != null ? recovery.position().offset() : -1;
@@ -186,10 +199,34 @@ final class ClientCommands {
         return ServerFrame.Recovery.position(epoch, offset);
     }
 
-    private static ServerFrame.Recovery describe(Recovery r) {
+    /** The publications that have not expired (the same list when none has an expiry: no clock read then). */
+    static List<Publication> unexpired(List<Publication> replay) {
+        long now = 0;
+        List<Publication> out = null;
+        for (int i = 0; i < replay.size(); i++) {
+            Publication p = replay.get(i);
+            if (p.expiresAt() != 0) {
+                if (now == 0) {
+                    now = System.currentTimeMillis();
+                }
+                if (p.expiredAt(now)) {
+                    if (out == null) {
+                        out = new java.util.ArrayList<>(replay.subList(0, i));
+                    }
+                    continue;
+                }
+            }
+            if (out != null) {
+                out.add(p);
+            }
+        }
+        return out == null ? replay : out;
+    }
+
+    private static ServerFrame.Recovery describe(Recovery r, int replayed, int expired) {
         if (r.recovered()) {
             return ServerFrame.Recovery.recovered(
-                    r.replay().size(), r.position().epoch(), r.position().offset());
+                    replayed, expired, r.position().epoch(), r.position().offset());
         }
         ServerFrame.Missed missed = r.missedTo() > 0 ? new ServerFrame.Missed(r.missedFrom(), r.missedTo()) : null;
         return ServerFrame.Recovery.lost(

@@ -1,19 +1,26 @@
 package io.pushhub.hub;
 
+import io.pushhub.IdempotencyUnavailableException;
+import io.pushhub.Push;
 import io.pushhub.PushResult;
 import io.pushhub.Target;
 import io.pushhub.broker.Broker;
 import io.pushhub.broker.BrokerUnavailableException;
 import io.pushhub.broker.HistoryPolicy;
 import io.pushhub.broker.HistoryRead;
+import io.pushhub.broker.Idempotency;
 import io.pushhub.broker.Publication;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * Where a push goes after the API: this node's recipients directly (so local delivery works while the broker is down)
@@ -38,6 +45,8 @@ final class ClusterRelay {
     private final Object[] topicLocks = new Object[64];
 
     private final AtomicLong messageSeq = new AtomicLong();
+    /** How long an idempotency key holds ({@code pushhub.idempotency.window}). */
+    private final Duration idempotencyWindow;
 
     ClusterRelay(
             String nodeId,
@@ -47,6 +56,19 @@ final class ClusterRelay {
             ConnectionRegistry registry,
             HubStats stats,
             ScheduledExecutorService catchUpRetries) {
+        this(nodeId, broker, history, local, registry, stats, catchUpRetries, Duration.ofHours(1));
+    }
+
+    ClusterRelay(
+            String nodeId,
+            Broker broker,
+            HistoryRules history,
+            LocalDelivery local,
+            ConnectionRegistry registry,
+            HubStats stats,
+            ScheduledExecutorService catchUpRetries,
+            Duration idempotencyWindow) {
+        this.idempotencyWindow = idempotencyWindow;
         this.nodeId = nodeId;
         this.broker = broker;
         this.history = history;
@@ -94,18 +116,51 @@ final class ClusterRelay {
 
     /** Pushes to a target now, on every node, with this message id. */
     PushResult push(Target target, JsonValue data, String messageId) {
+        return push(target, data, messageId, 0);
+    }
+
+    /**
+     * Pushes with options: without an idempotency key as {@link #push(Target, JsonValue, String, long)}; with one,
+     * claimed and published in one broker step ({@link Broker#publishClaimed}), and delivered here only when the claim
+     * was the first.
+     *
+     * @throws IdempotencyUnavailableException when the push has a key and the broker cannot be asked (nothing done)
+     */
+    PushResult push(Push push, String messageId) {
+        long expiresAt = push.expiresAt() == null ? 0 : push.expiresAt().toEpochMilli();
+        if (expiresAt != 0 && System.currentTimeMillis() >= expiresAt) {
+            stats.countExpiredBeforePush(); // e.g. a scheduled push that fired after its expiry: not delivered
+            return new ClusterOutcome(false).result(messageId, 0);
+        }
+        if (push.idempotencyKey() == null) {
+            return push(push.target(), push.data(), messageId, expiresAt);
+        }
+        return pushClaimed(push, messageId, expiresAt);
+    }
+
+    /** Pushes to a target now, on every node, with this message id, expiring at {@code expiresAt} (0: never). */
+    PushResult push(Target target, JsonValue data, String messageId, long expiresAt) {
         long accepted = System.nanoTime();
         stats.countPush();
         ClusterOutcome cluster = new ClusterOutcome(broker.distributed());
         int reached = 0;
         if (target instanceof Target.Topics topics) {
             for (String topic : topics.topics()) {
-                reached += publishTopic(messageId, topic, null, data, cluster, accepted);
+                reached += publishTopic(messageId, topic, null, data, expiresAt, cluster, accepted);
             }
             return cluster.result(messageId, reached);
         }
         Publication p = new Publication(
-                nodeId, kindOf(target), target.names(), messageId, null, System.currentTimeMillis(), data, 0, null);
+                nodeId,
+                kindOf(target),
+                target.names(),
+                messageId,
+                null,
+                System.currentTimeMillis(),
+                data,
+                0,
+                null,
+                expiresAt);
         if (cluster.distributed) {
             try {
                 broker.publish(p);
@@ -116,26 +171,146 @@ final class ClusterRelay {
         return cluster.result(messageId, local.toRecipients(p, accepted));
     }
 
+    private PushResult pushClaimed(Push push, String messageId, long expiresAt) {
+        long accepted = System.nanoTime();
+        long now = System.currentTimeMillis();
+        stats.countPush();
+        List<Publication> publications = new ArrayList<>();
+        List<HistoryPolicy> policies = new ArrayList<>();
+        TreeSet<Integer> locks = new TreeSet<>();
+        if (push.target() instanceof Target.Topics topics) {
+            for (String topic : topics.topics()) {
+                HistoryPolicy policy = policy(topic);
+                publications.add(new Publication(
+                        nodeId,
+                        Publication.Kind.TOPIC,
+                        List.of(topic),
+                        messageId,
+                        null,
+                        now,
+                        push.data(),
+                        0,
+                        null,
+                        expiresAt));
+                policies.add(policy);
+                if (policy != null) {
+                    locks.add(lockIndex(topic));
+                }
+            }
+        } else {
+            publications.add(new Publication(
+                    nodeId,
+                    kindOf(push.target()),
+                    push.target().names(),
+                    messageId,
+                    null,
+                    now,
+                    push.data(),
+                    0,
+                    null,
+                    expiresAt));
+            policies.add(null);
+        }
+        Idempotency.Claim claim = new Idempotency.Claim(
+                push.idempotencyKey(), ClaimValue.pushed(messageId).encode(), idempotencyWindow);
+        // The history topics' locks, in index order (no deadlock between pushes), around the claim and the local
+        // delivery: this node's subscribers see the offsets in order, as for pushes without a key.
+        return underLocks(locks.stream().mapToInt(Integer::intValue).toArray(), 0, () -> {
+            Idempotency.Claimed claimed;
+            try {
+                claimed = broker.publishClaimed(claim, publications, policies);
+            } catch (BrokerUnavailableException e) {
+                throw new IdempotencyUnavailableException(
+                        "the idempotency key could not be checked, so nothing was delivered: " + e.getMessage()
+                                + "; retry with the same key",
+                        e);
+            }
+            if (claimed.duplicate()) {
+                stats.countDuplicate();
+                return new PushResult(ClaimValue.decode(claimed.firstValue()).messageId(), 0, null, null, true, false);
+            }
+            int reached = 0;
+            for (Publication p : claimed.published()) {
+                reached += local.toRecipients(p, accepted);
+            }
+            return new ClusterOutcome(broker.distributed()).result(messageId, reached);
+        });
+    }
+
+    /**
+     * Claims an idempotency key without pushing (a scheduled push), for {@code window}.
+     *
+     * @return null when first; else the first claim's value
+     * @throws IdempotencyUnavailableException when the broker cannot be asked
+     */
+    String claim(String key, String value, Duration window) {
+        try {
+            String first = broker.claim(new Idempotency.Claim(key, value, window));
+            if (first != null) {
+                stats.countDuplicate();
+            }
+            return first;
+        } catch (BrokerUnavailableException e) {
+            throw new IdempotencyUnavailableException(
+                    "the idempotency key could not be checked, so nothing was scheduled: " + e.getMessage()
+                            + "; retry with the same key",
+                    e);
+        }
+    }
+
+    /** Gives a claim up (its scheduled push could not be made). Best effort: the key then holds until its window ends. */
+    void release(String key, String value) {
+        try {
+            broker.release(key, value);
+        } catch (BrokerUnavailableException e) {
+            java.util.logging.Logger.getLogger(ClusterRelay.class.getName())
+                    .warning(() -> "could not release idempotency key " + key + ": " + e.getMessage());
+        }
+    }
+
+    Duration idempotencyWindow() {
+        return idempotencyWindow;
+    }
+
+    private <T> T underLocks(int[] indexes, int i, Supplier<T> body) {
+        if (i == indexes.length) {
+            return body.get();
+        }
+        synchronized (topicLocks[indexes[i]]) {
+            return underLocks(indexes, i + 1, body);
+        }
+    }
+
+    private int lockIndex(String topic) {
+        return Math.floorMod(topic.hashCode(), topicLocks.length);
+    }
+
     /** A client's publish to a topic: like a push, with the publishing user as {@code from}. */
     PushResult publish(String messageId, String topic, String from, JsonValue data) {
         long accepted = System.nanoTime();
         stats.countPush();
         ClusterOutcome cluster = new ClusterOutcome(broker.distributed());
-        return cluster.result(messageId, publishTopic(messageId, topic, from, data, cluster, accepted));
+        return cluster.result(messageId, publishTopic(messageId, topic, from, data, 0, cluster, accepted));
     }
 
     /** To this node's subscribers of a node topic only, without history. */
     int pushLocal(String topic, JsonValue data) {
         stats.countPush();
         long accepted = System.nanoTime();
-        return local.toTopic(nextMessageId(), topic, null, data, System.currentTimeMillis(), 0, null, accepted);
+        return local.toTopic(nextMessageId(), topic, null, data, System.currentTimeMillis(), 0, null, 0, accepted);
     }
 
     private int publishTopic(
-            String messageId, String topic, String from, JsonValue data, ClusterOutcome cluster, long accepted) {
+            String messageId,
+            String topic,
+            String from,
+            JsonValue data,
+            long expiresAt,
+            ClusterOutcome cluster,
+            long accepted) {
         long now = System.currentTimeMillis();
-        Publication p =
-                new Publication(nodeId, Publication.Kind.TOPIC, List.of(topic), messageId, from, now, data, 0, null);
+        Publication p = new Publication(
+                nodeId, Publication.Kind.TOPIC, List.of(topic), messageId, from, now, data, 0, null, expiresAt);
         HistoryPolicy policy = policy(topic);
         if (policy == null) {
             if (cluster.distributed) {
@@ -145,16 +320,16 @@ final class ClusterRelay {
                     cluster.failed(e.getMessage());
                 }
             }
-            return local.toTopic(messageId, topic, from, data, now, 0, null, accepted);
+            return local.toTopic(messageId, topic, from, data, now, 0, null, expiresAt, accepted);
         }
-        synchronized (topicLocks[Math.floorMod(topic.hashCode(), topicLocks.length)]) {
+        synchronized (topicLocks[lockIndex(topic)]) {
             try {
                 p = broker.publishWithHistory(p, policy);
             } catch (BrokerUnavailableException e) {
                 // Delivered here without an offset: it is in no history, and resuming clients will not see it again.
                 cluster.failed(e.getMessage());
             }
-            return local.toTopic(messageId, topic, from, data, now, p.offset(), p.epoch(), accepted);
+            return local.toTopic(messageId, topic, from, data, now, p.offset(), p.epoch(), expiresAt, accepted);
         }
     }
 
@@ -195,8 +370,7 @@ final class ClusterRelay {
 
         @Override
         public void deliver(Publication p) {
-            local.toTopic(
-                    p.messageId(), p.topic(), p.from(), p.data(), p.time(), p.offset(), p.epoch(), System.nanoTime());
+            local.toRecipients(p, System.nanoTime());
         }
 
         @Override

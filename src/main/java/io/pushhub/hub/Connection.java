@@ -26,7 +26,7 @@ public final class Connection implements LocalConnections.Local {
     final Set<String> topics = ConcurrentHashMap.newKeySet();
     boolean closed;
     /** Topics this connection resumed with {@code since}: their replay/live seam (see {@link SeamGate}). */
-    final ConcurrentHashMap<String, SeamGate> seams = new ConcurrentHashMap<>();
+    final ConcurrentHashMap<String, SeamGate<io.pushhub.delivery.Frame>> seams = new ConcurrentHashMap<>();
     /** Set once the hub has reported this connection's end (presence, leave notices). */
     final java.util.concurrent.atomic.AtomicBoolean gone = new java.util.concurrent.atomic.AtomicBoolean();
 

@@ -106,7 +106,15 @@ public class Hub {
                 new TopicRules(config.clientPublishTopics(), config.presenceTopics(), config.subscribeDenyTopics());
         HistoryRules history = new HistoryRules(config.historyTopics(), config.historySize(), config.historyTtl());
         local = new LocalDelivery(registry, stats, this::closed);
-        relay = new ClusterRelay(nodeId, backplane.broker(), history, local, registry, stats, catchUpRetries);
+        relay = new ClusterRelay(
+                nodeId,
+                backplane.broker(),
+                history,
+                local,
+                registry,
+                stats,
+                catchUpRetries,
+                config.idempotencyWindow());
         presence = new PresenceNotices(nodeId, rules, backplane.presence(), backplane.broker(), local, registry);
         commands = new ClientCommands(config, rules, registry, local, relay, presence, stats, events);
         backplane.broker().start(nodeId, relay::fromCluster);
@@ -266,6 +274,11 @@ public class Hub {
     /** Topic history held in this JVM's heap and its budget, or null when the history lives in Redis. */
     public HistoryMemory historyMemory() {
         return backplane.broker().historyMemory();
+    }
+
+    /** The idempotency keys held in this heap (memory broker), or null (Redis holds them). */
+    public io.pushhub.broker.IdempotencyMemory idempotencyMemory() {
+        return backplane.broker().idempotencyMemory();
     }
 
     /** Connection events dropped because observers were too slow (metrics). */

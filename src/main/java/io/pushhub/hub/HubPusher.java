@@ -7,10 +7,12 @@ import io.pushhub.ScheduledPush;
 import io.pushhub.Target;
 import io.pushhub.TooManyScheduledException;
 import io.pushhub.config.HubConfig;
+import io.pushhub.ids.Ids;
 import io.pushhub.scheduling.ScheduledPushes;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonValue;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -43,9 +45,9 @@ public class HubPusher implements Pusher {
 
     @Override
     public PushResult push(Push push) {
-        // Contract only so far: idempotency keys and expiry are issue #11's next commits.
+        Objects.requireNonNull(push, "push");
         String id = push.messageId() != null ? push.messageId() : newMessageId();
-        return hub.relay().push(push.target(), push.data(), id);
+        return hub.relay().push(push, id);
     }
 
     @Override
@@ -80,6 +82,40 @@ public class HubPusher implements Pusher {
     public ScheduledPush schedule(Target target, JsonValue data, Instant at) {
         int max = config.scheduledMaxPending();
         return scheduled.schedule(target, data, at, max).orElseThrow(() -> new TooManyScheduledException(max));
+    }
+
+    @Override
+    public ScheduledPush schedule(Push push, Instant at) {
+        Objects.requireNonNull(push, "push");
+        Objects.requireNonNull(at, "at");
+        int max = config.scheduledMaxPending();
+        String id = Ids.scheduled();
+        String messageId = push.messageId() != null ? push.messageId() : newMessageId();
+        String key = push.idempotencyKey();
+        String value = null;
+        if (key != null) {
+            ClusterRelay relay = hub.relay();
+            // Held until the push is due plus the window: a repeat before it fires, or within the window after, is a
+            // duplicate.
+            Duration ahead = Duration.between(Instant.now(), at);
+            Duration window = relay.idempotencyWindow().plus(ahead.isNegative() ? Duration.ZERO : ahead);
+            value = ClaimValue.scheduled(id, messageId, at).encode();
+            String first = relay.claim(key, value, window);
+            if (first != null) {
+                ClaimValue v = ClaimValue.decode(first);
+                return new ScheduledPush(v.scheduledId(), v.messageId(), v.at(), push.target(), true);
+            }
+        }
+        try {
+            return scheduled
+                    .schedule(id, messageId, push.target(), push.data(), at, push.expiresAt(), max)
+                    .orElseThrow(() -> new TooManyScheduledException(max));
+        } catch (RuntimeException e) {
+            if (key != null) {
+                hub.relay().release(key, value); // nothing was scheduled: a retry must not be taken for a repeat
+            }
+            throw e;
+        }
     }
 
     @Override

@@ -23,6 +23,9 @@ public class HubStats {
     private final Count slowConsumerDisconnects = new Count();
     private final Count sendFailures = new Count();
     private final Count handshakesRejected = new Count();
+    private final Count duplicates = new Count();
+    private final Count expiredInReplay = new Count();
+    private final Count expiredBeforePush = new Count();
     private final Map<ErrorCode, Count> errors = new EnumMap<>(ErrorCode.class);
 
     public HubStats() {
@@ -45,6 +48,33 @@ public class HubStats {
 
     void countSlowConsumerDisconnect() {
         slowConsumerDisconnects.increment();
+    }
+
+    void countDuplicate() {
+        duplicates.increment();
+    }
+
+    void countExpiredInReplay(int n) {
+        expiredInReplay.add(n);
+    }
+
+    void countExpiredBeforePush() {
+        expiredBeforePush.increment();
+    }
+
+    /** Pushes not delivered because they repeated an idempotency key within its window. */
+    public Count duplicatesCount() {
+        return duplicates;
+    }
+
+    /** Messages a history replay on resume skipped because they had expired. */
+    public Count expiredInReplayCount() {
+        return expiredInReplay;
+    }
+
+    /** Pushes not made because they had expired already (a scheduled push that fired too late). */
+    public Count expiredBeforePushCount() {
+        return expiredBeforePush;
     }
 
     void countSendFailure() {

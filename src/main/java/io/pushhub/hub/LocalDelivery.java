@@ -62,7 +62,8 @@ final class LocalDelivery {
     }
 
     /**
-     * A message to this node's subscribers of a topic; {@code epoch} null when the topic keeps no history.
+     * A message to this node's subscribers of a topic; {@code epoch} null when the topic keeps no history; {@code
+     * expiresAt} epoch ms, 0 for never (the delivery engine drops it unsent after that).
      * {@code acceptedNanos}: when the hub on this node accepted it ({@link System#nanoTime()}), for the latency metric.
      */
     int toTopic(
@@ -73,21 +74,22 @@ final class LocalDelivery {
             long time,
             long offset,
             String epoch,
+            long expiresAt,
             long acceptedNanos) {
         List<Connection> subscribers = registry.subscribers(topic);
         if (subscribers.isEmpty()) {
             watch.noSubscribers(topic);
             return 0;
         }
-        String text = Codec.encode(ServerFrame.message(messageId, topic, from, time, data, offset, epoch));
-        Frame frame = Frame.message(text, acceptedNanos); // one frame, queued for every subscriber
+        String text = Codec.encode(ServerFrame.message(messageId, topic, from, time, expiresAt, data, offset, epoch));
+        Frame frame = Frame.message(text, acceptedNanos, expiresAt); // one frame, queued for every subscriber
         if (epoch != null) {
             watch.delivered(topic, offset, epoch);
         }
         int reached = 0;
         for (Connection c : subscribers) {
-            SeamGate gate = c.seams.get(topic);
-            if (gate != null && gate.hold(offset, epoch, text)) {
+            SeamGate<Frame> gate = c.seams.get(topic);
+            if (gate != null && gate.hold(offset, epoch, frame)) {
                 continue; // held back until this connection's replay is queued, or already replayed
             }
             reached += deliver(c, frame) ? 1 : 0;
@@ -99,11 +101,21 @@ final class LocalDelivery {
     int toRecipients(Publication p, long acceptedNanos) {
         if (p.kind() == Publication.Kind.TOPIC) {
             return toTopic(
-                    p.messageId(), p.topic(), p.from(), p.data(), p.time(), p.offset(), p.epoch(), acceptedNanos);
+                    p.messageId(),
+                    p.topic(),
+                    p.from(),
+                    p.data(),
+                    p.time(),
+                    p.offset(),
+                    p.epoch(),
+                    p.expiresAt(),
+                    acceptedNanos);
         }
         Frame text = Frame.message(
-                Codec.encode(ServerFrame.message(p.messageId(), p.kind().wire(), null, null, p.time(), p.data())),
-                acceptedNanos);
+                Codec.encode(ServerFrame.message(
+                        p.messageId(), p.kind().wire(), null, null, p.time(), p.expiresAt(), p.data())),
+                acceptedNanos,
+                p.expiresAt());
         int reached = 0;
         if (p.kind() == Publication.Kind.USERS) {
             for (String user : p.targets()) {

@@ -11,13 +11,15 @@ import java.util.function.Consumer;
  * except those the replay already covered (same epoch, offset at or below the seam). It stays as a duplicate filter
  * for as long as the subscription lasts, because a live copy of a replayed message can still be on its way from
  * another node. Thread-safe.
+ *
+ * @param <T> what a held message is (the hub holds {@link io.pushhub.delivery.Frame}s, so their expiry goes along)
  */
-final class SeamGate {
+final class SeamGate<T> {
 
-    private record Held(long offset, String epoch, String text) {}
+    private record Held<T>(long offset, String epoch, T text) {}
 
     private final int maxHeld;
-    private List<Held> held = new ArrayList<>();
+    private List<Held<T>> held = new ArrayList<>();
     private boolean overflow;
     private long seamOffset;
     private String seamEpoch;
@@ -31,12 +33,12 @@ final class SeamGate {
      *
      * @return true when the caller must not deliver it now (buffered, or a duplicate of the replay)
      */
-    synchronized boolean hold(long offset, String epoch, String text) {
+    synchronized boolean hold(long offset, String epoch, T text) {
         if (held != null) {
             if (held.size() >= maxHeld) {
                 overflow = true;
             } else {
-                held.add(new Held(offset, epoch, text));
+                held.add(new Held<>(offset, epoch, text));
             }
             return true;
         }
@@ -50,12 +52,12 @@ final class SeamGate {
      * @return false when more messages arrived during the read than could be held (the caller treats the connection as
      *     a slow consumer)
      */
-    synchronized boolean open(long offset, String epoch, Consumer<String> deliver) {
+    synchronized boolean open(long offset, String epoch, Consumer<T> deliver) {
         seamOffset = offset;
         seamEpoch = epoch;
-        List<Held> pending = held;
+        List<Held<T>> pending = held;
         held = null;
-        for (Held h : pending) {
+        for (Held<T> h : pending) {
             if (!covered(h.offset, h.epoch)) {
                 deliver.accept(h.text);
             }

@@ -1,6 +1,7 @@
 package io.pushhub.observability;
 
 import io.pushhub.broker.HistoryMemory;
+import io.pushhub.broker.IdempotencyMemory;
 import io.pushhub.delivery.DeliveryEngine;
 import io.pushhub.delivery.Frame;
 import io.pushhub.hub.ConnectionRegistry;
@@ -86,6 +87,21 @@ public class HubMetrics {
                     + " once, as type batch)");
     static final Def DROPPED =
             counter("pushhub_messages_dropped", "Messages dropped by the drop-oldest policy, by transport");
+    static final Def EXPIRED = counter(
+            "pushhub_messages_expired",
+            "Messages not delivered because their ttl/expiresAt had passed, by stage: queue (dropped unsent from a"
+                    + " connection's queue, one per recipient), replay (skipped by a history replay on resume, one per"
+                    + " resuming connection), push (a scheduled push that fired after its expiry)");
+    static final Def IDEMPOTENT_DUPLICATES = counter(
+            "pushhub_idempotent_duplicates",
+            "Pushes (and schedules) not made again because they repeated an Idempotency-Key within its window");
+    static final Def IDEMPOTENCY_KEYS = gauge(
+            "pushhub_idempotency_keys",
+            "Idempotency keys held in memory (memory broker; max pushhub.idempotency.max-keys)");
+    static final Def IDEMPOTENCY_EVICTED = counter(
+            "pushhub_idempotency_evicted",
+            "Idempotency keys evicted before their window ended because pushhub.idempotency.max-keys were held (memory"
+                    + " broker): a repeat of one is delivered again");
     static final Def LATENCY = timer(
             "pushhub_delivery_latency_seconds",
             "Time from the hub accepting a message on this node to the completed write to the client's socket or SSE"
@@ -205,6 +221,15 @@ public class HubMetrics {
             counter(HISTORY_NOT_KEPT, history.notKept());
         }
         counter(HANDSHAKES_REJECTED, stats.handshakesRejectedCount());
+        counter(EXPIRED, engine.expiredCount(), new Tag("stage", "queue"));
+        counter(EXPIRED, stats.expiredInReplayCount(), new Tag("stage", "replay"));
+        counter(EXPIRED, stats.expiredBeforePushCount(), new Tag("stage", "push"));
+        counter(IDEMPOTENT_DUPLICATES, stats.duplicatesCount());
+        IdempotencyMemory idem = hub.idempotencyMemory();
+        if (idem != null) { // memory broker: keys in this heap (with Redis they live in Redis, expiring there)
+            gauge(IDEMPOTENCY_KEYS, idem, m -> m.size());
+            counter(IDEMPOTENCY_EVICTED, idem.evicted());
+        }
         gauge(RELAY_UP, outboxRelay, r -> r.status().up() ? 1 : 0);
         gauge(RELAY_PARTITIONS, outboxRelay, r -> r.status().partitions().size());
         counter(RELAY_RELAYED, outboxRelay.relayedCount());

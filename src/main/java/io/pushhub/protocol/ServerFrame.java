@@ -112,15 +112,17 @@ public sealed interface ServerFrame
 
     /**
      * A pushed message. {@code scope} is one of all, user, connection, topic; {@code topic} is set for scope topic,
-     * {@code from} when a client published it, {@code offset} and {@code epoch} when the topic keeps history.
+     * {@code from} when a client published it, {@code offset} and {@code epoch} when the topic keeps history,
+     * {@code expiresAt} (epoch ms) when the push has an expiry (the hub never delivers it after that).
      */
-    @JsonbPropertyOrder({"messageId", "scope", "topic", "from", "time", "offset", "epoch", "data"})
+    @JsonbPropertyOrder({"messageId", "scope", "topic", "from", "time", "expiresAt", "offset", "epoch", "data"})
     record Message(
             String messageId,
             String scope,
             String topic,
             String from,
             long time,
+            Long expiresAt,
             Long offset,
             String epoch,
             JsonValue data)
@@ -168,10 +170,11 @@ public sealed interface ServerFrame
      * not ({@code reason}, with the {@code missed} offsets when known). {@code reason} {@code unavailable} comes with a
      * {@code message} and no position. See docs/protocol.md, "History and resume".
      */
-    @JsonbPropertyOrder({"recovered", "replayed", "reason", "missed", "message", "epoch", "offset"})
+    @JsonbPropertyOrder({"recovered", "replayed", "expired", "reason", "missed", "message", "epoch", "offset"})
     record Recovery(
             Boolean recovered,
             Integer replayed,
+            Integer expired,
             String reason,
             Missed missed,
             String message,
@@ -180,22 +183,30 @@ public sealed interface ServerFrame
 
         /** A subscribe without {@code since}: only the position, to resume from later. */
         public static Recovery position(String epoch, long offset) {
-            return new Recovery(null, null, null, null, null, epoch, offset);
+            return new Recovery(null, null, null, null, null, null, epoch, offset);
         }
 
         /** Resumed: {@code replayed} messages follow, up to {@code offset} of {@code epoch}. */
         public static Recovery recovered(int replayed, String epoch, long offset) {
-            return new Recovery(true, replayed, null, null, null, epoch, offset);
+            return recovered(replayed, 0, epoch, offset);
+        }
+
+        /**
+         * Resumed: {@code replayed} messages follow, up to {@code offset} of {@code epoch}; {@code expired} missed
+         * messages were skipped because they had expired (left out when 0).
+         */
+        public static Recovery recovered(int replayed, int expired, String epoch, long offset) {
+            return new Recovery(true, replayed, expired == 0 ? null : expired, null, null, null, epoch, offset);
         }
 
         /** Not resumed; {@code missed} may be null when no offset is known to be missed. */
         public static Recovery lost(String reason, Missed missed, String epoch, long offset) {
-            return new Recovery(false, null, reason, missed, null, epoch, offset);
+            return new Recovery(false, null, null, reason, missed, null, epoch, offset);
         }
 
         /** The history could not be read; {@code resuming}: the subscribe had {@code since}, so it is not recovered. */
         public static Recovery unavailable(boolean resuming, String message) {
-            return new Recovery(resuming ? false : null, null, "unavailable", null, message, null, null);
+            return new Recovery(resuming ? false : null, null, null, "unavailable", null, message, null, null);
         }
     }
 
@@ -242,15 +253,38 @@ public sealed interface ServerFrame
 
     /** A pushed message. {@code scope} is one of all, user, connection, topic; topic and from may be null. */
     static Message message(String messageId, String scope, String topic, String from, long time, JsonValue data) {
-        return new Message(messageId, scope, topic, from, time, null, null, data);
+        return new Message(messageId, scope, topic, from, time, null, null, null, data);
+    }
+
+    /** As above, expiring at {@code expiresAt} (epoch ms; 0: never, left out). */
+    static Message message(
+            String messageId, String scope, String topic, String from, long time, long expiresAt, JsonValue data) {
+        return new Message(messageId, scope, topic, from, time, expiry(expiresAt), null, null, data);
     }
 
     /** A pushed topic message with its place in the topic's history ({@code epoch} null: the topic keeps none). */
     static Message message(
             String messageId, String topic, String from, long time, JsonValue data, long offset, String epoch) {
+        return message(messageId, topic, from, time, 0, data, offset, epoch);
+    }
+
+    /** As above, expiring at {@code expiresAt} (epoch ms; 0: never, left out). */
+    static Message message(
+            String messageId,
+            String topic,
+            String from,
+            long time,
+            long expiresAt,
+            JsonValue data,
+            long offset,
+            String epoch) {
         return epoch == null
-                ? new Message(messageId, "topic", topic, from, time, null, null, data)
-                : new Message(messageId, "topic", topic, from, time, offset, epoch, data);
+                ? new Message(messageId, "topic", topic, from, time, expiry(expiresAt), null, null, data)
+                : new Message(messageId, "topic", topic, from, time, expiry(expiresAt), offset, epoch, data);
+    }
+
+    private static Long expiry(long expiresAt) {
+        return expiresAt == 0 ? null : expiresAt;
     }
 
     static Presence presence(String topic, String event, String userId, String connectionId, long time) {

@@ -1,5 +1,6 @@
 package io.pushhub.relay;
 
+import io.pushhub.IdempotencyUnavailableException;
 import io.pushhub.Push;
 import io.pushhub.PushResult;
 import io.pushhub.Pusher;
@@ -303,6 +304,14 @@ final class RelayLoop implements Runnable {
             PushResult result;
             try {
                 result = pusher.push(push);
+            } catch (IdempotencyUnavailableException e) {
+                // The broker (Redis) cannot say whether this is a repeat, so the hub delivered nothing: keep the row
+                // and this round's order, and try again after a pause. Nothing is delivered twice this way.
+                stalled = true;
+                LOG.warning(() -> "outbox relay: the cluster broker cannot check idempotency keys (" + e.getMessage()
+                        + "); row " + row.id() + " and the rest of its round stay in " + table
+                        + " and are pushed when it is back");
+                break;
             } catch (RuntimeException e) {
                 // Pusher does not throw for infrastructure trouble (a broker outage is in the result), so this is
                 // about the row: keep it with the reason rather than retry it forever in front of its partition.

@@ -1,5 +1,6 @@
 package io.pushhub.scheduling;
 
+import io.pushhub.Push;
 import io.pushhub.PushResult;
 import io.pushhub.Pusher;
 import io.pushhub.ScheduledPush;
@@ -61,7 +62,14 @@ public class ScheduledPushes {
      *
      * @param scope all, user, topic or connection
      */
-    public record Entry(String id, String messageId, Instant at, String scope, List<String> targets, String dataJson)
+    public record Entry(
+            String id,
+            String messageId,
+            Instant at,
+            String scope,
+            List<String> targets,
+            String dataJson,
+            Instant expiresAt)
             implements Serializable {
 
         Target target() {
@@ -79,13 +87,24 @@ public class ScheduledPushes {
      * @return the pending push, or empty when the limit is reached (nothing was scheduled)
      */
     public Optional<ScheduledPush> schedule(Target target, JsonValue data, Instant at, int maxPending) {
+        return schedule(Ids.scheduled(), pusher.newMessageId(), target, data, at, null, maxPending);
+    }
+
+    /**
+     * Schedules a push with ids minted by the caller and an optional expiry (null: never), unless {@code maxPending}
+     * pushes are pending already. A push whose timer fires at or after {@code expiresAt} is skipped (logged, and
+     * counted by the hub as expired).
+     *
+     * @return the pending push, or empty when the limit is reached (nothing was scheduled)
+     */
+    public Optional<ScheduledPush> schedule(
+            String id, String messageId, Target target, JsonValue data, Instant at, Instant expiresAt, int maxPending) {
         if (!reserve(maxPending)) {
             return Optional.empty();
         }
         Entry entry;
         try {
-            entry = new Entry(
-                    Ids.scheduled(), pusher.newMessageId(), at, target.scope(), target.names(), data.toString());
+            entry = new Entry(id, messageId, at, target.scope(), target.names(), data.toString(), expiresAt);
         } catch (RuntimeException e) {
             reserved.decrementAndGet();
             throw e;
@@ -140,7 +159,13 @@ public class ScheduledPushes {
             try (JsonReader r = Json.createReader(new StringReader(entry.dataJson()))) {
                 data = r.readValue();
             }
-            PushResult result = pusher.push(entry.target(), data, entry.messageId());
+            if (entry.expiresAt() != null && !Instant.now().isBefore(entry.expiresAt())) {
+                LOG.info(() -> "scheduled push " + entry.id() + " (" + entry.messageId() + ") due " + entry.at()
+                        + " fired after its expiry " + entry.expiresAt() + ": not delivered");
+            }
+            PushResult result = pusher.push(Push.to(entry.target(), data)
+                    .withMessageId(entry.messageId())
+                    .withExpiresAt(entry.expiresAt()));
             LOG.fine(() -> "scheduled push " + entry.id() + " delivered to " + result.reached() + " connection(s)");
         } catch (RuntimeException e) {
             // A failing push must not make the container retry the timer: the message would be delivered twice.

@@ -154,4 +154,87 @@ class PushRequestTest {
                 "invalid_topic",
                 problem("{\"topics\":[\"ok\",\"$a\\tb\"],\"data\":1}").code());
     }
+
+    private static PushRequest parse(String body, String header) {
+        return PushRequest.parse(body, header, NOW, Duration.ofDays(30), Duration.ofDays(1));
+    }
+
+    private static ApiProblem problem(String body, String header) {
+        return assertThrows(ApiProblem.class, () -> parse(body, header));
+    }
+
+    @Test
+    void idempotencyKeyFromTheHeaderOrTheBody() {
+        assertEquals("k-1", parse("{\"data\":1}", "k-1").idempotencyKey());
+        assertEquals(
+                "k-1", parse("{\"data\":1,\"idempotencyKey\":\"k-1\"}", null).idempotencyKey());
+        assertEquals(
+                "k-1", parse("{\"data\":1,\"idempotencyKey\":\"k-1\"}", "k-1").idempotencyKey(), "same in both");
+        assertEquals(null, parse("{\"data\":1}", null).idempotencyKey());
+        ApiProblem differ = problem("{\"data\":1,\"idempotencyKey\":\"k-1\"}", "k-2");
+        assertEquals(400, differ.status());
+        assertEquals("invalid_idempotency_key", differ.code());
+        assertTrue(differ.getMessage().contains("differ"), differ.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "has space", "tab\there", "ümlaut"})
+    void badIdempotencyKeysAreA400NamingTheProblem(String key) {
+        ApiProblem p = problem("{\"data\":1}", key);
+        assertEquals(400, p.status());
+        assertEquals("invalid_idempotency_key", p.code());
+        assertTrue(p.getMessage().contains("idempotency key"), p.getMessage());
+    }
+
+    @Test
+    void tooLongAndNonStringKeysAreRefused() {
+        assertEquals(
+                "invalid_idempotency_key",
+                problem("{\"data\":1}", "k".repeat(201)).code());
+        assertEquals("k".repeat(200), parse("{\"data\":1}", "k".repeat(200)).idempotencyKey(), "200 is the maximum");
+        assertEquals(
+                "invalid_idempotency_key",
+                problem("{\"data\":1,\"idempotencyKey\":5}", null).code());
+    }
+
+    @Test
+    void ttlCountsFromNowOrFromTheScheduledTime() {
+        assertEquals(
+                NOW.plusMillis(2000), parse("{\"data\":1,\"ttl\":2000}", null).expiresAt());
+        assertEquals(
+                NOW.plusSeconds(60),
+                parse("{\"data\":1,\"ttl\":\"PT1M\"}", null).expiresAt());
+        assertEquals(
+                NOW.plusSeconds(30).plusSeconds(60),
+                parse("{\"data\":1,\"delay\":\"PT30S\",\"ttl\":\"PT1M\"}", null).expiresAt(),
+                "from the scheduled time");
+        assertEquals(
+                Instant.parse("2026-11-22T10:05:00Z"),
+                parse("{\"data\":1,\"expiresAt\":\"2026-11-22T10:05:00Z\"}", null)
+                        .expiresAt());
+        assertEquals(null, parse("{\"data\":1}", null).expiresAt());
+    }
+
+    @Test
+    void badExpiriesAreA400NamingTheField() {
+        ApiProblem both = problem("{\"data\":1,\"ttl\":1000,\"expiresAt\":\"2026-11-22T10:05:00Z\"}", null);
+        assertEquals(400, both.status());
+        assertTrue(both.getMessage().contains("'ttl' or 'expiresAt'"), both.getMessage());
+        assertTrue(problem("{\"data\":1,\"ttl\":0}", null).getMessage().contains("'ttl'"));
+        assertTrue(problem("{\"data\":1,\"ttl\":-5}", null).getMessage().contains("'ttl' must not be negative"));
+        assertTrue(problem("{\"data\":1,\"ttl\":\"soon\"}", null).getMessage().contains("ISO-8601"));
+        ApiProblem tooLong = problem("{\"data\":1,\"ttl\":\"P2D\"}", null);
+        assertTrue(tooLong.getMessage().contains("pushhub.push.max-ttl"), tooLong.getMessage());
+        assertTrue(problem("{\"data\":1,\"ttl\":1e30}", null).getMessage().contains("pushhub.push.max-ttl"));
+        ApiProblem past = problem("{\"data\":1,\"expiresAt\":\"2026-11-22T09:00:00Z\"}", null);
+        assertTrue(past.getMessage().contains("never be delivered"), past.getMessage());
+        ApiProblem beforeDue = problem("{\"data\":1,\"delay\":\"PT1H\",\"expiresAt\":\"2026-11-22T10:30:00Z\"}", null);
+        assertTrue(beforeDue.getMessage().contains("not after the time the push is due"), beforeDue.getMessage());
+        assertTrue(problem("{\"data\":1,\"expiresAt\":\"tomorrow\"}", null)
+                .getMessage()
+                .contains("'expiresAt'"));
+        assertTrue(problem("{\"data\":1,\"expiresAt\":\"2026-11-25T10:00:00Z\"}", null)
+                .getMessage()
+                .contains("pushhub.push.max-ttl"));
+    }
 }

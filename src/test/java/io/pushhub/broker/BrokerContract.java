@@ -36,6 +36,11 @@ public abstract class BrokerContract {
     /** Lets the history of {@code topic} (published with a 1-second TTL) expire, then returns. */
     protected abstract void expire(Broker node, String topic) throws Exception;
 
+    /** Lets {@code d} pass for the idempotency windows (default: sleeps). */
+    protected void elapse(Duration d) throws Exception {
+        Thread.sleep(d.toMillis());
+    }
+
     protected Broker start(String nodeId, Consumer<Publication> listener) throws Exception {
         Broker b = newNode();
         b.start(nodeId, listener);
@@ -233,9 +238,85 @@ public abstract class BrokerContract {
                 7,
                 "ep");
         assertEquals(p, Publication.fromJson(p.toJson()));
+        Publication expiring = new Publication(
+                "n1", Publication.Kind.ALL, List.of(), "m-2", null, 42L, Json.createValue(1), 0, null, 1234L);
+        assertEquals(expiring, Publication.fromJson(expiring.toJson()));
+        assertTrue(expiring.toJson().contains("\"x\":1234"), expiring.toJson());
+        assertFalse(p.toJson().contains("\"x\""), "no expiry, no field: " + p.toJson());
         Publication plain = p.at(0, null);
         assertEquals(plain, Publication.fromJson(plain.toJson()));
         assertNotEquals(p.toJson(), plain.toJson());
         assertTrue(plain.toJson().startsWith("{\"n\":"), "the Redis script relies on this prefix: " + plain.toJson());
+    }
+
+    private static String key() {
+        return "contract-key-" + UUID.randomUUID();
+    }
+
+    @Test
+    void aClaimedPushIsPublishedOnceAndItsRepeatOnAnotherNodeGetsTheFirstValue() throws Exception {
+        List<Publication> heardByC = new CopyOnWriteArrayList<>();
+        CountDownLatch two = new CountDownLatch(2);
+        Broker a = start("a", p -> {});
+        Broker b = start("b", p -> {});
+        start("c", p -> {
+            heardByC.add(p);
+            two.countDown();
+        });
+        String t = topic();
+        String key = key();
+        Publication toTopic = new Publication(
+                "a", Publication.Kind.TOPIC, List.of(t), "m-first", null, 1L, Json.createValue(1), 0, null, 99_000L);
+        Publication toUser = new Publication(
+                "a", Publication.Kind.USERS, List.of("alice"), "m-first", null, 1L, Json.createValue(1), 0, null);
+        Idempotency.Claimed first = a.publishClaimed(
+                new Idempotency.Claim(key, "m|m-first", Duration.ofMinutes(1)),
+                List.of(toTopic, toUser),
+                java.util.Arrays.asList(ROOMY, null));
+        assertFalse(first.duplicate());
+        assertEquals(1, first.published().get(0).offset(), "the history topic got its offset");
+        assertFalse(first.published().get(1).hasOffset());
+        Idempotency.Claimed again = b.publishClaimed(
+                new Idempotency.Claim(key, "m|m-second", Duration.ofMinutes(1)),
+                List.of(
+                        new Publication(
+                                "b", Publication.Kind.TOPIC, List.of(t), "m-2", null, 1L, Json.createValue(2), 0, null),
+                        new Publication(
+                                "b",
+                                Publication.Kind.USERS,
+                                List.of("alice"),
+                                "m-2",
+                                null,
+                                1L,
+                                Json.createValue(2),
+                                0,
+                                null)),
+                java.util.Arrays.asList(ROOMY, null));
+        assertTrue(again.duplicate(), "the repeat on node b");
+        assertEquals("m|m-first", again.firstValue());
+        assertTrue(again.published().isEmpty());
+        assertTrue(two.await(10, TimeUnit.SECONDS), "c heard: " + heardByC);
+        Thread.sleep(200); // a second copy would arrive right behind
+        assertEquals(2, heardByC.size(), "published once: " + heardByC);
+        assertEquals(99_000L, heardByC.get(0).expiresAt(), "the expiry travels with the publication");
+        HistoryRead h = a.readHistory(t, 0, 10);
+        assertEquals(1, h.publications().size(), "one history entry: " + h);
+        assertEquals(99_000L, h.publications().get(0).expiresAt(), "and is kept in history");
+    }
+
+    @Test
+    void aClaimHoldsForItsWindowAndCanBeReleased() throws Exception {
+        Broker a = start("a", p -> {});
+        Broker b = start("b", p -> {});
+        String key = key();
+        assertEquals(null, a.claim(new Idempotency.Claim(key, "v1", Duration.ofMillis(500))));
+        assertEquals("v1", b.claim(new Idempotency.Claim(key, "v2", Duration.ofMillis(500))));
+        elapse(Duration.ofMillis(700));
+        assertEquals(null, b.claim(new Idempotency.Claim(key, "v3", Duration.ofMinutes(1))), "the window ended");
+        a.release(key, "other");
+        assertEquals(
+                "v3", a.claim(new Idempotency.Claim(key, "v4", Duration.ofMinutes(1))), "not released: not its value");
+        a.release(key, "v3");
+        assertEquals(null, a.claim(new Idempotency.Claim(key, "v5", Duration.ofMinutes(1))), "released");
     }
 }

@@ -38,6 +38,11 @@ class MemoryBrokerContractTest extends BrokerContract {
     }
 
     @Override
+    protected void elapse(Duration d) {
+        clock.now = clock.now.plus(d);
+    }
+
+    @Override
     protected void expire(Broker node, String topic) {
         clock.now = clock.now.plus(Duration.ofSeconds(2));
     }

@@ -354,6 +354,27 @@ class DeliveryEngineTest {
     }
 
     @Test
+    void aMessageThatExpiresWhileQueuedIsDroppedUnsentAndCounted() throws Exception {
+        engine(100, DeliveryPolicy.DISCONNECT);
+        RecordingTransport t = new RecordingTransport();
+        t.gate = new CountDownLatch(1);
+        Outbox box = engine.newOutbox(t, c -> {});
+        box.offer(msg("x", 0)); // in flight, its completion held back: the client is not reading
+        awaitSendStarted(t);
+        long now = System.currentTimeMillis();
+        box.offer(Frame.text(msg("x", 1), now + 100)); // expires while it waits
+        box.offer(Frame.text(msg("x", 2), now + 600_000)); // does not
+        box.offer(msg("x", 3)); // has no expiry
+        Thread.sleep(200);
+        t.gate.countDown(); // the client reads again
+        List<String> got = t.take(3);
+        assertEquals(List.of(msg("x", 0), msg("x", 2), msg("x", 3)), got, "1 expired in the queue");
+        assertEquals(1, engine.expiredMessages());
+        assertEquals(0, engine.droppedMessages(), "an expiry is not a drop: no gap notice");
+        assertTrue(t.messages.isEmpty(), "nothing else: " + t.messages);
+    }
+
+    @Test
     void queuedMessagesLeaveAsOneBatchFrameBoundedInBytes() throws Exception {
         engine(1000, DeliveryPolicy.DISCONNECT);
         RecordingTransport t = new RecordingTransport();

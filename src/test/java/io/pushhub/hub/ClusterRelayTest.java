@@ -50,6 +50,48 @@ class ClusterRelayTest {
     }
 
     @Test
+    void aRepeatedIdempotencyKeyIsDeliveredOnceAndAnsweredWithTheFirstMessageId() throws Exception {
+        HubHarness.Client c = h.open("u");
+        c.subscribe("feed");
+        ClusterRelay relay = h.hub.relay();
+        io.pushhub.Push push = io.pushhub.Push.to(Target.topics(List.of("feed", "news")), Json.createValue(1))
+                .withIdempotencyKey("order-1");
+        String firstId = relay.nextMessageId();
+        PushResult first = relay.push(push, firstId);
+        PushResult again = relay.push(push, relay.nextMessageId());
+        assertFalse(first.duplicate());
+        assertEquals(1, first.reached());
+        assertTrue(again.duplicate());
+        assertEquals(firstId, again.messageId(), "the first push's id");
+        assertEquals(0, again.reached());
+        List<JsonObject> got = c.messages();
+        assertEquals(1, got.size(), "delivered once: " + got);
+        assertEquals(1, got.get(0).getInt("offset"), "the history topic's offset is taken once");
+        assertEquals(1, h.hub.stats.duplicatesCount().sum());
+    }
+
+    @Test
+    void anAlreadyExpiredPushIsNotDeliveredAndCounted() throws Exception {
+        HubHarness.Client c = h.open("u");
+        c.subscribe("feed");
+        PushResult r = h.hub.relay()
+                .push(
+                        io.pushhub.Push.to(Target.topics(List.of("feed")), Json.createValue(1))
+                                .withExpiresAt(java.time.Instant.now().minusMillis(1)),
+                        h.hub.relay().nextMessageId());
+        assertEquals(0, r.reached());
+        assertTrue(c.messages().isEmpty(), "nothing delivered");
+        assertEquals(1, h.hub.stats.expiredBeforePushCount().sum());
+        h.hub.relay()
+                .push(
+                        io.pushhub.Push.to(Target.topics(List.of("feed")), Json.createValue(2))
+                                .withTtl(java.time.Duration.ofMinutes(1)),
+                        h.hub.relay().nextMessageId());
+        JsonObject m = c.awaitMessage();
+        assertTrue(m.getJsonNumber("expiresAt").longValue() > System.currentTimeMillis(), "carries its expiry: " + m);
+    }
+
+    @Test
     void aSingleNodePushReportsNoClusterAndAMessageIdOfThisNode() {
         PushResult r = h.hub.relay()
                 .push(Target.all(), Json.createValue(1), h.hub.relay().nextMessageId());

@@ -12,7 +12,7 @@ class SeamGateJoinsReplayAndLiveTest {
 
     @Test
     void heldMessagesAfterTheSeamPassInOrderAndReplayedOnesNever() {
-        SeamGate gate = new SeamGate(10);
+        SeamGate<String> gate = new SeamGate<>(10);
         assertTrue(gate.hold(19, "e", "19"), "held while the history is read");
         assertTrue(gate.hold(21, "e", "21"));
         assertTrue(gate.hold(0, null, "no-offset"));
@@ -26,7 +26,7 @@ class SeamGateJoinsReplayAndLiveTest {
 
     @Test
     void tooManyHeldMessagesIsReported() {
-        SeamGate gate = new SeamGate(2);
+        SeamGate<String> gate = new SeamGate<>(2);
         gate.hold(1, "e", "1");
         gate.hold(2, "e", "2");
         gate.hold(3, "e", "3");

@@ -100,6 +100,10 @@ class ServerFrameWireFormatTest {
                         + "\"recovery\":{\"recovered\":true,\"replayed\":3,\"epoch\":\"e1a2\",\"offset\":20}}",
                 ServerFrame.subscribed("1", "news", null, ServerFrame.Recovery.recovered(3, "e1a2", 20)));
         documented(
+                "{\"type\":\"ack\",\"id\":\"1\",\"for\":\"subscribe\",\"topic\":\"news\","
+                        + "\"recovery\":{\"recovered\":true,\"replayed\":2,\"expired\":1,\"epoch\":\"e1a2\",\"offset\":20}}",
+                ServerFrame.subscribed("1", "news", null, ServerFrame.Recovery.recovered(2, 1, "e1a2", 20)));
+        documented(
                 "{\"type\":\"ack\",\"id\":\"1\",\"for\":\"subscribe\",\"topic\":\"news\",\"recovery\":{\"recovered\":false,"
                         + "\"reason\":\"trimmed\",\"missed\":{\"fromOffset\":18,\"toOffset\":25},\"epoch\":\"e1a2\",\"offset\":25}}",
                 ServerFrame.subscribed(
@@ -185,6 +189,15 @@ class ServerFrameWireFormatTest {
         documented(
                 "{\"type\":\"message\",\"messageId\":\"m-1f2e3d4c-2f\",\"scope\":\"connection\",\"time\":1763805600000,\"data\":\"just you\"}",
                 ServerFrame.message("m-1f2e3d4c-2f", "connection", null, null, T, Json.createValue("just you")));
+        // A push with a ttl or expiresAt: its expiry in epoch ms, after time.
+        documented(
+                "{\"type\":\"message\",\"messageId\":\"m-1f2e3d4c-32\",\"scope\":\"user\",\"time\":1763805600000,"
+                        + "\"expiresAt\":1763805720000,\"data\":{\"otp\":\"493817\"}}",
+                ServerFrame.message("m-1f2e3d4c-32", "user", null, null, T, T + 120_000, json("{\"otp\":\"493817\"}")));
+        encodes(
+                "{\"type\":\"message\",\"messageId\":\"m-2\",\"scope\":\"topic\",\"topic\":\"news\",\"time\":1,"
+                        + "\"expiresAt\":5,\"offset\":3,\"epoch\":\"e\",\"data\":1}",
+                ServerFrame.message("m-2", "news", null, 1, 5, Json.createValue(1), 3, "e"));
         // A topic without history (or pushed while the broker was down): no offset, no epoch.
         encodes(
                 "{\"type\":\"message\",\"messageId\":\"m-1\",\"scope\":\"topic\",\"topic\":\"time\",\"time\":1,\"data\":1}",

@@ -86,6 +86,11 @@ class ScheduledPushesTest {
             }
 
             @Override
+            public ScheduledPush schedule(io.pushhub.Push push, Instant at) {
+                throw new UnsupportedOperationException("the bean under test schedules");
+            }
+
+            @Override
             public boolean cancel(String scheduledId) {
                 throw new UnsupportedOperationException();
             }

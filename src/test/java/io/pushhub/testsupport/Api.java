@@ -36,6 +36,17 @@ public final class Api {
         return post("/api/push", json, "Bearer " + KEY);
     }
 
+    /** A push with an {@code Idempotency-Key} header. */
+    public Reply push(String json, String idempotencyKey) throws Exception {
+        return send(HttpRequest.newBuilder(URI.create(base + "/api/push"))
+                .timeout(Duration.ofSeconds(15))
+                .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + KEY)
+                .header("Idempotency-Key", idempotencyKey)
+                .POST(HttpRequest.BodyPublishers.ofString(json))
+                .build());
+    }
+
     public Reply post(String path, String json, String authorization) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
                 .timeout(Duration.ofSeconds(15))

@@ -14,9 +14,23 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 @Schema(
         name = "PushRequest",
         description = "What to push and to whom; no target means everyone. At most one kind of "
-                + "target (topic/topics, user/users, connection/connections), and at most one of 'at' and 'delay'. Other "
+                + "target (topic/topics, user/users, connection/connections), at most one of 'at' and 'delay', at most "
+                + "one of 'ttl' and 'expiresAt'. Other "
                 + "fields are refused (400).")
-@JsonbPropertyOrder({"topic", "topics", "user", "users", "connection", "connections", "data", "at", "delay"})
+@JsonbPropertyOrder({
+    "topic",
+    "topics",
+    "user",
+    "users",
+    "connection",
+    "connections",
+    "data",
+    "at",
+    "delay",
+    "ttl",
+    "expiresAt",
+    "idempotencyKey"
+})
 public record PushRequestBody(
         @Schema(description = "One topic", example = "news") String topic,
 
@@ -46,4 +60,23 @@ public record PushRequestBody(
                 description = "Schedule after this delay: milliseconds (number) or an ISO-8601 duration (string, "
                         + "e.g. PT30S), at most pushhub.scheduled.max-delay",
                 oneOf = {Long.class, String.class})
-        Object delay) {}
+        Object delay,
+
+        @Schema(
+                description = "Never deliver it after this long: milliseconds (number) or an ISO-8601 duration "
+                        + "(string, e.g. PT30S), counted from when the push is due (now, or at/delay), at most "
+                        + "pushhub.push.max-ttl. Not with expiresAt",
+                oneOf = {Long.class, String.class})
+        Object ttl,
+
+        @Schema(
+                format = "date-time",
+                description = "Never deliver it after this instant (ISO-8601), later than when the push is due and at "
+                        + "most pushhub.push.max-ttl after it. Not with ttl")
+        String expiresAt,
+
+        @Schema(
+                description = "As the Idempotency-Key header (1 to 200 printable ASCII characters, no spaces); both "
+                        + "given must be equal. A repeat within pushhub.idempotency.window is not delivered again",
+                example = "order-4711-shipped")
+        String idempotencyKey) {}

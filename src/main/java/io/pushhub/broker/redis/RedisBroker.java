@@ -11,6 +11,7 @@ import io.pushhub.broker.BrokerUnavailableException;
 import io.pushhub.broker.Epochs;
 import io.pushhub.broker.HistoryPolicy;
 import io.pushhub.broker.HistoryRead;
+import io.pushhub.broker.Idempotency;
 import io.pushhub.broker.Publication;
 import io.pushhub.broker.StreamPosition;
 import java.util.ArrayList;
@@ -24,6 +25,7 @@ import java.util.logging.Logger;
 /**
  * The cluster broker: Redis pub/sub for live traffic (one channel, {@code <prefix>:bus}, so every node sees every
  * publication in one order), Redis Streams for history ({@code <prefix>:h:{topic}:s}, entry id {@code <offset>-0}),
+ * a string per idempotency key ({@code <prefix>:idem:<key>}, expiring with its window: {@link #CLAIM}),
  * and a hash with each topic's epoch and last offset ({@code <prefix>:h:{topic}:m}). A Lua script assigns the offset,
  * appends to the stream (trimmed to the topic's size, expiring after its TTL) and publishes, atomically.
  *
@@ -79,6 +81,60 @@ public final class RedisBroker implements Broker {
             return out
             """;
 
+    /**
+     * Claims an idempotency key and, only when it is the first claim within the window, publishes, in one step: Redis
+     * runs a script atomically, so the claim and the publications are recorded together or not at all (a node killed
+     * before the script ran did neither; after, both are done and a retry gets the first value).
+     *
+     * <p>KEYS: the idempotency key, then meta and stream of each history publication in order. ARGV: value, window ms,
+     * channel, epoch if new, count, then five per publication: kind ({@code p} publish, {@code h} history), payload,
+     * size, ttl s, meta ttl s. Returns {0, first value} for a repeat, else {1, offset, epoch, offset, epoch, ...} with 0
+     * and '' for a plain publish.
+     */
+    static final String CLAIM = """
+            local first = redis.call('get', KEYS[1])
+            if first then
+              return {0, first}
+            end
+            redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2])
+            local out = {1}
+            local k = 2
+            local a = 6
+            for i = 1, tonumber(ARGV[5]) do
+              local payload = ARGV[a + 1]
+              if ARGV[a] == 'p' then
+                redis.call('publish', ARGV[3], payload)
+                table.insert(out, 0)
+                table.insert(out, '')
+              else
+                local epoch = redis.call('hget', KEYS[k], 'epoch')
+                if not epoch then
+                  epoch = ARGV[4]
+                  redis.call('hset', KEYS[k], 'epoch', epoch)
+                  redis.call('del', KEYS[k + 1])
+                end
+                local offset = redis.call('hincrby', KEYS[k], 'offset', 1)
+                redis.call('xadd', KEYS[k + 1], 'MAXLEN', ARGV[a + 2], offset .. '-0', 'd', payload)
+                redis.call('expire', KEYS[k + 1], ARGV[a + 3])
+                redis.call('expire', KEYS[k], ARGV[a + 4])
+                redis.call('publish', ARGV[3], '{"o":' .. offset .. ',"e":"' .. epoch .. '",' .. string.sub(payload, 2))
+                table.insert(out, offset)
+                table.insert(out, epoch)
+                k = k + 2
+              end
+              a = a + 5
+            end
+            return out
+            """;
+
+    /** KEYS: the idempotency key. ARGV: the value it must still hold. Deletes it then. */
+    static final String RELEASE = """
+            if redis.call('get', KEYS[1]) == ARGV[1] then
+              return {redis.call('del', KEYS[1])}
+            end
+            return {0}
+            """;
+
     private final RedisLink link;
     private final String prefix;
     private final String channel;
@@ -87,8 +143,10 @@ public final class RedisBroker implements Broker {
         t.setDaemon(true);
         return t;
     });
-    private volatile String appendSha;
-    private volatile String readSha;
+    /** Script SHA1s by script body, loaded on first use (and again after a Redis restart or SCRIPT FLUSH). */
+    private final java.util.concurrent.ConcurrentHashMap<String, String> shas =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     private volatile String nodeId;
     private volatile Consumer<Publication> listener;
     private volatile Runnable feedResumed = () -> {};
@@ -186,7 +244,7 @@ public final class RedisBroker implements Broker {
         String topic = publication.topic();
         List<Object> r = script(
                 APPEND,
-                true,
+                "append to history",
                 new String[] {meta(topic), stream(topic)},
                 publication.toJson(),
                 Integer.toString(policy.size()),
@@ -201,7 +259,7 @@ public final class RedisBroker implements Broker {
     public HistoryRead readHistory(String topic, long sinceOffset, int limit) throws BrokerUnavailableException {
         List<Object> r = script(
                 READ,
-                false,
+                "read history",
                 new String[] {meta(topic), stream(topic)},
                 Long.toString(Math.min(sinceOffset, Long.MAX_VALUE - 1)),
                 Integer.toString(Math.max(0, limit)),
@@ -218,29 +276,82 @@ public final class RedisBroker implements Broker {
         return new HistoryRead(new StreamPosition(offset, epoch), out, kept);
     }
 
+    @Override
+    public Idempotency.Claimed publishClaimed(
+            Idempotency.Claim claim, List<Publication> publications, List<HistoryPolicy> policies)
+            throws BrokerUnavailableException {
+        List<String> keys = new ArrayList<>();
+        keys.add(idempotencyKey(claim.key()));
+        List<String> args = new ArrayList<>();
+        args.add(claim.value());
+        args.add(Long.toString(claim.window().toMillis()));
+        args.add(channel);
+        args.add(Epochs.next());
+        args.add(Integer.toString(publications.size()));
+        for (int i = 0; i < publications.size(); i++) {
+            Publication p = publications.get(i);
+            HistoryPolicy policy = policies.get(i);
+            args.add(policy == null ? "p" : "h");
+            args.add(p.toJson());
+            if (policy == null) {
+                args.add("0");
+                args.add("0");
+                args.add("0");
+            } else {
+                keys.add(meta(p.topic()));
+                keys.add(stream(p.topic()));
+                args.add(Integer.toString(policy.size()));
+                args.add(Long.toString(Math.max(1, policy.ttl().toSeconds())));
+                args.add(Long.toString(policy.metaTtl().toSeconds()));
+            }
+        }
+        List<Object> r =
+                script(CLAIM, "claim idempotency key", keys.toArray(String[]::new), args.toArray(String[]::new));
+        if (((Long) r.get(0)) == 0L) {
+            return new Idempotency.Claimed((String) r.get(1), List.of());
+        }
+        List<Publication> out = new ArrayList<>(publications.size());
+        for (int i = 0; i < publications.size(); i++) {
+            Publication p = publications.get(i);
+            out.add(policies.get(i) == null ? p : p.at((Long) r.get(1 + 2 * i), (String) r.get(2 + 2 * i)));
+        }
+        return new Idempotency.Claimed(null, out);
+    }
+
+    @Override
+    public void release(String key, String value) throws BrokerUnavailableException {
+        script(RELEASE, "release idempotency key", new String[] {idempotencyKey(key)}, value);
+    }
+
     @SuppressWarnings("unchecked")
-    private List<Object> script(String body, boolean append, String[] keys, String... args)
+    private List<Object> script(String body, String what, String[] keys, String... args)
             throws BrokerUnavailableException {
         RedisCommands<String, String> redis = link.sync();
         try {
-            String sha = append ? appendSha : readSha;
+            String sha = shas.get(body);
             if (sha != null) {
                 try {
-                    return (List<Object>) redis.evalsha(sha, ScriptOutputType.MULTI, keys, args);
+                    return asList(redis.evalsha(sha, ScriptOutputType.MULTI, keys, args));
                 } catch (RedisNoScriptException e) {
                     // Redis restarted (or SCRIPT FLUSH): load it again below.
                 }
             }
             sha = redis.scriptLoad(body);
-            if (append) {
-                appendSha = sha;
-            } else {
-                readSha = sha;
-            }
-            return (List<Object>) redis.evalsha(sha, ScriptOutputType.MULTI, keys, args);
+            shas.put(body, sha);
+            return asList(redis.evalsha(sha, ScriptOutputType.MULTI, keys, args));
         } catch (RedisException e) {
-            throw link.unavailable(append ? "append to history" : "read history", e);
+            throw link.unavailable(what, e);
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Object> asList(Object o) {
+        return (List<Object>) o;
+    }
+
+    /** No hash tag: on a Redis Cluster, a claim with history topics needs them in the key's slot (not supported). */
+    private String idempotencyKey(String key) {
+        return prefix + ":idem:" + key;
     }
 
     // Hash tags ({topic}) keep a topic's keys in one slot, as the script needs on a Redis Cluster.

@@ -14,6 +14,8 @@ import jakarta.ws.rs.sse.SseEventSink;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -26,7 +28,8 @@ import java.util.logging.Logger;
  * The hub's view of one SSE client. Unlike a WebSocket, an SSE stream can break and be picked up again by a new HTTP
  * request: the channel outlives its stream. Every frame gets a sequence number and becomes one event with id
  * {@code <connectionId>:<seq>} and the frame's JSON as {@code data}; the last {@code replayFrames} of them are kept, so
- * a client that comes back within the resume window with {@code Last-Event-ID} gets exactly the frames it missed.
+ * a client that comes back within the resume window with {@code Last-Event-ID} gets exactly the frames it missed, except
+ * messages whose expiry ({@code ttl}/{@code expiresAt}) has passed meanwhile: those are skipped.
  *
  * <p>Guarantees: events leave in the order the hub's outbox hands them over (one send in flight, writes under this
  * channel's monitor). A write that fails detaches the stream instead of failing the connection: the frame stays in the
@@ -47,7 +50,8 @@ final class SseChannel implements ClientChannel {
     private static final Logger LOG = Logger.getLogger(SseChannel.class.getName());
     private static final long WRITE_TIMEOUT_SECONDS = 10;
 
-    private record Sent(long seq, String text) {}
+    /** A frame kept for a resume; {@code expiresAt} (epoch ms, 0: never) of a message with an expiry. */
+    private record Sent(long seq, String text, long expiresAt) {}
 
     private final Sse sse;
     private final Executor writer;
@@ -147,7 +151,7 @@ final class SseChannel implements ClientChannel {
         }
         try {
             writer.execute(() -> {
-                write(text);
+                write(text, frame.expiresAt());
                 done.accept(null);
             });
         } catch (RuntimeException e) {
@@ -161,10 +165,10 @@ final class SseChannel implements ClientChannel {
         return false;
     }
 
-    private synchronized void write(String text) {
+    private synchronized void write(String text, long expiresAt) {
         long n = ++seq;
         if (replayFrames > 0) {
-            recent.addLast(new Sent(n, text));
+            recent.addLast(new Sent(n, text, expiresAt));
             while (recent.size() > replayFrames) {
                 recent.removeFirst();
             }
@@ -240,8 +244,21 @@ final class SseChannel implements ClientChannel {
         }
         sink = newSink;
         detachedAtNanos = 0;
-        int replay = (int) (seq - lastSeq);
-        String resumed = Codec.encode(ServerFrame.resumed(connectionId, replay));
+        // Messages that expired since they were first sent are not sent again (their event ids are skipped).
+        List<Sent> replay = new ArrayList<>();
+        long now = 0;
+        for (Sent s : recent) {
+            if (s.seq() > lastSeq) {
+                if (s.expiresAt() != 0) {
+                    now = now == 0 ? System.currentTimeMillis() : now;
+                    if (now >= s.expiresAt()) {
+                        continue;
+                    }
+                }
+                replay.add(s);
+            }
+        }
+        String resumed = Codec.encode(ServerFrame.resumed(connectionId, replay.size()));
         // No id: the client's Last-Event-ID stays at the last real frame.
         if (!emit(
                 newSink,
@@ -251,8 +268,8 @@ final class SseChannel implements ClientChannel {
                         .build())) {
             return true; // broke again at once; still resumable later
         }
-        for (Sent s : recent) {
-            if (s.seq() > lastSeq && !emit(newSink, event(s.seq(), s.text()))) {
+        for (Sent s : replay) {
+            if (!emit(newSink, event(s.seq(), s.text()))) {
                 break;
             }
         }

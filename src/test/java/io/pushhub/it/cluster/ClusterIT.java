@@ -71,6 +71,50 @@ class ClusterIT extends HubIT {
     }
 
     @Test
+    void theSameIdempotencyKeyOnNodeAAndNodeBIsDeliveredOnceEverywhere() throws Exception {
+        bothNodesConnected();
+        String topic = unique("cluster-idem-");
+        String key = unique("order-shipped-");
+        try (WsClient onA = onA(unique("ann-"));
+                WsClient onB = onB(unique("bob-"))) {
+            onA.subscribe(topic);
+            onB.subscribe(topic);
+            String body = "{\"topic\":\"" + topic + "\",\"data\":{\"order\":4711}}";
+            Api.Reply first = api.push(body, key);
+            assertEquals(200, first.status(), "node A: " + first);
+            assertEquals(false, first.json().containsKey("duplicate"), "node A: " + first);
+            Api.Reply again = apiB.push(body, key); // the backend's retry lands on the other node
+            assertEquals(200, again.status(), "node B: " + again);
+            assertEquals(true, again.json().getBoolean("duplicate"), "node B: " + again);
+            assertEquals(first.json().getString("messageId"), again.json().getString("messageId"), "node B: " + again);
+            assertEquals(0, again.json().getInt("reached"), "node B delivered nothing: " + again);
+            System.out.println("idempotency on two nodes: A answered " + first.body() + ", B answered " + again.body());
+
+            String id = first.json().getString("messageId");
+            assertEquals(id, onA.awaitMessage("the push on A").getString("messageId"));
+            assertEquals(id, onB.awaitMessage("the push on B").getString("messageId"));
+            // Markers pushed afterwards through each node: once both are there, a second copy would be too.
+            api.push("{\"topic\":\"" + topic + "\",\"data\":\"marker-a\"}");
+            apiB.push("{\"topic\":\"" + topic + "\",\"data\":\"marker-b\"}");
+            for (WsClient c : List.of(onA, onB)) {
+                RedisSupport.await(
+                        "both markers",
+                        Duration.ofSeconds(10),
+                        () -> c.messages().stream()
+                                        .filter(f -> f.get("data") instanceof JsonString)
+                                        .count()
+                                == 2);
+                assertEquals(
+                        1,
+                        c.messages().stream()
+                                .filter(f -> id.equals(f.getString("messageId")))
+                                .count(),
+                        "delivered once: " + c.messages());
+            }
+        }
+    }
+
+    @Test
     void everyKindOfPushMadeOnAReachesClientsOnB() throws Exception {
         bothNodesConnected();
         String user = unique("bea-");

@@ -58,6 +58,14 @@ class RedisOutageIT {
                 assertTrue(local.json().getString("clusterError").contains("not reached"), "push: " + local);
                 JsonObject m = c.awaitMessage("local message");
                 assertFalse(m.containsKey("offset"), "no offset without the broker: " + m);
+
+                // With an Idempotency-Key, whether it is a repeat cannot be known: nothing is delivered, 503.
+                Api.Reply keyed = api.push("{\"topic\":\"outage-news\",\"data\":\"keyed\"}", "outage-key-1");
+                assertEquals(503, keyed.status(), "keyed push without Redis: " + keyed);
+                assertEquals("broker_unavailable", keyed.json().getString("error"), "keyed: " + keyed);
+                assertTrue(keyed.json().getString("message").contains("retry with the same key"), "keyed: " + keyed);
+                c.barrier();
+                assertEquals(1, c.messages().size(), "the keyed push was not delivered: " + c.messages());
             }
 
             try (RedisSupport.PrivateRedis redis = new RedisSupport.PrivateRedis(redisPort)) {

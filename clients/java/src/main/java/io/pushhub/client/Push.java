@@ -83,9 +83,11 @@ public record Push(Scope scope, List<String> targets, Object data, String idempo
     }
 
     /**
-     * This push with a key that identifies it across retries, sent as the {@code Idempotency-Key} header. The hub does
-     * not honour the header yet (it ignores it), so the client still retries a push only when it surely did not reach
-     * the hub; once the hub deduplicates by key, pushes with a key can be retried after any transient failure.
+     * This push with a key that identifies it across retries, sent as the {@code Idempotency-Key} header (1 to 200
+     * printable ASCII characters, no spaces). The hub delivers a push at most once per key within its {@code
+     * pushhub.idempotency.window} (on any node of a cluster; a repeat answers {@link PushResult#duplicate()}), so the
+     * client retries a push with a key after any transient failure (time-out, broken connection, 502/503/504), like a
+     * read. Without a key it retries only when the push surely did not reach the hub.
      */
     public Push withIdempotencyKey(String key) {
         return new Push(scope, targets, data, key);

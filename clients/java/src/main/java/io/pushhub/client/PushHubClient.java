@@ -42,9 +42,12 @@ import java.util.function.Supplier;
  *
  * <p><b>Retries.</b> Reads ({@code GET}) and cancels ({@code DELETE}) are retried, with exponential backoff and
  * jitter, when the connection fails, times out, or the hub answers 502, 503 or 504 ({@code Retry-After} is honoured
- * up to the maximum backoff). A push or schedule ({@code POST /api/push}) is not idempotent and the hub does not
- * deduplicate by {@code Idempotency-Key} yet, so it is retried only when it surely did not reach the hub: the
- * connection could not be made (refused, connect time-out, unknown host). See {@link Push#withIdempotencyKey(String)}.
+ * up to the maximum backoff). A push or schedule ({@code POST /api/push}) <b>with an idempotency key</b> ({@link
+ * Push#withIdempotencyKey(String)}) is retried the same way: the hub delivers it at most once per key, and a retry of a
+ * push that did get through answers {@link PushResult#duplicate()} (or {@link ScheduleResult#duplicate()}) with the
+ * first push's ids; a 503 {@code broker_unavailable} (the cluster's Redis is down) is retried too. A push
+ * <b>without</b> a key is retried only when it surely did not reach the hub: the connection could not be made
+ * (refused, connect time-out, unknown host).
  */
 public final class PushHubClient {
 
@@ -101,7 +104,8 @@ public final class PushHubClient {
                 text(answer, "messageId"),
                 (int) number(answer, "reached"),
                 optText(answer, "cluster"),
-                optText(answer, "clusterError"));
+                optText(answer, "clusterError"),
+                answer.getBoolean("duplicate", false));
     }
 
     /**
@@ -274,7 +278,11 @@ public final class PushHubClient {
     }
 
     private static ScheduleResult scheduled(JsonObject a) {
-        return new ScheduleResult(text(a, "scheduledId"), text(a, "messageId"), instant(a, "at"));
+        if (!a.containsKey("scheduledId")) { // a repeat of a key first used by a push made at once (200)
+            return new ScheduleResult(null, text(a, "messageId"), null, true);
+        }
+        return new ScheduleResult(
+                text(a, "scheduledId"), text(a, "messageId"), instant(a, "at"), a.getBoolean("duplicate", false));
     }
 
     private JsonObject get(String path) {
@@ -289,7 +297,8 @@ public final class PushHubClient {
      * Sends the request, retrying as the class comment says, and returns the answer's JSON object (null for a 204).
      */
     private JsonObject call(String method, String path, JsonObject body, String idempotencyKey, int expected) {
-        boolean idempotent = !"POST".equals(method);
+        // The hub deduplicates a POST with a key: retrying it is as safe as retrying a read.
+        boolean idempotent = !"POST".equals(method) || idempotencyKey != null;
         String what = method + " " + path;
         for (int attempt = 1; ; attempt++) {
             HttpResponse<String> r;
@@ -313,7 +322,9 @@ public final class PushHubClient {
             }
             int status = r.statusCode();
             if (status == expected || (status >= 200 && status < 300)) {
-                if (status != expected) {
+                // A schedule (202) repeating a key first used by a push made at once is answered like that push (200).
+                boolean repeatOfPush = expected == 202 && status == 200 && idempotencyKey != null;
+                if (status != expected && !repeatOfPush) {
                     throw unexpected(what, r, attempt, "expected " + expected);
                 }
                 if (status == 204) {

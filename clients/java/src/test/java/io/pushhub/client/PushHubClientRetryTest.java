@@ -144,6 +144,34 @@ class PushHubClientRetryTest {
     }
 
     @Test
+    void aPushWithAKeyIsRetriedAfter503AndAfterADroppedAnswerAndReportsTheDuplicate() throws Exception {
+        List<String> keys = new CopyOnWriteArrayList<>();
+        PushHubClient hub = serve((n, e) -> {
+            keys.add(e.getRequestHeaders().getFirst("Idempotency-Key"));
+            if (n == 1) {
+                reply(e, 503, "application/json", UNAVAILABLE);
+            } else if (n == 2) {
+                e.close(); // the hub took it, the answer was lost
+            } else {
+                reply(e, 200, "application/json", "{\"messageId\":\"m-1\",\"reached\":0,\"duplicate\":true}");
+            }
+        });
+        PushResult r = hub.push(Push.toTopic("news", "once").withIdempotencyKey("order-7-shipped"));
+        assertEquals(3, requests.get(), "retried: the hub delivers a key at most once");
+        assertEquals(List.of("order-7-shipped", "order-7-shipped", "order-7-shipped"), keys, "the same key each time");
+        assertTrue(r.duplicate(), "the retry found the first push: " + r);
+        assertEquals("m-1", r.messageId());
+    }
+
+    @Test
+    void aRepeatedScheduleOfAKeyFirstUsedByAPushMadeAtOnceIsADuplicate() throws Exception {
+        PushHubClient hub = serve((n, e) ->
+                reply(e, 200, "application/json", "{\"messageId\":\"m-9\",\"reached\":0,\"duplicate\":true}"));
+        ScheduleResult s = hub.schedule(Push.toTopic("news", 1).withIdempotencyKey("k"), Duration.ofMinutes(1));
+        assertEquals(new ScheduleResult(null, "m-9", null, true), s);
+    }
+
+    @Test
     void aPushIsNotRetriedWhenTheConnectionDropsAfterSending() throws Exception {
         PushHubClient hub = serve((n, e) -> e.close()); // reads the request, closes without an answer
         PushHubException x = assertThrows(PushHubException.class, () -> hub.push(Push.toTopic("news", "once")));

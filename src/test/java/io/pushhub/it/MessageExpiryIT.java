@@ -1,0 +1,167 @@
+package io.pushhub.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pushhub.testsupport.Api;
+import io.pushhub.testsupport.HubIT;
+import io.pushhub.testsupport.Prometheus;
+import io.pushhub.testsupport.StalledClient;
+import io.pushhub.testsupport.WsClient;
+import jakarta.json.JsonObject;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/** Per-message expiry ({@code ttl}, {@code expiresAt}): an expired message is never delivered late. */
+class MessageExpiryIT extends HubIT {
+
+    private static String unique(String prefix) {
+        return prefix + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private double expired(String stage) throws Exception {
+        return Prometheus.scrape(api).value("pushhub_messages_expired_total", "stage", stage);
+    }
+
+    private double sendsInFlight() throws Exception {
+        return Prometheus.scrape(api).value("pushhub_delivery_sends_in_flight");
+    }
+
+    @Test
+    void theMessageFrameCarriesItsExpiry() throws Exception {
+        String topic = unique("exp-frame-");
+        try (WsClient c = WsClient.connect(WS)) {
+            c.subscribe(topic);
+            long before = System.currentTimeMillis();
+            Api.Reply r = api.push("{\"topic\":\"" + topic + "\",\"ttl\":\"PT1M\",\"data\":1}");
+            assertEquals(200, r.status(), "push: " + r);
+            JsonObject m = c.awaitMessage("the expiring message");
+            long expiresAt = m.getJsonNumber("expiresAt").longValue();
+            assertTrue(
+                    expiresAt >= before + 60_000 && expiresAt <= System.currentTimeMillis() + 60_000,
+                    "expiresAt is a minute after the push (epoch ms): " + m);
+            api.push("{\"topic\":\"" + topic + "\",\"data\":2}");
+            JsonObject plain = c.awaitMessage("a message without expiry");
+            assertFalse(plain.containsKey("expiresAt"), "no expiry, no field: " + plain);
+        }
+    }
+
+    /**
+     * A client stops reading for 5 s. While a big write to it is stuck, a message with a 2 s ttl waits in its queue
+     * behind it; when the client reads again, everything else arrives and that message never does.
+     */
+    @Test
+    void aStalledClientNeverGetsAMessageThatExpiredInItsQueue() throws Exception {
+        Assumptions.assumeFalse(
+                ON_PAYARA,
+                "Payara's WebSocket completes every send at once and buffers the bytes itself (docs/payara.md), so "
+                        + "nothing waits in the hub's queue there to expire");
+        String topic = unique("exp-stall-");
+        String marker = UUID.randomUUID().toString();
+        URI base = URI.create(HTTP);
+        try (StalledClient stalled = new StalledClient(base.getHost(), base.getPort())) {
+            stalled.sendText("{\"type\":\"subscribe\",\"topic\":\"" + topic + "\",\"id\":\"s1\"}");
+            stalled.readUntil("\"id\":\"s1\""); // its ack; from here on it does not read
+            long stoppedReading = System.nanoTime();
+            double expiredBefore = expired("queue");
+            Thread.sleep(1500);
+
+            // Fill its socket buffers (the kernel takes a few MB): then the write in flight stalls, and what comes next
+            // waits in the hub's queue. Stop as soon as it stalls, well before the queue (1 MiB in the tests) is full.
+            String pad = "p".repeat(64 * 1024);
+            for (int i = 0; i < 150 && !stuck(); i++) {
+                assertEquals(
+                        200,
+                        api.push("{\"topic\":\"" + topic + "\",\"data\":{\"filler\":" + i + ",\"pad\":\"" + pad
+                                        + "\"}}")
+                                .status());
+            }
+            assertTrue(stuck(), "a write to the stalled client should be in flight");
+            Api.Reply doomed =
+                    api.push("{\"topic\":\"" + topic + "\",\"ttl\":2000,\"data\":\"doomed-" + marker + "\"}");
+            assertEquals(200, doomed.status(), "ttl push: " + doomed);
+            Api.Reply after = api.push("{\"topic\":\"" + topic + "\",\"data\":\"after-" + marker + "\"}");
+            assertEquals(200, after.status(), "push after: " + after);
+
+            long stalledFor = Duration.ofSeconds(5).toNanos() - (System.nanoTime() - stoppedReading);
+            Thread.sleep(Math.max(2200, stalledFor / 1_000_000)); // 5 s without reading, and past the 2 s ttl
+            stalled.readUntil("after-" + marker); // reads again
+            String received = stalled.received();
+            assertFalse(received.contains("doomed-" + marker), "the expired message arrived late");
+            assertTrue(received.contains("\"filler\":0"), "messages without ttl arrive");
+            assertTrue(expired("queue") >= expiredBefore + 1, "counted as expired in /metrics");
+        }
+    }
+
+    /** A write to the stalled client is in flight, and still is a moment later. */
+    private boolean stuck() throws Exception {
+        if (sendsInFlight() < 1) {
+            return false;
+        }
+        Thread.sleep(200);
+        return sendsInFlight() >= 1;
+    }
+
+    @Test
+    void aResumeSkipsExpiredMessagesAndTheAckSaysHowMany() throws Exception {
+        String topic = unique("exp-hist-");
+        String epoch;
+        try (WsClient c = WsClient.connect(WS)) {
+            JsonObject pos = c.subscribe(topic).getJsonObject("recovery");
+            epoch = pos.getString("epoch");
+        }
+        // Missed while away: one that expires in 500 ms, one that never does.
+        assertEquals(
+                200,
+                api.push("{\"topic\":\"" + topic + "\",\"ttl\":500,\"data\":\"short-lived\"}")
+                        .status());
+        assertEquals(
+                200,
+                api.push("{\"topic\":\"" + topic + "\",\"data\":\"lasting\"}").status());
+        Thread.sleep(1000);
+        double expiredBefore = expired("replay");
+        try (WsClient back = WsClient.connect(WS)) {
+            JsonObject ack = back.request(
+                    "subscribe", "\"topic\":\"" + topic + "\",\"since\":{\"offset\":0,\"epoch\":\"" + epoch + "\"}");
+            JsonObject rec = ack.getJsonObject("recovery");
+            assertTrue(rec.getBoolean("recovered"), "ack: " + ack);
+            assertEquals(1, rec.getInt("replayed"), "ack: " + ack);
+            assertEquals(1, rec.getInt("expired"), "one skipped for expiry: " + ack);
+            assertEquals(2, rec.getJsonNumber("offset").longValue(), "ack: " + ack);
+            back.barrier();
+            List<JsonObject> got = back.messages();
+            assertEquals(1, got.size(), "only the lasting one: " + got);
+            assertEquals("lasting", got.get(0).getString("data"));
+            assertEquals(2, got.get(0).getJsonNumber("offset").longValue());
+        }
+        assertTrue(expired("replay") >= expiredBefore + 1, "counted as expired in /metrics");
+    }
+
+    @Test
+    void aScheduledPushThatFiresAfterItsExpiryIsSkippedAndCounted() throws Exception {
+        // expiresAt must lie after the due time, so the only way to fire late is a timer that is late: schedule one
+        // due now with a 1 ms ttl after it. It may or may not fire in time; either way it is never delivered late.
+        String topic = unique("exp-late-");
+        try (WsClient c = WsClient.connect(WS)) {
+            c.subscribe(topic);
+            Api.Reply r = api.push("{\"topic\":\"" + topic + "\",\"delay\":1000,\"ttl\":1,\"data\":\"late\"}");
+            assertEquals(202, r.status(), "schedule: " + r);
+            Api.Reply sentinel = api.push("{\"topic\":\"" + topic + "\",\"delay\":2000,\"data\":\"sentinel\"}");
+            assertEquals(202, sentinel.status());
+            JsonObject first = c.awaitMessage("the sentinel, or the late one if its timer was punctual");
+            if (first.getString("data").equals("late")) {
+                long lateBy = System.currentTimeMillis()
+                        - first.getJsonNumber("expiresAt").longValue();
+                assertTrue(lateBy < 1000, "delivered, so it must have been in time (clock slack aside): " + first);
+            } else {
+                assertEquals("sentinel", first.getString("data"));
+                assertTrue(expired("push") >= 1, "the skipped firing is counted");
+            }
+        }
+    }
+}
