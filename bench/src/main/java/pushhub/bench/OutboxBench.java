@@ -31,8 +31,8 @@ import org.HdrHistogram.Histogram;
  *   <li><b>throughput</b>: {@code --rows} rows inserted as fast as possible by {@code --threads} threads in
  *       transactions of {@code --tx-rows}; rows relayed per second = rows / (first insert to last delivery);
  *   <li><b>latency</b>: single-row transactions at {@code --rate} rows/s for {@code --duration} s on a fixed schedule;
- *       each row carries its intended insert time, so a backlog counts against the latency (no coordinated
- *       omission); insert-to-delivery p50/p99/max at the client.
+ *       each row carries the time its insert started; insert-to-delivery p50/p99/max at the client, and the insert
+ *       rate the database actually achieved (a database slower than the schedule shows there).
  * </ul>
  *
  * Talks only to 127.0.0.0/8 and to the database URL given; deletes nothing but the rows the relay has not taken yet.
@@ -53,6 +53,7 @@ public final class OutboxBench {
     private final AtomicLong received = new AtomicLong();
     private volatile Histogram latency;
     private volatile long lastDeliveryNanos;
+    private double achievedRate;
     private String userId;
 
     private OutboxBench(String ws, String jdbc, String user, String table, int threads, int txRows, int partitions) {
@@ -74,7 +75,7 @@ public final class OutboxBench {
                 threads = 4,
                 txRows = 100,
                 partitions = 1,
-                rate = 500,
+                rate = 100,
                 duration = 10,
                 reps = 3,
                 warmup = 2000;
@@ -132,11 +133,12 @@ public final class OutboxBench {
             max.add(h.getMaxValue() / 1000.0);
             System.out.printf(
                     Locale.ROOT,
-                    "rep %d: %.0f rows/s relayed; insert-to-delivery at %d rows/s: p50 %.1f ms, p99 %.1f ms, max %.1f ms"
-                            + " (%d rows)%n",
+                    "rep %d: %.0f rows/s relayed; insert-to-delivery at %d rows/s (achieved %.0f): p50 %.1f ms, p99 %.1f ms,"
+                            + " max %.1f ms (%d rows)%n",
                     r,
                     t,
                     rate,
+                    b.achievedRate,
                     p50.get(r - 1),
                     p99.get(r - 1),
                     max.get(r - 1),
@@ -274,9 +276,12 @@ public final class OutboxBench {
                 }
                 ps.setInt(1, (int) (i % partitions));
                 ps.setArray(2, to);
-                ps.setString(3, "{\"seq\":" + i + ",\"t\":" + intended + "}");
+                // t: when this insert (its own transaction) starts; a database slower than the schedule shows in the
+                // achieved rate printed below, not as relay latency
+                ps.setString(3, "{\"seq\":" + i + ",\"t\":" + System.currentTimeMillis() * 1000 + "}");
                 ps.executeUpdate();
             }
+            achievedRate = n / ((System.currentTimeMillis() * 1000 - startMicros) / 1e6);
         }
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
         while (received.get() < before + n && System.nanoTime() < deadline) {
