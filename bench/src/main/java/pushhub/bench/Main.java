@@ -7,7 +7,7 @@ public final class Main {
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
             System.err.println(
-                    "usage: java -jar pushhub-bench.jar ref|run|worker|report [options]  (see bench/README.md)");
+                    "usage: java -jar pushhub-bench.jar ref|run|worker|outbox|report [options]  (see bench/README.md)");
             System.exit(2);
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
@@ -20,6 +20,9 @@ public final class Main {
                 break;
             case "worker":
                 Worker.main(rest);
+                break;
+            case "outbox":
+                OutboxBench.main(rest);
                 break;
             case "report":
                 Report.main(rest);

@@ -366,4 +366,42 @@ public class HubConfig {
     private static Optional<String> nonBlank(String s) {
         return s == null || s.isBlank() ? Optional.empty() : Optional.of(s);
     }
+
+    // ---------------------------------------------------------------- outbox relay
+
+    public boolean relayEnabled() {
+        return get(Keys.RELAY_ENABLED);
+    }
+
+    public Optional<String> relayJdbcUrl() {
+        return nonBlank(get(Keys.RELAY_JDBC_URL)).map(String::trim);
+    }
+
+    public Optional<String> relayUser() {
+        return nonBlank(get(Keys.RELAY_USER));
+    }
+
+    public Optional<String> relayPassword() {
+        return Optional.ofNullable(get(Keys.RELAY_PASSWORD));
+    }
+
+    public String relayTable() {
+        return get(Keys.RELAY_TABLE).trim();
+    }
+
+    public int relayBatchSize() {
+        return get(Keys.RELAY_BATCH_SIZE);
+    }
+
+    public Duration relayPollInterval() {
+        return get(Keys.RELAY_POLL_INTERVAL);
+    }
+
+    public int relayPartitions() {
+        return get(Keys.RELAY_PARTITIONS);
+    }
+
+    public boolean relayCreateTable() {
+        return get(Keys.RELAY_CREATE_TABLE);
+    }
 }

@@ -340,6 +340,53 @@ public final class Keys {
             1024,
             "memory broker: heap budget for all topics' history together"));
 
+    // ---------------------------------------------------------------- outbox relay (docs/outbox.md)
+
+    public static final Key<Boolean> RELAY_ENABLED = declare(Key.flag(
+            "pushhub.outbox-relay.enabled",
+            false,
+            "relay the rows of an outbox table in the backend's PostgreSQL database to clients"));
+
+    public static final Key<String> RELAY_JDBC_URL = declare(Key.text(
+            "pushhub.outbox-relay.jdbc-url",
+            null,
+            "the backend's PostgreSQL database, e.g. jdbc:postgresql://db:5432/shop (required when enabled)"));
+
+    public static final Key<String> RELAY_USER =
+            declare(Key.text("pushhub.outbox-relay.user", null, "database user of the relay"));
+
+    public static final Key<String> RELAY_PASSWORD =
+            declare(Key.text("pushhub.outbox-relay.password", null, "password of that user (never logged)"));
+
+    /** Checked by the relay: a name it cannot use keeps the relay off, with a SEVERE log line saying why. */
+    public static final Key<String> RELAY_TABLE = declare(Key.text(
+            "pushhub.outbox-relay.table",
+            "pushhub_outbox",
+            "the outbox table, optionally schema.table; lower-case letters, digits and _ only"));
+
+    public static final Key<Integer> RELAY_BATCH_SIZE = declare(Key.integer(
+            "pushhub.outbox-relay.batch-size", 100, 1, 10_000, "rows read, pushed and deleted per round trip"));
+
+    public static final Key<Duration> RELAY_POLL_INTERVAL = declare(
+            Key.duration(
+                    "pushhub.outbox-relay.poll-interval",
+                    "PT1S",
+                    "PT0.01S",
+                    "PT1H",
+                    "safety-net poll and leadership check when no NOTIFY came; also the longest a partition of a dead node waits"));
+
+    public static final Key<Integer> RELAY_PARTITIONS = declare(Key.integer(
+            "pushhub.outbox-relay.partitions",
+            1,
+            1,
+            1024,
+            "partitions of the table (0..N-1), each relayed in order by one node; every node sets the same"));
+
+    public static final Key<Boolean> RELAY_CREATE_TABLE = declare(Key.flag(
+            "pushhub.outbox-relay.create-table",
+            true,
+            "create the table, index, trigger and function when missing (false: they must exist)"));
+
     /** Every key, in declaration order. */
     public static final List<Key<?>> ALL = List.copyOf(DECLARED);
 

@@ -3,12 +3,15 @@ package io.pushhub.observability;
 import io.pushhub.broker.BrokerStatus;
 import io.pushhub.hub.ConnectionRegistry;
 import io.pushhub.hub.Hub;
+import io.pushhub.relay.OutboxRelay;
+import io.pushhub.relay.RelayStatus;
 import io.pushhub.scheduling.TimeTicker;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.stream.Collectors;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
@@ -105,6 +108,34 @@ public class HubHealth {
                     .build();
         }
         return r.up().build();
+    }
+
+    @Inject
+    OutboxRelay outboxRelay;
+
+    /**
+     * The outbox relay (docs/outbox.md): {@code state} off, up (with the partitions this node relays) or down (the
+     * database cannot be used; with the reason). UP in every state, like the broker check and for the same reason: a
+     * database outage must not take every node out of rotation while they still serve their clients. Alert on {@code
+     * state} or the {@code pushhub_outbox_relay_up} metric.
+     */
+    @Produces
+    @Readiness
+    HealthCheck outboxRelayState() {
+        return () -> {
+            RelayStatus s = outboxRelay.status();
+            HealthCheckResponseBuilder r = HealthCheckResponse.named("pushhub-outbox-relay")
+                    .up()
+                    .withData("state", s.state())
+                    .withData("since", s.since().toString())
+                    .withData(
+                            "partitions",
+                            s.partitions().stream().map(String::valueOf).collect(Collectors.joining(",")));
+            if (s.reason() != null) {
+                r.withData("reason", s.reason());
+            }
+            return r.build();
+        };
     }
 
     @Produces

@@ -8,6 +8,7 @@ import io.pushhub.hub.ConnectionRegistry;
 import io.pushhub.hub.Hub;
 import io.pushhub.hub.HubStats;
 import io.pushhub.protocol.ErrorCode;
+import io.pushhub.relay.OutboxRelay;
 import io.pushhub.stats.Count;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
@@ -142,6 +143,26 @@ public class HubMetrics {
             "Messages not kept in history because each alone exceeded 1/16 of pushhub.history.max-bytes");
     static final Def HANDSHAKES_REJECTED =
             counter("pushhub_handshakes_rejected", "WebSocket handshakes refused (origin, token)");
+    static final Def RELAY_UP = gauge(
+            "pushhub_outbox_relay_up",
+            "1 while the outbox relay is connected to its database, 0 while it is down or off (docs/outbox.md)");
+    static final Def RELAY_PARTITIONS =
+            gauge("pushhub_outbox_relay_partitions", "Outbox partitions this node relays (leads) now");
+    static final Def RELAY_RELAYED = counter(
+            "pushhub_outbox_relay_rows_relayed",
+            "Outbox rows pushed by this node (duplicates and expired rows not counted)");
+    static final Def RELAY_DUPLICATES = counter(
+            "pushhub_outbox_relay_rows_duplicate",
+            "Outbox rows pushed again after a relay stopped between push and delete, answered as duplicates (not"
+                    + " delivered again)");
+    static final Def RELAY_REJECTED = counter(
+            "pushhub_outbox_relay_rows_rejected",
+            "Outbox rows that cannot be pushed (bad scope, target, data or key): kept in the table with their reason");
+    static final Def RELAY_EXPIRED = counter(
+            "pushhub_outbox_relay_rows_expired", "Outbox rows dropped because they expired before they were relayed");
+    static final Def RELAY_LAG = timer(
+            "pushhub_outbox_relay_lag_seconds",
+            "Time from an outbox row's insert (its created_at, on the database's clock) to the hub accepting its push");
 
     @Inject
     MetricRegistry metrics;
@@ -157,6 +178,9 @@ public class HubMetrics {
 
     @Inject
     Hub hub;
+
+    @Inject
+    OutboxRelay outboxRelay;
 
     void register(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
         gauge(CONNECTIONS, registry, r -> r.size());
@@ -206,6 +230,14 @@ public class HubMetrics {
             gauge(IDEMPOTENCY_KEYS, idem, m -> m.size());
             counter(IDEMPOTENCY_EVICTED, idem.evicted());
         }
+        gauge(RELAY_UP, outboxRelay, r -> r.status().up() ? 1 : 0);
+        gauge(RELAY_PARTITIONS, outboxRelay, r -> r.status().partitions().size());
+        counter(RELAY_RELAYED, outboxRelay.relayedCount());
+        counter(RELAY_DUPLICATES, outboxRelay.duplicatesCount());
+        counter(RELAY_REJECTED, outboxRelay.rejectedCount());
+        counter(RELAY_EXPIRED, outboxRelay.expiredCount());
+        Timer lag = metrics.timer(metadata(RELAY_LAG));
+        outboxRelay.lagTo(nanos -> lag.update(Duration.ofNanos(nanos)));
     }
 
     private static Def gauge(String name, String help) {

@@ -95,6 +95,27 @@ class ArchitectureTest {
                     "io.pushhub.presence..",
                     "io.pushhub.transport..");
 
+    /**
+     * The outbox relay pushes through the public API only (Pusher, Push, Target), like the REST resources: it is a
+     * client of the hub that happens to run in the same process.
+     */
+    @ArchTest
+    static final ArchRule outbox_relay_uses_only_the_public_api = noClasses()
+            .that()
+            .resideInAPackage("io.pushhub.relay..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(
+                    "io.pushhub.hub..",
+                    "io.pushhub.broker..",
+                    "io.pushhub.delivery..",
+                    "io.pushhub.presence..",
+                    "io.pushhub.transport..",
+                    "io.pushhub.api..",
+                    "io.pushhub.scheduling..",
+                    "io.pushhub.observability..",
+                    "io.pushhub.security..");
+
     /** Ids are minted in one place, {@code io.pushhub.ids.Ids}; nothing else holds a SecureRandom. */
     @ArchTest
     static final ArchRule only_the_id_minter_holds_a_secure_random = noClasses()
