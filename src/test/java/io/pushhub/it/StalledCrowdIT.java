@@ -30,6 +30,10 @@ class StalledCrowdIT extends HubIT {
         try (WsClient reader = WsClient.connect(WS)) {
             reader.subscribe("crowd-small");
             double threadsBefore = api.metric("thread_count");
+            // A thread per stalled client would add PER_WAVE threads in each wave. The first wave may also grow the
+            // container's own pools (Payara's Grizzly workers grow under the crowd's load and stay), so it is allowed
+            // half a wave; the second wave, measured from where the first left off, 10.
+            double allowance = PER_WAVE / 2.0;
             int seq = 0;
             int waves = 2;
             int pushes = 150;
@@ -83,13 +87,18 @@ class StalledCrowdIT extends HubIT {
                 // No thread per stalled client: after the closers' idle time the count is back near the start.
                 double threads = api.metric("thread_count");
                 long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-                while (threads > threadsBefore + 10 && System.nanoTime() < deadline) {
+                while (threads > threadsBefore + allowance && System.nanoTime() < deadline) {
                     Thread.sleep(500);
                     threads = api.metric("thread_count");
                 }
                 assertTrue(
-                        threads <= threadsBefore + 10,
-                        "wave " + wave + ": threads " + threadsBefore + " -> " + threads);
+                        threads <= threadsBefore + allowance,
+                        "wave " + wave + ": threads " + threadsBefore + " -> " + threads + " (allowed +" + allowance
+                                + ")");
+                System.out.println(
+                        "[pushhub] StalledCrowdIT wave " + wave + ": threads " + threadsBefore + " -> " + threads);
+                threadsBefore = threads;
+                allowance = 10;
                 assertEquals(0, api.metric("pushhub_delivery_sends_in_flight"), "no send left in flight");
             }
             assertTrue(

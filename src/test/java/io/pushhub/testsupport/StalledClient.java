@@ -11,7 +11,8 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * A WebSocket client on a raw socket that can stop reading: it does the handshake, sends (masked) text frames, reads
  * until it has seen a given text, and then never reads again, like a browser tab on a frozen laptop. Its receive
- * buffer is tiny, so the server's writes back up quickly.
+ * buffer is tiny, so the server's writes back up quickly. While it reads it behaves as a WebSocket must: it answers
+ * each ping with a pong carrying the same payload (on Payara the hub learns from those pongs how far a client read).
  */
 public final class StalledClient implements AutoCloseable {
 
@@ -19,6 +20,7 @@ public final class StalledClient implements AutoCloseable {
     private final InputStream in;
     private final OutputStream out;
     private final StringBuilder received = new StringBuilder();
+    private boolean handshakeDone;
 
     public StalledClient(String host, int port) throws Exception {
         socket = new Socket();
@@ -40,10 +42,13 @@ public final class StalledClient implements AutoCloseable {
 
     /** Sends one masked text frame (clients must mask). */
     public void sendText(String text) throws Exception {
-        byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+        sendFrame(0x81, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private void sendFrame(int firstByte, byte[] payload) throws Exception {
         byte[] mask = new byte[4];
         ThreadLocalRandom.current().nextBytes(mask);
-        out.write(0x81);
+        out.write(firstByte);
         if (payload.length < 126) {
             out.write(0x80 | payload.length);
         } else {
@@ -58,15 +63,56 @@ public final class StalledClient implements AutoCloseable {
         out.flush();
     }
 
-    /** Reads (and keeps) bytes until {@code marker} has been seen. Frame headers are kept as noise; fine for markers. */
+    /**
+     * Reads until {@code marker} has been seen: the handshake response as text, then frame by frame, keeping text
+     * payloads and answering pings. A server close frame is kept as {@code <close NNNN reason>}.
+     */
     public void readUntil(String marker) throws Exception {
-        byte[] buf = new byte[1024];
         while (received.indexOf(marker) < 0) {
-            int n = in.read(buf);
-            if (n < 0) {
+            if (!handshakeDone) {
+                int b = in.read();
+                if (b < 0) {
+                    throw new AssertionError("connection closed before '" + marker + "'; got: " + received);
+                }
+                received.append((char) b);
+                handshakeDone = received.indexOf("\r\n\r\n") >= 0;
+                continue;
+            }
+            int b0 = in.read();
+            int b1 = in.read();
+            if (b0 < 0 || b1 < 0) {
                 throw new AssertionError("connection closed before '" + marker + "'; got: " + received);
             }
-            received.append(new String(buf, 0, n, StandardCharsets.ISO_8859_1));
+            long len = b1 & 0x7f;
+            if (len == 126) {
+                len = ((in.read() & 0xff) << 8) | (in.read() & 0xff);
+            } else if (len == 127) {
+                len = 0;
+                for (int i = 0; i < 8; i++) {
+                    len = (len << 8) | (in.read() & 0xff);
+                }
+            }
+            byte[] payload = in.readNBytes((int) len);
+            if (payload.length < len) {
+                throw new AssertionError("connection closed in a frame before '" + marker + "'; got: " + received);
+            }
+            int opcode = b0 & 0x0f;
+            if (opcode == 0x9) {
+                sendFrame(0x8A, payload); // pong
+            } else if (opcode == 0x8) {
+                int code = payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005;
+                received.append("<close ")
+                        .append(code)
+                        .append(' ')
+                        .append(new String(
+                                payload,
+                                Math.min(2, payload.length),
+                                Math.max(0, payload.length - 2),
+                                StandardCharsets.UTF_8))
+                        .append('>');
+            } else if (opcode == 0x1 || opcode == 0x0) {
+                received.append(new String(payload, StandardCharsets.UTF_8));
+            }
         }
     }
 
@@ -94,7 +140,7 @@ public final class StalledClient implements AutoCloseable {
         return false;
     }
 
-    /** Everything read so far (frame headers included), e.g. to find a close frame's code. */
+    /** Everything read so far: the handshake response, then text payloads and {@code <close code reason>}. */
     public String received() {
         return received.toString();
     }

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
  * The issue's outbox test (-Ppostgres -Predis): two nodes (B, C) relay a table of their own, clients are connected to
  * the test server (A), which relays nothing of it. 10,000 rows are inserted from 4 threads in transactions of 10, one
  * transaction in ten rolled back, each thread writing its own partition; in the middle of relaying the node that
- * relays is killed with SIGKILL and the other takes its partitions over. Every client must receive each committed row
+ * relays is killed with SIGKILL and the other takes its partitions over; the killed node is then started again. Every client must receive each committed row
  * exactly once, in order per partition, and none of the rolled-back ones.
  */
 class OutboxRelayCrashIT extends HubIT {
@@ -174,6 +174,14 @@ class OutboxRelayCrashIT extends HubIT {
                     "the other node takes every partition over",
                     Duration.ofSeconds(30),
                     () -> partitionsLed(survivor) == THREADS);
+            // ... and the killed node is started again while rows still flow: it rejoins as a relay that leads nothing
+            // (the survivor holds every partition's lock), and delivers nothing twice.
+            victim.start();
+            RedisSupport.await(
+                    "the restarted node's relay is up again",
+                    Duration.ofSeconds(60),
+                    () -> "up".equals(relay(victim.api()).getString("state")));
+            assertEquals(THREADS, partitionsLed(b) + partitionsLed(c), "each partition has exactly one leader");
             List<List<Integer>> expected = new ArrayList<>();
             for (Future<List<Integer>> w : writes) {
                 expected.add(w.get());
