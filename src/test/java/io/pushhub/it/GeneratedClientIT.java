@@ -121,8 +121,8 @@ class GeneratedClientIT extends HubIT {
         push.push(new PushRequest().topic(topic).data(Map.of("k", "v")), null);
         push.push(new PushRequest().topic(topic).data("a string"), null);
         push.push(new PushRequest().topic(topic).data(List.of(true, 3)), null);
-        push.push(new PushRequest().topic(topic).data("short-lived").ttl(new PushRequestTtl(1L)), null);
-        Thread.sleep(50);
+        push.push(new PushRequest().topic(topic).data("short-lived").ttl(new PushRequestTtl("PT0.3S")), null);
+        Thread.sleep(600);
         HistoryPage page = status.history(topic, null, 10, 0L);
         assertEquals(1, page.getExpired(), "the expired push is skipped and counted: " + page);
         assertTrue(page.getComplete(), "page: " + page);
