@@ -59,6 +59,17 @@ declare namespace PushHub {
     /** How many message ids are remembered to drop duplicates (default 1000). */
     dedupeWindow?: number;
     /**
+     * Drop a message whose `expiresAt` has passed when it arrives (a stalled connection, a slow machine) instead of
+     * handing it to `message` handlers; it is reported as an `expired` event (default true). Judged by this machine's
+     * clock: see expiryGrace.
+     */
+    dropExpired?: boolean;
+    /**
+     * Milliseconds a message may arrive after its `expiresAt` and still be handed over, for a client clock that runs
+     * ahead of the hub's (default 0). A number >= 0, else connect() throws `bad_option`.
+     */
+    expiryGrace?: number;
+    /**
      * The WebSocket implementation; default the global one. Node.js < 22 has none: pass `require('ws')` (npm ws). With
      * neither this nor an EventSource, connect() throws a PushHubError with code `no_transport`.
      */
@@ -87,7 +98,8 @@ declare namespace PushHub {
     time: number;
     /**
      * Epoch ms after which the hub delivers this message no more (the push had a ttl or expiresAt); absent: never
-     * expires. A message written just before may still arrive a moment after: compare with your clock if it matters.
+     * expires. A message written just before may still arrive a moment after: the client drops one that arrives after
+     * it by its own clock and emits `expired` instead of `message` (options dropExpired, expiryGrace).
      */
     expiresAt?: number;
     /** Position in the topic's history, when the hub keeps one for the topic. */
@@ -185,6 +197,8 @@ declare namespace PushHub {
 
   interface SubscriptionHandlers<T = unknown> {
     message?: (data: T, frame: MessageFrame<T>) => void;
+    /** A message of this topic that arrived after its expiresAt and was not given to `message` (see dropExpired). */
+    expired?: (frame: MessageFrame<T>) => void;
     presence?: (frame: PresenceFrame) => void;
     subscribed?: (ack: Ack) => void;
     /** Every change of the subscription's state. */
@@ -272,6 +286,8 @@ declare namespace PushHub {
     resumed: (info: { connectionId: string; replayed: number }) => void;
     /** Every message: topic ones (also given to their subscription) and those pushed to the user, connection or all. */
     message: (data: unknown, frame: MessageFrame) => void;
+    /** A message that arrived after its expiresAt, by this machine's clock, and was dropped (see dropExpired). */
+    expired: (frame: MessageFrame) => void;
     presence: (frame: PresenceFrame) => void;
     recovery: (info: RecoveryFailure) => void;
     /**

@@ -31,6 +31,11 @@
     queueSize: 100,
     queueTimeout: 30000,
     dedupeWindow: 1000, // message ids remembered to drop a message that arrives twice
+    // A message whose expiresAt (epoch ms, set by the push's ttl/expiresAt) has passed when it arrives is not handed to
+    // the app but reported as an 'expired' event. Judged by this machine's clock: expiryGrace ms are allowed for a
+    // clock that runs ahead of the hub's; dropExpired: false hands every message over.
+    dropExpired: true,
+    expiryGrace: 0,
     WebSocket: null, // defaults to the global WebSocket (tests may inject one)
     EventSource: null, // defaults to the global EventSource
     fetch: null, // defaults to the global fetch
@@ -109,6 +114,9 @@
       const o = Object.assign({}, DEFAULTS, defined(options));
       o.reconnect = Object.assign({}, DEFAULTS.reconnect, defined((options || {}).reconnect));
       this.options = o;
+      if (typeof o.expiryGrace !== 'number' || !(o.expiryGrace >= 0) || o.expiryGrace === Infinity) {
+        throw new PushHubError('bad_option', 'expiryGrace must be a number of ms >= 0; got ' + JSON.stringify(o.expiryGrace));
+      }
       const loc = typeof location !== 'undefined' ? location : null;
       this.baseUrl = new URL(o.url || (loc ? loc.origin + '/' : 'http://localhost/'), loc ? loc.href : undefined);
       if (!this.baseUrl.pathname.endsWith('/')) this.baseUrl.pathname += '/';
@@ -178,7 +186,9 @@
         this._subs.set(topic, sub);
       }
       const h = typeof handlers === 'function' ? { message: handlers } : handlers || {};
-      for (const k of ['message', 'presence', 'subscribed', 'state', 'recovery', 'gap', 'error']) if (h[k]) sub.on(k, h[k]);
+      for (const k of ['message', 'expired', 'presence', 'subscribed', 'state', 'recovery', 'gap', 'error']) {
+        if (h[k]) sub.on(k, h[k]);
+      }
       if (fresh && this.state === 'connected') this._sendSubscribe(sub);
       return sub;
     }
@@ -612,6 +622,14 @@
         const pos = sub.position;
         if (pos && pos.epoch === f.epoch && f.offset <= pos.offset) return; // replayed twice: already delivered
         sub.position = { epoch: f.epoch, offset: f.offset };
+      }
+      // Late (a stalled connection, a slow machine) or judged so by a clock ahead of the hub's: see dropExpired. It
+      // still counts as seen and as the topic's position, so a resume does not ask for it again.
+      if (this.options.dropExpired && typeof f.expiresAt === 'number'
+          && Date.now() > f.expiresAt + this.options.expiryGrace) {
+        if (sub) sub._emit('expired', f);
+        this._emit('expired', f);
+        return;
       }
       if (sub) sub._emit('message', f.data, f);
       this._emit('message', f.data, f);

@@ -476,3 +476,69 @@ test('without any WebSocket implementation connect() fails at once with a clear 
     if (saved) globalThis.WebSocket = saved;
   }
 });
+
+test('a message whose expiresAt has passed when it arrives is dropped and reported as expired, by the client clock', async () => {
+  const hub = fakeHub();
+  const c = client(hub);
+  const got = [];
+  const expired = [];
+  const expiredOnClient = [];
+  const sub = c.subscribe('otp', { message: (d) => got.push(d.text), expired: (f) => expired.push(f.data.text) });
+  c.on('expired', (f) => expiredOnClient.push(f.messageId));
+  const direct = [];
+  c.on('message', (d, f) => { if (f.scope === 'user') direct.push(d.text); });
+  const ws = await hub.until('socket', () => hub.sockets[0] && hub.sockets[0].open && hub.sockets[0]);
+  ws.deliver(welcome('c-1'));
+  const s = await hub.until('subscribe', () => ws.sent.find((f) => f.type === 'subscribe'));
+  ws.deliver({ type: 'ack', id: s.id, for: 'subscribe', topic: 'otp', recovery: { epoch: 'e1', offset: 0 } });
+
+  const late = Object.assign(msg('otp', 1, 'late code'), { expiresAt: Date.now() - 1000 });
+  const fresh = Object.assign(msg('otp', 2, 'fresh code'), { expiresAt: Date.now() + 60000 });
+  const forever = msg('otp', 3, 'no expiry');
+  ws.deliver(late);
+  ws.deliver(fresh);
+  ws.deliver(forever);
+  // Not on a topic: to the user, expired as well.
+  ws.deliver({ type: 'message', messageId: 'm-u1', scope: 'user', time: 1, expiresAt: Date.now() - 5, data: { text: 'stale' } });
+  ws.deliver({ type: 'message', messageId: 'm-u2', scope: 'user', time: 1, expiresAt: Date.now() + 60000, data: { text: 'ok' } });
+  await hub.until('messages', () => got.length >= 2 && direct.length >= 1);
+  assert.deepEqual(got, ['fresh code', 'no expiry'], 'the late one never reaches the message handler');
+  assert.deepEqual(expired, ['late code'], 'the subscription reports it');
+  assert.deepEqual(expiredOnClient, [late.messageId, 'm-u1'], 'the client reports every expired message');
+  assert.deepEqual(direct, ['ok']);
+  assert.deepEqual(sub.position, { epoch: 'e1', offset: 3 }, 'a dropped message still advances the position');
+
+  // The same late message arriving again (a replay) is a duplicate, not a second expired event.
+  ws.deliver(late);
+  ws.deliver(msg('otp', 4, 'after'));
+  await hub.until('after', () => got.length >= 3);
+  assert.deepEqual(expired, ['late code']);
+  c.close();
+});
+
+test('expiryGrace allows for a client clock ahead of the hub; dropExpired: false hands every message over', async () => {
+  for (const [extra, wantGot, wantExpired] of [
+    [{}, [''], ['5 s late', '1 min late']],
+    [{ expiryGrace: 10000 }, ['5 s late', ''], ['1 min late']],
+    [{ dropExpired: false }, ['5 s late', '1 min late', ''], []],
+  ]) {
+    const hub = fakeHub();
+    const c = client(hub, extra);
+    const got = [];
+    const expired = [];
+    c.on('message', (d) => got.push(d.text));
+    c.on('expired', (f) => expired.push(f.data.text));
+    const ws = await hub.until('socket', () => hub.sockets[0] && hub.sockets[0].open && hub.sockets[0]);
+    ws.deliver(welcome('c-1'));
+    await hub.until('connected', () => c.state === 'connected');
+    ws.deliver({ type: 'message', messageId: 'a', scope: 'all', time: 1, expiresAt: Date.now() - 5000, data: { text: '5 s late' } });
+    ws.deliver({ type: 'message', messageId: 'b', scope: 'all', time: 1, expiresAt: Date.now() - 60000, data: { text: '1 min late' } });
+    ws.deliver({ type: 'message', messageId: 'c', scope: 'all', time: 1, data: { text: '' } });
+    await hub.until('the last message', () => got.includes(''));
+    assert.deepEqual(got, wantGot, JSON.stringify(extra));
+    assert.deepEqual(expired, wantExpired, JSON.stringify(extra));
+    c.close();
+  }
+  assert.throws(() => PushHub.connect({ url: 'http://hub.test/', expiryGrace: -1 }), { code: 'bad_option' });
+  assert.throws(() => PushHub.connect({ url: 'http://hub.test/', expiryGrace: '5' }), { code: 'bad_option' });
+});

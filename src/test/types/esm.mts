@@ -7,7 +7,10 @@ const room: Subscription<{ text: string }> = hub.subscribe<{ text: string }>('ch
   message: (data, frame) => console.log(frame.from, data.text.toUpperCase()),
   state: (state: SubscriptionState, detail) => console.log(state, detail.error?.code),
   error: (err) => console.log(err.code, err.frame?.message),
+  expired: (frame) => console.log(frame.expiresAt, frame.data.text),
 });
+hub.on('expired', (frame) => console.log(frame.messageId, frame.expiresAt));
+connect({ dropExpired: false, expiryGrace: 2000 });
 const state: 'pending' | 'subscribing' | 'subscribed' | 'failed' | 'unsubscribed' = room.state;
 room.publish({ text: 'hi' }).then((ack: Ack) => ack.messageId, (err: PushHubError) => {
   const code: string = err.code;
@@ -29,3 +32,5 @@ if (hub.state === 'open') console.log('never');
 hub.on('conected', () => {});
 // @ts-expect-error the message data has the subscription's type
 room.on('message', (data) => data.txt);
+// @ts-expect-error expiryGrace is a number of ms
+connect({ expiryGrace: '2s' });

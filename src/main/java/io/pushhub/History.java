@@ -13,7 +13,9 @@ public interface History {
     boolean keeps(String topic);
 
     /**
-     * Messages of a topic after offset {@code since}, oldest first, at most {@code limit}.
+     * Messages of a topic after offset {@code since}, oldest first, at most {@code limit}: what a resume from {@code
+     * since} would replay. Messages whose expiry ({@code ttl}/{@code expiresAt} of their push) has passed are skipped
+     * and counted in {@link Page#expired()}; the page reads on past them to fill up to {@code limit}.
      *
      * @param sinceEpoch the epoch {@code since} belongs to, or null when the caller does not know it (taken as the
      *     current one)
@@ -35,6 +37,8 @@ public interface History {
      * @param missedFrom first missed offset, or 0 when none or unknown
      * @param missedTo last missed offset, or 0 when none or unknown
      * @param more whether messages after this page are kept
+     * @param expired how many messages this page skipped because their expiry had passed (between {@code since} and
+     *     the last message, or the end of what is kept when {@code more} is false)
      */
     record Page(
             String topic,
@@ -44,10 +48,27 @@ public interface History {
             long missedFrom,
             long missedTo,
             boolean more,
-            List<Message> messages) {
+            List<Message> messages,
+            int expired) {
 
         public Page {
             messages = List.copyOf(messages);
+            if (expired < 0) {
+                throw new IllegalArgumentException("expired must not be negative");
+            }
+        }
+
+        /** A page that skipped nothing for expiry. */
+        public Page(
+                String topic,
+                String epoch,
+                long offset,
+                String reason,
+                long missedFrom,
+                long missedTo,
+                boolean more,
+                List<Message> messages) {
+            this(topic, epoch, offset, reason, missedFrom, missedTo, more, messages, 0);
         }
 
         /** Whether nothing is missing between {@code since} and the first message of this page. */

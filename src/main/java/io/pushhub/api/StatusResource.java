@@ -182,10 +182,11 @@ public class StatusResource {
     @Path("topics/{topic}/history")
     @Operation(
             operationId = "history",
-            summary = "A topic's kept messages after offset 'since' (of epoch 'epoch', if given), oldest first")
+            summary = "A topic's kept messages after offset 'since' (of epoch 'epoch', if given), oldest first: what a"
+                    + " resume would replay, so messages whose expiry has passed are skipped and counted in 'expired'")
     @APIResponse(
             responseCode = "200",
-            description = "{topic, epoch, offset, complete, more, messages[]}; when not "
+            description = "{topic, epoch, offset, complete, more, expired, messages[]}; when not "
                     + "complete also reason (trimmed, expired, epoch_changed) and missed {fromOffset, toOffset}",
             content =
                     @Content(

@@ -7,6 +7,7 @@ import io.pushhub.broker.Publication;
 import io.pushhub.broker.StreamPosition;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.ArrayList;
 import java.util.List;
 
 /** The {@link History} bean: reads through the broker, judged by {@link Recovery#lossReason} like a resume. */
@@ -21,6 +22,12 @@ public class HubHistory implements History {
         return hub.relay().policy(topic) != null;
     }
 
+    /**
+     * Reads like a resume replays: expired messages are skipped and counted. When some are skipped, more is read (in
+     * chunks of {@code limit}, at most until the latest offset, so at most the kept size in all) until the page holds
+     * {@code limit} messages, so that a page of only expired messages never ends a reader's paging early. The last
+     * message returned is then the last one read, and paging on from its offset neither misses nor counts twice.
+     */
     @Override
     public Page read(String topic, long since, String sinceEpoch, int limit) throws UnavailableException {
         if (!keeps(topic)) {
@@ -49,10 +56,41 @@ public class HubHistory implements History {
                 missedTo = to;
             }
         }
-        boolean more = !got.isEmpty() && got.get(got.size() - 1).offset() < pos.offset();
-        List<Message> messages = got.stream()
-                .map(p -> new Message(p.offset(), p.messageId(), p.time(), p.from(), p.data()))
-                .toList();
-        return new Page(topic, pos.epoch(), pos.offset(), reason, missedFrom, missedTo, more, messages);
+        List<Message> messages = new ArrayList<>(Math.min(limit, got.size()));
+        int expired = 0;
+        long now = System.currentTimeMillis();
+        long cursor = -1; // offset of the last publication looked at
+        while (true) {
+            for (Publication p : got) {
+                if (messages.size() == limit) {
+                    break;
+                }
+                cursor = p.offset();
+                if (p.expiredAt(now)) {
+                    expired++;
+                } else {
+                    messages.add(new Message(p.offset(), p.messageId(), p.time(), p.from(), p.data()));
+                }
+            }
+            if (messages.size() == limit || got.isEmpty() || cursor >= pos.offset()) {
+                break;
+            }
+            HistoryRead next;
+            try {
+                next = relay.readHistory(topic, cursor, limit);
+            } catch (BrokerUnavailableException e) {
+                break; // what was read so far is a true page; the next one will report the outage
+            }
+            List<Publication> nextGot = next.publications();
+            if (!pos.epoch().equals(next.position().epoch())
+                    || nextGot.isEmpty()
+                    || nextGot.get(0).offset() != cursor + 1) {
+                break; // a new epoch or a hole since the first read: the next page (since = cursor) reports it
+            }
+            pos = next.position();
+            got = nextGot;
+        }
+        boolean more = cursor >= 0 && cursor < pos.offset();
+        return new Page(topic, pos.epoch(), pos.offset(), reason, missedFrom, missedTo, more, messages, expired);
     }
 }

@@ -16,6 +16,7 @@ import io.pushhub.generated.model.HistoryPage;
 import io.pushhub.generated.model.PushAnswer;
 import io.pushhub.generated.model.PushRequest;
 import io.pushhub.generated.model.PushRequestDelay;
+import io.pushhub.generated.model.PushRequestTtl;
 import io.pushhub.generated.model.ScheduledItem;
 import io.pushhub.generated.model.Stats;
 import io.pushhub.generated.model.TopicCount;
@@ -120,14 +121,17 @@ class GeneratedClientIT extends HubIT {
         push.push(new PushRequest().topic(topic).data(Map.of("k", "v")), null);
         push.push(new PushRequest().topic(topic).data("a string"), null);
         push.push(new PushRequest().topic(topic).data(List.of(true, 3)), null);
+        push.push(new PushRequest().topic(topic).data("short-lived").ttl(new PushRequestTtl("PT0.3S")), null);
+        Thread.sleep(600);
         HistoryPage page = status.history(topic, null, 10, 0L);
+        assertEquals(1, page.getExpired(), "the expired push is skipped and counted: " + page);
         assertTrue(page.getComplete(), "page: " + page);
         assertNull(page.getReason(), "page: " + page);
         assertFalse(page.getMore(), "page: " + page);
         List<Object> data =
                 page.getMessages().stream().map(HistoryMessage::getData).toList();
         assertEquals(List.of(Map.of("k", "v"), "a string", List.of(true, 3)), data, "page: " + page);
-        assertEquals(page.getOffset(), page.getMessages().get(2).getOffset(), "page: " + page);
+        assertEquals(page.getOffset() - 1, page.getMessages().get(2).getOffset(), "the last one expired: " + page);
     }
 
     @Test

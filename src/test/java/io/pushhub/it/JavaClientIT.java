@@ -124,6 +124,66 @@ class JavaClientIT extends HubIT {
     }
 
     @Test
+    void aPushWhoseTtlPassedWhileTheClientWasAwayIsNeitherReplayedNorListed() throws Exception {
+        String topic = "jc-ttl-" + System.nanoTime();
+        String epoch;
+        try (WsClient c = WsClient.connect(WS)) {
+            epoch = c.subscribe(topic).getJsonObject("recovery").getString("epoch");
+        }
+        // While the client is away: a one-time code valid for 500 ms, then a message that never expires.
+        PushResult otp = hub.push(Push.toTopic(topic, Map.of("otp", "493817")).withTtl(Duration.ofMillis(500)));
+        PushResult news = hub.push(Push.toTopic(topic, "lasting"));
+        Thread.sleep(1200);
+        try (WsClient back = WsClient.connect(WS)) {
+            JsonObject ack = back.request(
+                    "subscribe", "\"topic\":\"" + topic + "\",\"since\":{\"offset\":0,\"epoch\":\"" + epoch + "\"}");
+            JsonObject rec = ack.getJsonObject("recovery");
+            assertTrue(rec.getBoolean("recovered"), "ack: " + ack);
+            assertEquals(1, rec.getInt("expired"), "the code was skipped for expiry: " + ack);
+            back.barrier();
+            List<String> got =
+                    back.messages().stream().map(m -> m.getString("messageId")).toList();
+            assertEquals(List.of(news.messageId()), got, "the expired code " + otp.messageId() + " never arrives");
+        }
+        HistoryPage page = hub.history(topic);
+        assertEquals(List.of(news.messageId()), ids(page), "page: " + page);
+        assertEquals(1, page.expired(), "page: " + page);
+        assertTrue(page.complete(), "page: " + page);
+    }
+
+    @Test
+    void aScheduledPushCarriesItsExpiryFromTheTimeItIsDue() throws Exception {
+        try (WsClient reader = WsClient.connect(WS)) {
+            reader.subscribe("jc-ttl-later");
+            Instant due = Instant.now().plusMillis(1000);
+            ScheduleResult s = hub.schedule(Push.toTopic("jc-ttl-later", "soon").withTtl(Duration.ofMinutes(1)), due);
+            JsonObject m = reader.awaitMessage("the scheduled push");
+            assertEquals(s.messageId(), m.getString("messageId"));
+            long expiresAt = m.getJsonNumber("expiresAt").longValue();
+            assertEquals(
+                    due.plus(Duration.ofMinutes(1)).toEpochMilli(),
+                    expiresAt,
+                    1,
+                    "the ttl counts from the due time: " + m);
+
+            Instant at = Instant.now().plusSeconds(60);
+            PushHubException early = assertThrows(
+                    PushHubException.class,
+                    () -> hub.schedule(Push.toTopic("jc-ttl-later", "never").withExpiresAt(at.minusSeconds(1)), at));
+            assertEquals(400, early.status(), early.toString());
+            assertTrue(early.getMessage().contains("expiresAt"), early.getMessage());
+            assertTrue(hub.listScheduled().stream().noneMatch(p -> p.at().equals(at)), "nothing was scheduled");
+
+            Instant pushExpiry = Instant.now().plusSeconds(30).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+            PushResult now = hub.push(Push.toTopic("jc-ttl-later", "now").withExpiresAt(pushExpiry));
+            JsonObject direct = reader.awaitMessage("the push with an expiresAt");
+            assertEquals(now.messageId(), direct.getString("messageId"));
+            assertEquals(
+                    pushExpiry.toEpochMilli(), direct.getJsonNumber("expiresAt").longValue());
+        }
+    }
+
+    @Test
     void presenceListsWhoIsSubscribedAndWhoIsOnline() throws Exception {
         String topic = "jc:room-1";
         try (WsClient ann = asUser("jc-ann");

@@ -8,7 +8,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** {@code GET /api/topics/{topic}/history}: a page of a topic's kept messages, oldest first. */
 @Schema(description = "A page of a topic's kept messages after 'since', oldest first")
-@JsonbPropertyOrder({"topic", "epoch", "offset", "complete", "reason", "missed", "more", "messages"})
+@JsonbPropertyOrder({"topic", "epoch", "offset", "complete", "reason", "missed", "more", "expired", "messages"})
 public record HistoryPage(
         @Schema(required = true) String topic,
 
@@ -31,6 +31,12 @@ public record HistoryPage(
 
         @Schema(required = true, description = "Whether messages after this page are kept")
         boolean more,
+
+        @Schema(
+                required = true,
+                description = "How many messages this page skipped because their expiry (ttl/expiresAt) had passed:"
+                        + " the page lists what a resume would replay")
+        int expired,
 
         @Schema(required = true) List<Message> messages) {
 
@@ -97,6 +103,7 @@ public record HistoryPage(
                 page.complete() ? null : page.reason(),
                 missed,
                 page.more(),
+                page.expired(),
                 messages);
     }
 }

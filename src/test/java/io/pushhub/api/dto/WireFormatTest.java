@@ -158,19 +158,19 @@ class WireFormatTest {
                         new History.Message(6, "m-6", 1000, null, parse("{\"text\":\"hi\",\"n\":[1,2.5,null,true]}")),
                         new History.Message(7, "m-7", 1001, "alice", parse("\"just a string\""))));
         assertEquals(
-                "{\"topic\":\"news\",\"epoch\":\"e1\",\"offset\":7,\"complete\":true,\"more\":false,\"messages\":["
+                "{\"topic\":\"news\",\"epoch\":\"e1\",\"offset\":7,\"complete\":true,\"more\":false,\"expired\":0,\"messages\":["
                         + "{\"offset\":6,\"messageId\":\"m-6\",\"time\":1000,\"data\":{\"text\":\"hi\",\"n\":[1,2.5,null,true]}},"
                         + "{\"offset\":7,\"messageId\":\"m-7\",\"time\":1001,\"from\":\"alice\",\"data\":\"just a string\"}]}",
                 json(HistoryPage.of("news", full)));
-        History.Page trimmed = new History.Page("news", "e1", 9, "trimmed", 2, 5, true, List.of());
+        History.Page trimmed = new History.Page("news", "e1", 9, "trimmed", 2, 5, true, List.of(), 3);
         assertEquals(
                 "{\"topic\":\"news\",\"epoch\":\"e1\",\"offset\":9,\"complete\":false,\"reason\":\"trimmed\","
-                        + "\"missed\":{\"fromOffset\":2,\"toOffset\":5},\"more\":true,\"messages\":[]}",
+                        + "\"missed\":{\"fromOffset\":2,\"toOffset\":5},\"more\":true,\"expired\":3,\"messages\":[]}",
                 json(HistoryPage.of("news", trimmed)));
         History.Page changed = new History.Page("news", "e2", 1, "epoch_changed", 0, 0, false, List.of());
         assertEquals(
                 "{\"topic\":\"news\",\"epoch\":\"e2\",\"offset\":1,\"complete\":false,\"reason\":\"epoch_changed\","
-                        + "\"more\":false,\"messages\":[]}",
+                        + "\"more\":false,\"expired\":0,\"messages\":[]}",
                 json(HistoryPage.of("news", changed)));
     }
 

@@ -14,7 +14,8 @@ import java.util.List;
  *     {@code epoch_changed}
  * @param missed null, or the offsets that were missed (when not complete and known)
  * @param more whether messages after this page are kept
- * @param messages the messages, oldest first
+ * @param messages the messages, oldest first, without those whose expiry ({@code ttl}/{@code expiresAt}) had passed
+ * @param expired how many messages the page skipped because their expiry had passed (0 from a hub older than that)
  */
 public record HistoryPage(
         String topic,
@@ -24,10 +25,24 @@ public record HistoryPage(
         String reason,
         Missed missed,
         boolean more,
-        List<HistoryMessage> messages) {
+        List<HistoryMessage> messages,
+        int expired) {
 
     public HistoryPage {
         messages = List.copyOf(messages);
+    }
+
+    /** A page that skipped nothing for expiry. */
+    public HistoryPage(
+            String topic,
+            String epoch,
+            long offset,
+            boolean complete,
+            String reason,
+            Missed missed,
+            boolean more,
+            List<HistoryMessage> messages) {
+        this(topic, epoch, offset, complete, reason, missed, more, messages, 0);
     }
 
     /** Where to read on from: the offset of this page's last message, or the topic's latest offset when it has none. */

@@ -1,10 +1,13 @@
 package io.pushhub.client;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * One message to push: whom it goes to, its {@code data} (any JSON value), and optionally an idempotency key. Make one
+ * One message to push: whom it goes to, its {@code data} (any JSON value), and optionally an idempotency key and an
+ * expiry ({@link #withTtl(Duration)} or {@link #withExpiresAt(Instant)}). Make one
  * with the static factories, e.g. {@code Push.toTopic("news", Map.of("text", "hi"))}; pass it to {@link
  * PushHubClient#push(Push)} to deliver it now, or to {@link PushHubClient#schedule(Push, java.time.Duration)} for
  * later.
@@ -18,8 +21,12 @@ import java.util.Objects;
  * @param targets the topics, user ids or connection ids (empty for {@link Scope#ALL}); never empty otherwise
  * @param data the payload every recipient gets as the frame's {@code data}
  * @param idempotencyKey null, or a key sent as {@code Idempotency-Key}; see {@link #withIdempotencyKey(String)}
+ * @param ttl null, or how long the message may be delivered, counted from when it is due; see {@link
+ *     #withTtl(Duration)}
+ * @param expiresAt null, or the instant after which it is never delivered; see {@link #withExpiresAt(Instant)}
  */
-public record Push(Scope scope, List<String> targets, Object data, String idempotencyKey) {
+public record Push(
+        Scope scope, List<String> targets, Object data, String idempotencyKey, Duration ttl, Instant expiresAt) {
 
     /** At most this many targets in one push (the hub's limit). */
     public static final int MAX_TARGETS = 1000;
@@ -45,6 +52,17 @@ public record Push(Scope scope, List<String> targets, Object data, String idempo
         if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 255)) {
             throw new IllegalArgumentException("an idempotency key has 1 to 255 characters");
         }
+        if (ttl != null && expiresAt != null) {
+            throw new IllegalArgumentException("a push has a ttl or an expiresAt, not both");
+        }
+        if (ttl != null && ttl.compareTo(Duration.ofMillis(1)) < 0) {
+            throw new IllegalArgumentException("a ttl is at least 1 ms, got " + ttl);
+        }
+    }
+
+    /** A push that never expires (the record before expiry was added). */
+    public Push(Scope scope, List<String> targets, Object data, String idempotencyKey) {
+        this(scope, targets, data, idempotencyKey, null, null);
     }
 
     /** To every connection of the hub. */
@@ -90,6 +108,26 @@ public record Push(Scope scope, List<String> targets, Object data, String idempo
      * read. Without a key it retries only when the push surely did not reach the hub.
      */
     public Push withIdempotencyKey(String key) {
-        return new Push(scope, targets, data, key);
+        return new Push(scope, targets, data, key, ttl, expiresAt);
+    }
+
+    /**
+     * This push with a time to live, sent as {@code ttl} (an ISO-8601 duration): the hub never delivers it later than
+     * {@code ttl} after it is due (now for {@link PushHubClient#push(Push)}, the scheduled time for {@link
+     * PushHubClient#schedule(Push, Instant)}). A copy still queued for a slow connection is dropped, a resume does not
+     * replay it, and a history page skips it. At least 1 ms; the hub refuses (400) more than its {@code
+     * pushhub.push.max-ttl} (30 days by default). Replaces an {@code expiresAt} set before.
+     */
+    public Push withTtl(Duration ttl) {
+        return new Push(scope, targets, data, idempotencyKey, Objects.requireNonNull(ttl, "ttl"), null);
+    }
+
+    /**
+     * This push with an absolute expiry, sent as {@code expiresAt} (an ISO-8601 instant, judged by the hub's clock):
+     * it is never delivered after that. It must lie after the time the push is due (else the hub answers 400: it would
+     * never be delivered), and at most {@code pushhub.push.max-ttl} after it. Replaces a {@code ttl} set before.
+     */
+    public Push withExpiresAt(Instant expiresAt) {
+        return new Push(scope, targets, data, idempotencyKey, null, Objects.requireNonNull(expiresAt, "expiresAt"));
     }
 }

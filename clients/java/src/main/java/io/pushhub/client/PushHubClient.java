@@ -2,6 +2,7 @@ package io.pushhub.client;
 
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
+import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonString;
@@ -259,7 +260,8 @@ public final class PushHubClient {
                 optText(a, "reason"),
                 gone,
                 bool(a, "more"),
-                messages);
+                messages,
+                a.get("expired") instanceof JsonNumber n ? n.intValue() : 0);
     }
 
     // ---------------------------------------------------------------- requests
@@ -273,6 +275,12 @@ public final class PushHubClient {
             } else {
                 b.add(one + "s", Json.createArrayBuilder(push.targets()));
             }
+        }
+        if (push.ttl() != null) {
+            b.add("ttl", push.ttl().toString());
+        }
+        if (push.expiresAt() != null) {
+            b.add("expiresAt", push.expiresAt().toString());
         }
         return b.add("data", JsonData.toJson(push.data()));
     }

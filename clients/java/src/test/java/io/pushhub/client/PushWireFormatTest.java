@@ -1,6 +1,8 @@
 package io.pushhub.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -107,6 +109,51 @@ class PushWireFormatTest {
         hub.schedule(Push.toTopic("news", 1), Duration.ofSeconds(30));
         assertEquals("PT30S", sent().getString("delay"));
         assertEquals(null, headers.get().getFirst("Idempotency-Key"));
+    }
+
+    @Test
+    void aTtlOrAnExpiresAtIsSentWithAPushAndAScheduledPush() {
+        hub.push(Push.toUser("alice", Map.of("otp", "493817")).withTtl(Duration.ofMinutes(2)));
+        assertEquals("{\"user\":\"alice\",\"ttl\":\"PT2M\",\"data\":{\"otp\":\"493817\"}}", body.get());
+
+        hub.push(Push.toTopic("news", 1).withExpiresAt(Instant.parse("2030-01-01T00:05:00Z")));
+        assertEquals("{\"topic\":\"news\",\"expiresAt\":\"2030-01-01T00:05:00Z\",\"data\":1}", body.get());
+
+        // A scheduled push keeps its expiry and its idempotency key whichever is set first.
+        hub.schedule(
+                Push.toTopic("news", 2).withTtl(Duration.ofMillis(1500)).withIdempotencyKey("k-1"),
+                Duration.ofSeconds(30));
+        assertEquals("PT1.5S", sent().getString("ttl"));
+        assertEquals("PT30S", sent().getString("delay"));
+        assertEquals("k-1", headers.get().getFirst("Idempotency-Key"));
+        assertFalse(sent().containsKey("expiresAt"), "body: " + body.get());
+
+        hub.schedule(
+                Push.toTopic("news", 3).withExpiresAt(Instant.parse("2030-01-01T01:00:00Z")),
+                Instant.parse("2030-01-01T00:00:00Z"));
+        assertEquals("2030-01-01T01:00:00Z", sent().getString("expiresAt"));
+        assertEquals("2030-01-01T00:00:00Z", sent().getString("at"));
+        assertFalse(sent().containsKey("ttl"), "body: " + body.get());
+
+        // Without an expiry the body has neither field.
+        hub.push(Push.toTopic("news", 4));
+        assertEquals("{\"topic\":\"news\",\"data\":4}", body.get());
+    }
+
+    @Test
+    void theLastExpirySetWinsAndABadTtlIsRefusedBeforeSending() {
+        Push p = Push.toTopic("t", 1).withExpiresAt(Instant.parse("2030-01-01T00:00:00Z"));
+        Push ttl = p.withTtl(Duration.ofSeconds(5));
+        assertEquals(Duration.ofSeconds(5), ttl.ttl());
+        assertNull(ttl.expiresAt(), "a ttl replaces the expiresAt");
+        assertNull(ttl.withExpiresAt(Instant.EPOCH).ttl(), "and the other way round");
+        assertThrows(IllegalArgumentException.class, () -> Push.toTopic("t", 1).withTtl(Duration.ZERO));
+        assertThrows(IllegalArgumentException.class, () -> Push.toTopic("t", 1).withTtl(Duration.ofSeconds(-1)));
+        assertThrows(IllegalArgumentException.class, () -> Push.toTopic("t", 1).withTtl(Duration.ofNanos(999_999)));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new Push(Scope.ALL, List.of(), 1, null, Duration.ofSeconds(1), Instant.EPOCH));
+        assertEquals(null, body.get(), "nothing was sent");
     }
 
     @Test
