@@ -49,8 +49,13 @@ public record Push(
                 throw new IllegalArgumentException("targets must not be blank");
             }
         }
-        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 255)) {
-            throw new IllegalArgumentException("an idempotency key has 1 to 255 characters");
+        if (idempotencyKey != null
+                && (idempotencyKey.isEmpty()
+                        || idempotencyKey.length() > 200
+                        || !idempotencyKey.chars().allMatch(c -> c >= 0x21 && c <= 0x7e))) {
+            // The hub's rule (io.pushhub.Push): refused here rather than as a 400 after the request.
+            throw new IllegalArgumentException(
+                    "an idempotency key has 1 to 200 printable ASCII characters without spaces");
         }
         if (ttl != null && expiresAt != null) {
             throw new IllegalArgumentException("a push has a ttl or an expiresAt, not both");
