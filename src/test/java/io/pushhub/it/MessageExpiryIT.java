@@ -71,14 +71,19 @@ class MessageExpiryIT extends HubIT {
             // Fill its socket buffers (the kernel takes a few MB): then the write in flight stalls, and what comes next
             // waits in the hub's queue. Stop as soon as it stalls, well before the queue (1 MiB in the tests) is full.
             String pad = "p".repeat(64 * 1024);
+            List<Integer> reached = new java.util.ArrayList<>();
             for (int i = 0; i < 150 && !stuck(); i++) {
-                assertEquals(
-                        200,
-                        api.push("{\"topic\":\"" + topic + "\",\"data\":{\"filler\":" + i + ",\"pad\":\"" + pad
-                                        + "\"}}")
-                                .status());
+                Api.Reply r = api.push(
+                        "{\"topic\":\"" + topic + "\",\"data\":{\"filler\":" + i + ",\"pad\":\"" + pad + "\"}}");
+                assertEquals(200, r.status(), "filler " + i + ": " + r);
+                reached.add(r.json().getInt("reached"));
             }
-            assertTrue(stuck(), "a write to the stalled client should be in flight");
+            String ack = stalled.received();
+            assertTrue(
+                    stuck(),
+                    () -> "a write to the stalled client should be in flight; the fillers reached " + reached
+                            + " connection(s); the client read: "
+                            + ack.substring(Math.max(0, ack.length() - 400)));
             // A few more behind it (well under the 1 MiB queue): should the kernel still take the write in flight
             // (loopback buffers grow), the message with a ttl still waits in the hub's queue, not in the kernel's.
             for (int i = 0; i < 3; i++) {
