@@ -78,12 +78,14 @@ class MessageExpiryIT extends HubIT {
                 assertEquals(200, r.status(), "filler " + i + ": " + r);
                 reached.add(r.json().getInt("reached"));
             }
-            String ack = stalled.received();
+            // The loop ended because a write stalled (in flight for 200 ms). Not asked again: on a loaded machine a
+            // stalled write may still take a last chunk (CI saw a second look fail right after the first succeeded).
+            String read = stalled.received();
             assertTrue(
-                    stuck(),
-                    () -> "a write to the stalled client should be in flight; the fillers reached " + reached
+                    reached.size() < 150,
+                    () -> "a write to the stalled client should have got stuck; the fillers reached " + reached
                             + " connection(s); the client read: "
-                            + ack.substring(Math.max(0, ack.length() - 400)));
+                            + read.substring(Math.max(0, read.length() - 400)));
             // A few more behind it (well under the 1 MiB queue): should the kernel still take the write in flight
             // (loopback buffers grow), the message with a ttl still waits in the hub's queue, not in the kernel's.
             for (int i = 0; i < 3; i++) {
