@@ -76,7 +76,7 @@ class PayaraDeploysTheSameWarIT extends HubIT {
                 history.body()
                         .matches(
                                 "\\{\"topic\":\"payara-json\",\"epoch\":\"[^\"]+\",\"offset\":3,"
-                                        + "\"complete\":true,\"more\":false,\"messages\":\\[\\{\"offset\":1,\"messageId\":\"m-[^\"]+\",\"time\":\\d+,"
+                                        + "\"complete\":true,\"more\":false,\"expired\":0,\"messages\":\\[\\{\"offset\":1,\"messageId\":\"m-[^\"]+\",\"time\":\\d+,"
                                         + "\"data\":\\{\"k\":\\[1,null,true]}},\\{\"offset\":2,\"messageId\":\"m-[^\"]+\",\"time\":\\d+,"
                                         + "\"data\":\"text\"},\\{\"offset\":3,\"messageId\":\"m-[^\"]+\",\"time\":\\d+,\"data\":null}]}"),
                 "history: " + history);
