@@ -43,11 +43,7 @@ public class HubPusher implements Pusher {
         Objects.requireNonNull(target, "target");
         Objects.requireNonNull(data, "data");
         Objects.requireNonNull(messageId, "messageId");
-        PushResult held = transactional.holdBack(Push.to(target, data).withMessageId(messageId), null, this::push);
-        if (held != null) {
-            return held; // inside a JTA transaction: delivered after its commit (TransactionalPushes)
-        }
-        return hub.relay().push(target, data, messageId);
+        return push(Push.to(target, data).withMessageId(messageId));
     }
 
     @Override
