@@ -153,9 +153,11 @@ final class ClientCommands {
                             position(read.position().epoch(), read.position().offset());
                 } else {
                     recovery = Recovery.of(since.offset(), since.epoch(), read);
-                    // Expired messages are skipped, not replayed; the ack says how many.
+                    // Expired messages are skipped, not replayed; the ack says how many. A message pushed with this
+                    // connection excluded is not replayed to it either (nor counted in 'replayed': that many follow).
                     replay = unexpired(recovery.replay());
                     int expired = recovery.replay().size() - replay.size();
+                    replay = replay.stream().filter(p -> !p.excludes(c.id())).toList();
                     stats.countExpiredInReplay(expired);
                     ackRecovery = describe(recovery, replay.size(), expired);
                 }
