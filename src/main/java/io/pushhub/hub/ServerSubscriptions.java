@@ -175,6 +175,7 @@ final class ServerSubscriptions {
         int changed = 0;
         int unchanged = 0;
         for (Connection c : registry.connectionsOf(userId)) {
+            c.serverTopics.remove(topic);
             if (registry.unsubscribe(c, topic)) {
                 c.seams.remove(topic);
                 local.deliver(c, notice(ServerFrame.unsubscribedByServer(topic)));
@@ -192,6 +193,7 @@ final class ServerSubscriptions {
         ConnectionRegistry.Subscribed r = registry.subscribe(c, topic, maxSubscriptions.getAsInt());
         switch (r) {
             case ADDED -> {
+                c.serverTopics.add(topic);
                 presence.subscribed(c, topic);
                 local.deliver(c, notice(ServerFrame.subscribedByServer(topic)));
                 presence.joined(c, topic);

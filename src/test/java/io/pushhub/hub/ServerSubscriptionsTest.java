@@ -162,4 +162,35 @@ class ServerSubscriptionsTest {
         alice.await("unsubscribed", f -> isFrame(f, "unsubscribed", "news"));
         assertEquals(Map.of(), h.hub.registry().topicCounts());
     }
+
+    @Test
+    void aClientResumingAStickyTopicAfterAReconnectGetsWhatItMissed() throws Exception {
+        h = new HubHarness(Map.of("pushhub.history.topics", "feed:*"));
+        h.hub.subscriptions().subscribe("alice", "feed:a", true);
+        HubHarness.Client first = h.open("alice");
+        first.await("subscribed", f -> isFrame(f, "subscribed", "feed:a"));
+        h.hub.relay().push(Target.topic("feed:a"), Json.createValue("seen"), "m-1");
+        JsonObject seen = first.awaitMessage();
+        String epoch = seen.getString("epoch");
+        long offset = seen.getJsonNumber("offset").longValue();
+        first.connection.outbox().close();
+        h.hub.closed(first.connection);
+        h.hub.relay().push(Target.topic("feed:a"), Json.createValue("missed"), "m-2");
+
+        HubHarness.Client again = h.open("alice");
+        again.await("sticky subscribed", f -> isFrame(f, "subscribed", "feed:a"));
+        JsonObject ack = again.request(
+                "subscribe", "\"topic\":\"feed:a\",\"since\":{\"offset\":" + offset + ",\"epoch\":\"" + epoch + "\"}");
+        assertEquals(true, ack.getJsonObject("recovery").getBoolean("recovered"), "got " + ack);
+        assertEquals(1, ack.getJsonObject("recovery").getInt("replayed"), "got " + ack);
+        assertEquals(
+                List.of("missed"),
+                again.messages().stream().map(f -> f.getString("data")).toList());
+        JsonObject repeat = again.request(
+                "subscribe", "\"topic\":\"feed:a\",\"since\":{\"offset\":" + offset + ",\"epoch\":\"" + epoch + "\"}");
+        assertEquals(
+                null,
+                repeat.getJsonObject("recovery").get("recovered"),
+                "a repeat learns the position only: " + repeat);
+    }
 }
