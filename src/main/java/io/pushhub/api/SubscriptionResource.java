@@ -138,7 +138,7 @@ public class SubscriptionResource {
     }
 
     @DELETE
-    @Path("{topic: .+}")
+    @Path("{topic}")
     @Operation(
             operationId = "unsubscribeUser",
             summary = "Unsubscribe every connection of a user, on every node, from a topic, and remove the sticky "
