@@ -139,6 +139,16 @@ declare namespace PushHub {
     data?: unknown;
   }
 
+  /**
+   * The app's backend (POST/DELETE /api/users/{id}/subscriptions) subscribed or unsubscribed this connection
+   * (docs/protocol.md#subscriptions-made-by-the-server).
+   */
+  interface ServerSubscriptionFrame {
+    type: 'subscribed' | 'unsubscribed';
+    topic: string;
+    by: 'server';
+  }
+
   /** Told to the app when a topic could not be resumed after a reconnect: it missed messages. */
   interface RecoveryFailure {
     topic: string;
@@ -201,6 +211,8 @@ declare namespace PushHub {
     expired?: (frame: MessageFrame<T>) => void;
     presence?: (frame: PresenceFrame) => void;
     subscribed?: (ack: Ack) => void;
+    /** The app's backend subscribed this connection to the topic (also again after a reconnect, for a sticky one). */
+    'server-subscribed'?: (frame: ServerSubscriptionFrame) => void;
     /** Every change of the subscription's state. */
     state?: (state: SubscriptionState, detail: SubscriptionStateDetail) => void;
     recovery?: (info: RecoveryFailure) => void;
@@ -233,7 +245,7 @@ declare namespace PushHub {
 
   /**
    * pending: waiting for a connection; subscribing: sent, not acknowledged yet; subscribed; failed: the hub refused it
-   * (see `error`; not retried); unsubscribed: by the app. A lost connection moves subscribed back to pending.
+   * (see `error`; not retried); unsubscribed: by the app, or by its backend (detail.by 'server'). A lost connection moves subscribed back to pending.
    */
   type SubscriptionState = 'pending' | 'subscribing' | 'subscribed' | 'failed' | 'unsubscribed';
 
@@ -244,6 +256,8 @@ declare namespace PushHub {
     error?: PushHubError;
     /** pending: why (connection lost, transport switched, client closed). */
     reason?: string;
+    /** subscribed / unsubscribed: 'server' when the app's backend did it. */
+    by?: 'server';
   }
 
   interface Subscription<T = unknown> {
@@ -253,6 +267,8 @@ declare namespace PushHub {
     readonly error?: PushHubError;
     /** True while the current connection has acknowledged the subscription (state 'subscribed'). */
     readonly subscribed: boolean;
+    /** True when the app's backend made it (a `subscribed` frame by server), not subscribe(). */
+    readonly byServer: boolean;
     on<K extends keyof SubscriptionHandlers<T>>(event: K, fn: NonNullable<SubscriptionHandlers<T>[K]>): () => void;
     unsubscribe(): Promise<void>;
     /** Users in the room (presence topics). */
@@ -296,6 +312,15 @@ declare namespace PushHub {
      */
     gap: (frame: GapFrame) => void;
     error: (error: HubError) => void;
+    /**
+     * The app's backend subscribed this client to a topic it had no Subscription for (POST /api/users/{id}/subscriptions,
+     * or a sticky one right after the welcome): `sub` is the new Subscription (byServer true); attach handlers to it.
+     * Once per topic: after a reconnect the client resumes it itself, and the Subscription's own `server-subscribed`
+     * event tells of every frame.
+     */
+    'server-subscribed': (sub: Subscription, frame: ServerSubscriptionFrame) => void;
+    /** The app's backend unsubscribed this connection from a topic; its Subscription, if any, is now 'unsubscribed'. */
+    'server-unsubscribed': (topic: string, frame: ServerSubscriptionFrame) => void;
     /** Every frame received, for debugging consoles. */
     frame: (frame: { type: string; [k: string]: unknown }) => void;
   }

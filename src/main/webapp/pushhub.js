@@ -92,6 +92,8 @@
       this.state = 'pending';
       this.members = []; // presence topics: users in the room
       this.position = null; // {epoch, offset} of the last message seen, when the hub keeps history for the topic
+      this.byServer = false; // true when the app's backend made this subscription (a 'subscribed' frame by server)
+      this._resumeRace = false;
     }
     /** True while the current connection has acknowledged the subscription. */
     get subscribed() { return this.state === 'subscribed'; }
@@ -186,7 +188,7 @@
         this._subs.set(topic, sub);
       }
       const h = typeof handlers === 'function' ? { message: handlers } : handlers || {};
-      for (const k of ['message', 'expired', 'presence', 'subscribed', 'state', 'recovery', 'gap', 'error']) {
+      for (const k of ['message', 'expired', 'presence', 'subscribed', 'server-subscribed', 'state', 'recovery', 'gap', 'error']) {
         if (h[k]) sub.on(k, h[k]);
       }
       if (fresh && this.state === 'connected') this._sendSubscribe(sub);
@@ -405,8 +407,12 @@
         const timer = setTimeout(() => finish(false), this.options.openTimeout);
         const hooks = {
           frame: (f) => {
-            if (!done) { if (f.type === 'welcome') finish(true, f); return; }
+            if (!done) { if (f.type === 'welcome') { conn._early = []; finish(true, f); } return; }
             if (this._conn === conn) this._onFrame(f);
+            // Frames right behind the welcome (a sticky server subscription; often in the same batch) arrive before
+            // _adopt: kept for it, in order (bounded: only until the adoption a moment later, or never for a socket
+            // that lost a race and is closed).
+            else if (conn._early && conn._early.length < 1000) conn._early.push(f);
           },
           closed: (info) => {
             if (!done) { finish(false); return; }
@@ -432,6 +438,9 @@
       this._emit('welcome', welcome);
       this._setState('connected', { transport: conn.kind, connectionId: welcome.connectionId });
       for (const sub of this._subs.values()) this._sendSubscribe(sub);
+      const early = conn._early || [];
+      conn._early = null;
+      for (const f of early) if (this._conn === conn) this._onFrame(f);
       this._flush();
       if (conn.kind === 'sse') this._scheduleUpgrade();
     }
@@ -502,6 +511,7 @@
       sub._setState('subscribing');
       // Handled synchronously: presence notices and replayed messages right behind the ack must see its state.
       this._command(frame, (ack) => {
+        sub._resumeRace = false;
         if (ack.members) sub.members = ack.members.slice().sort();
         this._recovery(sub, ack.recovery);
         sub._setState('subscribed', { ack });
@@ -590,6 +600,12 @@
           this._emit('gap', f);
           break;
         }
+        case 'subscribed':
+          if (f.by === 'server') this._serverSubscribed(f);
+          break;
+        case 'unsubscribed':
+          if (f.by === 'server') this._serverUnsubscribed(f);
+          break;
         case 'presence': {
           const sub = this._subs.get(f.topic);
           if (sub) {
@@ -609,6 +625,40 @@
       }
     }
 
+    /**
+     * The app's backend subscribed this connection (POST /api/users/{id}/subscriptions; a sticky one right after the
+     * welcome). A topic new to the client becomes a Subscription like the app's own (byServer true): its messages go to
+     * it, and a reconnect resubscribes it from its last position; the client's 'server-subscribed' (sub, frame) lets
+     * the app attach handlers. Every such frame (also a sticky one again after a reconnect) is the Subscription's
+     * 'server-subscribed' event.
+     */
+    _serverSubscribed(f) {
+      let sub = this._subs.get(f.topic);
+      if (!sub) {
+        sub = new Subscription(this, f.topic);
+        sub.byServer = true;
+        this._subs.set(f.topic, sub);
+        sub._setState('subscribed', { by: 'server' });
+        this._emit('server-subscribed', sub, f); // only for a topic new to the client: attach handlers once
+      } else if (sub.state === 'subscribing' && sub.position) {
+        // A sticky subscription after a reconnect, while our own resume of the topic is on its way: live messages may
+        // come before the replay of older ones. Until the ack they do not move the position (the replay, which repeats
+        // them, is deduplicated by message id).
+        sub._resumeRace = true;
+      }
+      sub._emit('server-subscribed', f);
+    }
+
+    /** The backend unsubscribed this connection: the Subscription ends (state 'unsubscribed', detail by 'server'). */
+    _serverUnsubscribed(f) {
+      const sub = this._subs.get(f.topic);
+      if (sub) {
+        this._subs.delete(f.topic);
+        sub._setState('unsubscribed', { by: 'server' });
+      }
+      this._emit('server-unsubscribed', f.topic, f);
+    }
+
     _message(f) {
       // The same push reaching us twice (two connections overlapping during a switch) has one messageId.
       if (f.messageId) {
@@ -618,7 +668,7 @@
         if (this._seenOrder.length > this.options.dedupeWindow) this._seenIds.delete(this._seenOrder.shift());
       }
       const sub = f.topic !== undefined ? this._subs.get(f.topic) : null;
-      if (sub && typeof f.offset === 'number') {
+      if (sub && typeof f.offset === 'number' && !(sub._resumeRace && sub.state === 'subscribing')) {
         const pos = sub.position;
         if (pos && pos.epoch === f.epoch && f.offset <= pos.offset) return; // replayed twice: already delivered
         sub.position = { epoch: f.epoch, offset: f.offset };

@@ -542,3 +542,58 @@ test('expiryGrace allows for a client clock ahead of the hub; dropExpired: false
   assert.throws(() => PushHub.connect({ url: 'http://hub.test/', expiryGrace: -1 }), { code: 'bad_option' });
   assert.throws(() => PushHub.connect({ url: 'http://hub.test/', expiryGrace: '5' }), { code: 'bad_option' });
 });
+
+test('a subscription made by the server becomes a Subscription, gets its messages, is resumed and can be ended', async () => {
+  const hub = fakeHub();
+  const c = client(hub);
+  const told = [];
+  const got = [];
+  c.on('server-subscribed', (sub, f) => {
+    told.push(f.topic);
+    sub.on('message', (d) => got.push(d.text));
+  });
+  const ended = [];
+  c.on('server-unsubscribed', (topic) => ended.push(topic));
+  const ws1 = await hub.until('socket', () => hub.sockets[0] && hub.sockets[0].open && hub.sockets[0]);
+  ws1.deliver(welcome('c-1'));
+  ws1.deliver({ type: 'subscribed', topic: 'room:42', by: 'server' });
+  await hub.until('told', () => told.length === 1);
+  const sub = c.subscribe('room:42');
+  assert.equal(sub.byServer, true, 'the same Subscription, made by the server');
+  assert.equal(sub.state, 'subscribed');
+  assert.equal(ws1.sent.filter((f) => f.type === 'subscribe').length, 0, 'nothing to ask: the hub did it');
+  ws1.deliver(msg('room:42', 5, 'a'));
+  await hub.until('message', () => got.length === 1);
+
+  ws1.drop();
+  const ws2 = await hub.until('socket 2', () => hub.sockets[1] && hub.sockets[1].open && hub.sockets[1]);
+  ws2.deliver(welcome('c-2'));
+  const s2 = await hub.until('resubscribe', () => ws2.sent.find((f) => f.type === 'subscribe'));
+  assert.deepEqual(s2.since, { offset: 5, epoch: 'e1' }, 'resumed like the app\'s own subscriptions');
+  // A sticky subscription: the hub subscribes the new connection right after the welcome, and a live message
+  // may arrive before the ack of our resume and its replay of older ones.
+  ws2.deliver({ type: 'subscribed', topic: 'room:42', by: 'server' });
+  ws2.deliver(msg('room:42', 7, 'c'));
+  ws2.deliver({ type: 'ack', id: s2.id, for: 'subscribe', topic: 'room:42',
+    recovery: { recovered: true, replayed: 2, epoch: 'e1', offset: 7 } });
+  ws2.deliver(msg('room:42', 6, 'b'));
+  ws2.deliver(msg('room:42', 7, 'c'));
+  ws2.deliver(msg('room:42', 8, 'd'));
+  await hub.until('four messages', () => got.length >= 4);
+  assert.deepEqual(got, ['a', 'c', 'b', 'd'], 'the missed one is not lost, the repeated one not shown twice');
+  assert.deepEqual(sub.position, { epoch: 'e1', offset: 8 });
+  assert.deepEqual(told, ['room:42'], 'the client event is for a topic new to the client only');
+
+  const states = [];
+  sub.on('state', (s, d) => states.push([s, d.by]));
+  ws2.deliver({ type: 'unsubscribed', topic: 'room:42', by: 'server' });
+  await hub.until('ended', () => ended.length === 1);
+  assert.deepEqual(states, [['unsubscribed', 'server']]);
+  assert.equal(sub.state, 'unsubscribed');
+  ws2.drop();
+  const ws3 = await hub.until('socket 3', () => hub.sockets[2] && hub.sockets[2].open && hub.sockets[2]);
+  ws3.deliver(welcome('c-3'));
+  await new Promise((r) => setTimeout(r, 20));
+  assert.equal(ws3.sent.filter((f) => f.type === 'subscribe').length, 0, 'not resubscribed after the server ended it');
+  c.close();
+});

@@ -23,14 +23,32 @@ import java.util.Objects;
  *     first push's message id and {@link PushResult#duplicate()} true
  * @param expiresAt null, or the instant after which the message is never delivered: not from a connection's queue,
  *     not by a history replay, not by a late scheduled firing
+ * @param exceptConnection null, or the id of one connection (the {@code connectionId} of its welcome frame) that does
+ *     not get this push although the target includes it, on whichever node it is: typically the connection of the user
+ *     whose action caused the push, which shows the change already (Pusher's {@code socket_id}, Socket.IO's {@code
+ *     except}). Not counted in {@link PushResult#reached()}. A history topic keeps the exclusion with the message, so
+ *     that connection does not get it from a replay either; a new connection (a reconnect) has a new id and does.
  */
-public record Push(Target target, JsonValue data, String messageId, String idempotencyKey, Instant expiresAt) {
+public record Push(
+        Target target,
+        JsonValue data,
+        String messageId,
+        String idempotencyKey,
+        Instant expiresAt,
+        String exceptConnection) {
 
     /** Longest idempotency key accepted. */
     public static final int MAX_IDEMPOTENCY_KEY = 200;
 
+    /** Longest connection id accepted in {@link #exceptConnection()}. */
+    public static final int MAX_CONNECTION_ID = 200;
+
     public Push {
         Objects.requireNonNull(target, "target");
+        if (exceptConnection != null && (exceptConnection.isBlank() || exceptConnection.length() > MAX_CONNECTION_ID)) {
+            throw new IllegalArgumentException(
+                    "exceptConnection must be a connection id of 1 to " + MAX_CONNECTION_ID + " characters");
+        }
         Objects.requireNonNull(data, "data");
         if (idempotencyKey != null) {
             String problem = idempotencyKeyProblem(idempotencyKey);
@@ -40,21 +58,34 @@ public record Push(Target target, JsonValue data, String messageId, String idemp
         }
     }
 
+    /** A push that excludes no connection (the form before {@link #exceptConnection()} existed). */
+    public Push(Target target, JsonValue data, String messageId, String idempotencyKey, Instant expiresAt) {
+        this(target, data, messageId, idempotencyKey, expiresAt, null);
+    }
+
     /** A push of {@code data} to {@code target}, with no options. */
     public static Push to(Target target, JsonValue data) {
-        return new Push(target, data, null, null, null);
+        return new Push(target, data, null, null, null, null);
     }
 
     public Push withMessageId(String id) {
-        return new Push(target, data, id, idempotencyKey, expiresAt);
+        return new Push(target, data, id, idempotencyKey, expiresAt, exceptConnection);
     }
 
     public Push withIdempotencyKey(String key) {
-        return new Push(target, data, messageId, key, expiresAt);
+        return new Push(target, data, messageId, key, expiresAt, exceptConnection);
     }
 
     public Push withExpiresAt(Instant at) {
-        return new Push(target, data, messageId, idempotencyKey, at);
+        return new Push(target, data, messageId, idempotencyKey, at, exceptConnection);
+    }
+
+    /**
+     * The same push, not delivered to the connection {@code connectionId} (null: to every recipient). See {@link
+     * #exceptConnection()}.
+     */
+    public Push withExcept(String connectionId) {
+        return new Push(target, data, messageId, idempotencyKey, expiresAt, connectionId);
     }
 
     /** Expires {@code ttl} from now. */

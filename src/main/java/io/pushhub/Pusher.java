@@ -80,6 +80,8 @@ public interface Pusher {
      * @throws TooManyScheduledException when {@code pushhub.scheduled.max-pending} pushes are pending already (the key
      *     is then given up again)
      * @throws IdempotencyUnavailableException when the push has a key and the broker (Redis) cannot be asked
+     * @throws IllegalArgumentException when the push has an {@link Push#exceptConnection()}: exclusion is for a push
+     *     made now
      */
     ScheduledPush schedule(Push push, Instant at);
 

@@ -33,7 +33,8 @@ import java.util.Set;
  *  "connection": "c-..." | "connections": ["c-..."]   /
  *  "at": "2026-11-22T10:00:00Z" | "delay": 1500 (ms) or "PT1.5S"     optional: schedule instead of pushing now
  *  "ttl": 60000 (ms) or "PT1M" | "expiresAt": "2026-11-22T10:05:00Z"   optional: never delivered after that
- *  "idempotencyKey": "order-4711-shipped"}                            optional, like the Idempotency-Key header
+ *  "idempotencyKey": "order-4711-shipped"                             optional, like the Idempotency-Key header
+ *  "exceptConnection": "c-..."}                       optional: that connection does not get it (not with at/delay)
  * </pre>
  *
  * <p>A {@code ttl} counts from when the push is due: from now, or from {@code at}/{@code delay} for a scheduled one.
@@ -41,8 +42,15 @@ import java.util.Set;
  * @param deliverAt null to push now
  * @param idempotencyKey null, or the key from the {@code Idempotency-Key} header or the body (the same when both)
  * @param expiresAt null, or when the message expires (after {@code deliverAt}, or after now)
+ * @param exceptConnection null, or the connection id that must not get the push ({@link io.pushhub.Push#exceptConnection})
  */
-public record PushRequest(Target target, JsonValue data, Instant deliverAt, String idempotencyKey, Instant expiresAt) {
+public record PushRequest(
+        Target target,
+        JsonValue data,
+        Instant deliverAt,
+        String idempotencyKey,
+        Instant expiresAt,
+        String exceptConnection) {
 
     static final int MAX_TARGETS = 1000;
     private static final Set<String> FIELDS = Set.of(
@@ -57,7 +65,8 @@ public record PushRequest(Target target, JsonValue data, Instant deliverAt, Stri
             "delay",
             "ttl",
             "expiresAt",
-            "idempotencyKey");
+            "idempotencyKey",
+            "exceptConnection");
     private static final String MAX_DELAY_KEY = "pushhub.scheduled.max-delay";
     private static final String MAX_TTL_KEY = "pushhub.push.max-ttl";
 
@@ -107,7 +116,27 @@ public record PushRequest(Target target, JsonValue data, Instant deliverAt, Stri
         String key = idempotencyKey(obj, headerKey);
         Instant at = when(obj, now, maxDelay);
         Instant expiresAt = expiry(obj, at != null ? at : now, maxTtl);
-        return new PushRequest(target, obj.get("data"), at, key, expiresAt);
+        String except = exceptConnection(obj);
+        if (except != null && at != null) {
+            throw ApiProblem.badRequest("'exceptConnection' cannot be combined with 'at' or 'delay': a connection is"
+                    + " excluded from a push made now (by the time a scheduled push is due it may be long gone)");
+        }
+        return new PushRequest(target, obj.get("data"), at, key, expiresAt, except);
+    }
+
+    /** The optional connection to leave out: a connection id as the welcome frame gives it, or null. */
+    private static String exceptConnection(JsonObject obj) {
+        if (!obj.containsKey("exceptConnection")) {
+            return null;
+        }
+        if (!(obj.get("exceptConnection") instanceof JsonString s)
+                || s.getString().isBlank()
+                || s.getString().length() > io.pushhub.Push.MAX_CONNECTION_ID) {
+            throw ApiProblem.badRequest("'exceptConnection' must be a connection id (the 'connectionId' of the"
+                    + " client's welcome frame), a string of 1 to " + io.pushhub.Push.MAX_CONNECTION_ID
+                    + " characters");
+        }
+        return s.getString();
     }
 
     private static String idempotencyKey(JsonObject obj, String headerKey) {

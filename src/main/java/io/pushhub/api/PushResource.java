@@ -90,6 +90,10 @@ public class PushResource {
                                         name = "later",
                                         value = "{\"topic\":\"news\",\"delay\":\"PT30S\",\"data\":1}"),
                                 @ExampleObject(
+                                        name = "notTheSender",
+                                        value = "{\"topic\":\"room:42\",\"exceptConnection\":\"c-5f2a9c\","
+                                                + "\"data\":{\"text\":\"hi\"}}"),
+                                @ExampleObject(
                                         name = "expiring",
                                         value = "{\"user\":\"alice\",\"ttl\":\"PT2M\",\"data\":{\"otp\":\"123456\"}}")
                             }))
@@ -115,7 +119,8 @@ public class PushResource {
             responseCode = "400",
             description = "Malformed body, bad topic name, schedule beyond "
                     + "pushhub.scheduled.max-delay, ttl/expiresAt both given, past or beyond pushhub.push.max-ttl, "
-                    + "bad Idempotency-Key (invalid_idempotency_key), or JSON nested deeper than 64 levels",
+                    + "bad Idempotency-Key (invalid_idempotency_key), exceptConnection not a connection id or with "
+                    + "at/delay, or JSON nested deeper than 64 levels",
             content =
                     @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
     @APIResponse(
@@ -159,7 +164,13 @@ public class PushResource {
                 throw ApiProblem.unknownConnections(unknown);
             }
         }
-        Push push = new Push(request.target(), request.data(), null, request.idempotencyKey(), request.expiresAt());
+        Push push = new Push(
+                request.target(),
+                request.data(),
+                null,
+                request.idempotencyKey(),
+                request.expiresAt(),
+                request.exceptConnection());
         try {
             if (request.scheduled()) {
                 ScheduledPush e;

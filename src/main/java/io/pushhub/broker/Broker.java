@@ -93,6 +93,30 @@ public interface Broker {
         return null;
     }
 
+    /** Outcome of {@link #addSticky}. */
+    enum StickyAdded {
+        /** Stored now. */
+        ADDED,
+        /** Was stored already: nothing changed. */
+        ALREADY,
+        /** Not stored: the user has {@code maxPerUser} sticky subscriptions (or the store is at its bound). */
+        FULL
+    }
+
+    /**
+     * Stores a sticky subscription: every connection the user opens from now on, on any node, is subscribed to {@code
+     * topic} when it opens, until {@link #removeSticky} (they outlive connections and node restarts; in the memory
+     * broker, not the node's own restart). At most {@code maxPerUser} topics per user; atomic, so concurrent adds never
+     * exceed it.
+     */
+    StickyAdded addSticky(String userId, String topic, int maxPerUser) throws BrokerUnavailableException;
+
+    /** Removes a sticky subscription. @return whether it was stored */
+    boolean removeSticky(String userId, String topic) throws BrokerUnavailableException;
+
+    /** The user's sticky subscriptions, sorted by topic (a snapshot; empty when none). */
+    List<String> stickyTopics(String userId) throws BrokerUnavailableException;
+
     /**
      * Reads a topic's history after {@code sinceOffset}, oldest first, at most {@code limit} publications, together
      * with the stream position at the time of the read (one consistent snapshot).

@@ -62,6 +62,7 @@ public final class MemoryBroker implements Broker {
         final Count evicted = new Count();
         final Count notKept = new Count();
         final IdempotencyMemory idempotency;
+        final StickyMemory sticky = new StickyMemory(StickyMemory.DEFAULT_MAX_USERS);
         /** Topics with kept messages, least recently used first (access order). */
         private final LinkedHashMap<String, Stream> lru = new LinkedHashMap<>(64, 0.75f, true);
 
@@ -401,6 +402,21 @@ public final class MemoryBroker implements Broker {
                 }
             }
         });
+    }
+
+    @Override
+    public StickyAdded addSticky(String userId, String topic, int maxPerUser) {
+        return bus.sticky.add(userId, topic, maxPerUser);
+    }
+
+    @Override
+    public boolean removeSticky(String userId, String topic) {
+        return bus.sticky.remove(userId, topic);
+    }
+
+    @Override
+    public List<String> stickyTopics(String userId) {
+        return bus.sticky.topics(userId);
     }
 
     /** The history budget of this broker's bus. */

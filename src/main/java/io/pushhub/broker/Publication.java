@@ -25,6 +25,7 @@ import java.util.List;
  * @param offset the topic offset for history topics, else 0
  * @param epoch the topic epoch for history topics, else null
  * @param expiresAt when the message expires (epoch ms; 0: never): it is delivered by no node after that
+ * @param except null, or the id of a connection that must not get it (live or from history), wherever it is
  */
 public record Publication(
         String node,
@@ -36,7 +37,8 @@ public record Publication(
         JsonValue data,
         long offset,
         String epoch,
-        long expiresAt) {
+        long expiresAt,
+        String except) {
 
     /**
      * Looked up once: {@code Json.createObjectBuilder()} and friends search the provider with a ServiceLoader on every
@@ -50,7 +52,14 @@ public record Publication(
         USERS("user"),
         TOPIC("topic"),
         CONNECTIONS("connection"),
-        PRESENCE("presence");
+        PRESENCE("presence"),
+        /**
+         * Not a message: subscribe every connection of the users in {@code targets} to the topic in {@code data} (a
+         * JSON string) on every node. A node older than server-side subscriptions logs it as malformed and skips it.
+         */
+        SUBSCRIBE("subscribe"),
+        /** Not a message: unsubscribe every connection of the users in {@code targets} from the topic in {@code data}. */
+        UNSUBSCRIBE("unsubscribe");
 
         private final String wire;
 
@@ -77,6 +86,21 @@ public record Publication(
         targets = List.copyOf(targets);
     }
 
+    /** A publication that excludes no connection. */
+    public Publication(
+            String node,
+            Kind kind,
+            List<String> targets,
+            String messageId,
+            String from,
+            long time,
+            JsonValue data,
+            long offset,
+            String epoch,
+            long expiresAt) {
+        this(node, kind, targets, messageId, from, time, data, offset, epoch, expiresAt, null);
+    }
+
     /** A publication that never expires. */
     public Publication(
             String node,
@@ -88,12 +112,17 @@ public record Publication(
             JsonValue data,
             long offset,
             String epoch) {
-        this(node, kind, targets, messageId, from, time, data, offset, epoch, 0);
+        this(node, kind, targets, messageId, from, time, data, offset, epoch, 0, null);
     }
 
     /** Whether it has an expiry and it has passed at {@code nowMillis}. */
     public boolean expiredAt(long nowMillis) {
         return expiresAt != 0 && nowMillis >= expiresAt;
+    }
+
+    /** Whether {@code connectionId} is the connection this publication excludes. */
+    public boolean excludes(String connectionId) {
+        return except != null && except.equals(connectionId);
     }
 
     /** The topic of a TOPIC or PRESENCE publication. */
@@ -106,14 +135,17 @@ public record Publication(
     }
 
     public Publication at(long newOffset, String newEpoch) {
-        return new Publication(node, kind, targets, messageId, from, time, data, newOffset, newEpoch, expiresAt);
+        return new Publication(
+                node, kind, targets, messageId, from, time, data, newOffset, newEpoch, expiresAt, except);
     }
 
     /**
      * Compact JSON: {@code {"n":node,"k":kind,"t":[targets],"m":messageId,"f":from,"ts":time,"x":expiresAt,"d":data}}
-     * ({@code "f"} and {@code "x"} only when set) plus {@code "o"} and {@code "e"} when it has an offset. The Redis
-     * script relies on this being a JSON object that starts with <code>{"n":</code>. A node older than expiry ignores
-     * {@code "x"}; a publication without it never expires, so old and new nodes read each other's.
+     * ({@code "f"} and {@code "x"} only when set) plus {@code "o"} and {@code "e"} when it has an offset, and {@code
+     * "xc"} (the excluded connection) when set. The Redis script relies on this being a JSON object that starts with
+     * <code>{"n":</code>. A node older than expiry ignores {@code "x"}; a publication without it never expires, so old
+     * and new nodes read each other's. Likewise {@code "xc"}: a node older than exclusion ignores it and delivers to
+     * every recipient it has.
      */
     public String toJson() {
         JsonObjectBuilder b = JSON.createObjectBuilder();
@@ -130,6 +162,9 @@ public record Publication(
         b.add("ts", time);
         if (expiresAt != 0) {
             b.add("x", expiresAt);
+        }
+        if (except != null) {
+            b.add("xc", except);
         }
         b.add("d", data == null ? JsonValue.NULL : data);
         return b.build().toString();
@@ -157,6 +192,7 @@ public record Publication(
                 o.get("d"),
                 offset == null ? 0 : offset.longValue(),
                 o.containsKey("e") ? o.getString("e") : null,
-                expires == null ? 0 : expires.longValue());
+                expires == null ? 0 : expires.longValue(),
+                o.get("xc") instanceof JsonString xc ? xc.getString() : null);
     }
 }

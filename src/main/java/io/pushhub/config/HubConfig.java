@@ -307,6 +307,11 @@ public class HubConfig {
         return get(Keys.IDEMPOTENCY_MAX_KEYS);
     }
 
+    /** Sticky server-side subscriptions stored per user ({@code pushhub.subscriptions.max-sticky}). */
+    public int subscriptionsMaxSticky() {
+        return get(Keys.SUBSCRIPTIONS_MAX_STICKY);
+    }
+
     // ---------------------------------------------------------------- SSE transport
 
     public Duration sseHeartbeat() {

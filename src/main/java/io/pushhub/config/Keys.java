@@ -260,6 +260,16 @@ public final class Keys {
             10_000_000,
             "memory broker: idempotency keys held at most; when full the oldest go first (their window is cut short)"));
 
+    // ---------------------------------------------------------------- server-side subscriptions
+
+    public static final Key<Integer> SUBSCRIPTIONS_MAX_STICKY = declare(Key.integer(
+            "pushhub.subscriptions.max-sticky",
+            100,
+            1,
+            10_000,
+            "sticky server-side subscriptions stored per user (POST /api/users/{id}/subscriptions with sticky);"
+                    + " past it the request is refused with 409"));
+
     // ---------------------------------------------------------------- SSE transport
 
     public static final Key<Duration> SSE_HEARTBEAT = declare(Key.duration(

@@ -119,7 +119,12 @@ final class ClientCommands {
             c.seams.put(topic, gate);
         }
         ConnectionRegistry.Subscribed result = registry.subscribe(c, topic, config.maxSubscriptions());
-        if (gate != null && result != ConnectionRegistry.Subscribed.ADDED) {
+        // The server subscribed this connection already (a sticky subscription right after the welcome), and now its
+        // client resumes the topic from its last position, as after every reconnect: replay what it missed, as for a
+        // new subscription. Messages delivered live in between are in the replay too; the client drops them by id.
+        boolean resumesServerSubscription =
+                c.serverTopics.remove(topic) && gate != null && result == ConnectionRegistry.Subscribed.ALREADY;
+        if (gate != null && result != ConnectionRegistry.Subscribed.ADDED && !resumesServerSubscription) {
             c.seams.remove(topic, gate); // nothing new to join: no replay
             gate = null;
         }
@@ -153,9 +158,11 @@ final class ClientCommands {
                             position(read.position().epoch(), read.position().offset());
                 } else {
                     recovery = Recovery.of(since.offset(), since.epoch(), read);
-                    // Expired messages are skipped, not replayed; the ack says how many.
+                    // Expired messages are skipped, not replayed; the ack says how many. A message pushed with this
+                    // connection excluded is not replayed to it either (nor counted in 'replayed': that many follow).
                     replay = unexpired(recovery.replay());
                     int expired = recovery.replay().size() - replay.size();
+                    replay = replay.stream().filter(p -> !p.excludes(c.id())).toList();
                     stats.countExpiredInReplay(expired);
                     ackRecovery = describe(recovery, replay.size(), expired);
                 }
@@ -247,6 +254,7 @@ final class ClientCommands {
         }
         boolean was = registry.unsubscribe(c, topic);
         c.seams.remove(topic);
+        c.serverTopics.remove(topic);
         local.reply(c, ServerFrame.unsubscribed(frame.id(), topic));
         if (was) {
             presence.unsubscribed(c, topic);

@@ -45,6 +45,8 @@ final class ClusterRelay {
     private final Object[] topicLocks = new Object[64];
 
     private final AtomicLong messageSeq = new AtomicLong();
+    /** Where another node's server-side (un)subscribe requests go ({@link ServerSubscriptions#fromCluster}). */
+    private volatile java.util.function.Consumer<Publication> control = p -> {};
     /** How long an idempotency key holds ({@code pushhub.idempotency.window}). */
     private final Duration idempotencyWindow;
 
@@ -97,6 +99,11 @@ final class ClusterRelay {
         return nodeId;
     }
 
+    /** Sets the handler of other nodes' {@code SUBSCRIBE}/{@code UNSUBSCRIBE} requests. */
+    void onControl(java.util.function.Consumer<Publication> handler) {
+        this.control = handler;
+    }
+
     String nextMessageId() {
         return "m-" + nodeId + "-" + Long.toHexString(messageSeq.incrementAndGet());
     }
@@ -133,20 +140,25 @@ final class ClusterRelay {
             return new ClusterOutcome(false).result(messageId, 0);
         }
         if (push.idempotencyKey() == null) {
-            return push(push.target(), push.data(), messageId, expiresAt);
+            return push(push.target(), push.data(), messageId, expiresAt, push.exceptConnection());
         }
         return pushClaimed(push, messageId, expiresAt);
     }
 
     /** Pushes to a target now, on every node, with this message id, expiring at {@code expiresAt} (0: never). */
     PushResult push(Target target, JsonValue data, String messageId, long expiresAt) {
+        return push(target, data, messageId, expiresAt, null);
+    }
+
+    /** As {@link #push(Target, JsonValue, String, long)}, skipping the connection {@code except} (null: none). */
+    PushResult push(Target target, JsonValue data, String messageId, long expiresAt, String except) {
         long accepted = System.nanoTime();
         stats.countPush();
         ClusterOutcome cluster = new ClusterOutcome(broker.distributed());
         int reached = 0;
         if (target instanceof Target.Topics topics) {
             for (String topic : topics.topics()) {
-                reached += publishTopic(messageId, topic, null, data, expiresAt, cluster, accepted);
+                reached += publishTopic(messageId, topic, null, data, expiresAt, except, cluster, accepted);
             }
             return cluster.result(messageId, reached);
         }
@@ -160,7 +172,8 @@ final class ClusterRelay {
                 data,
                 0,
                 null,
-                expiresAt);
+                expiresAt,
+                except);
         if (cluster.distributed) {
             try {
                 broker.publish(p);
@@ -191,7 +204,8 @@ final class ClusterRelay {
                         push.data(),
                         0,
                         null,
-                        expiresAt));
+                        expiresAt,
+                        push.exceptConnection()));
                 policies.add(policy);
                 if (policy != null) {
                     locks.add(lockIndex(topic));
@@ -208,7 +222,8 @@ final class ClusterRelay {
                     push.data(),
                     0,
                     null,
-                    expiresAt));
+                    expiresAt,
+                    push.exceptConnection()));
             policies.add(null);
         }
         Idempotency.Claim claim = new Idempotency.Claim(
@@ -290,14 +305,15 @@ final class ClusterRelay {
         long accepted = System.nanoTime();
         stats.countPush();
         ClusterOutcome cluster = new ClusterOutcome(broker.distributed());
-        return cluster.result(messageId, publishTopic(messageId, topic, from, data, 0, cluster, accepted));
+        return cluster.result(messageId, publishTopic(messageId, topic, from, data, 0, null, cluster, accepted));
     }
 
     /** To this node's subscribers of a node topic only, without history. */
     int pushLocal(String topic, JsonValue data) {
         stats.countPush();
         long accepted = System.nanoTime();
-        return local.toTopic(nextMessageId(), topic, null, data, System.currentTimeMillis(), 0, null, 0, accepted);
+        return local.toTopic(
+                nextMessageId(), topic, null, data, System.currentTimeMillis(), 0, null, 0, accepted, null);
     }
 
     private int publishTopic(
@@ -306,11 +322,12 @@ final class ClusterRelay {
             String from,
             JsonValue data,
             long expiresAt,
+            String except,
             ClusterOutcome cluster,
             long accepted) {
         long now = System.currentTimeMillis();
         Publication p = new Publication(
-                nodeId, Publication.Kind.TOPIC, List.of(topic), messageId, from, now, data, 0, null, expiresAt);
+                nodeId, Publication.Kind.TOPIC, List.of(topic), messageId, from, now, data, 0, null, expiresAt, except);
         HistoryPolicy policy = policy(topic);
         if (policy == null) {
             if (cluster.distributed) {
@@ -320,7 +337,7 @@ final class ClusterRelay {
                     cluster.failed(e.getMessage());
                 }
             }
-            return local.toTopic(messageId, topic, from, data, now, 0, null, expiresAt, accepted);
+            return local.toTopic(messageId, topic, from, data, now, 0, null, expiresAt, accepted, except);
         }
         synchronized (topicLocks[lockIndex(topic)]) {
             try {
@@ -329,7 +346,7 @@ final class ClusterRelay {
                 // Delivered here without an offset: it is in no history, and resuming clients will not see it again.
                 cluster.failed(e.getMessage());
             }
-            return local.toTopic(messageId, topic, from, data, now, p.offset(), p.epoch(), expiresAt, accepted);
+            return local.toTopic(messageId, topic, from, data, now, p.offset(), p.epoch(), expiresAt, accepted, except);
         }
     }
 
@@ -341,6 +358,10 @@ final class ClusterRelay {
         }
         if (p.kind() == Publication.Kind.TOPIC && !catchUp.admit(p)) {
             return; // held until its topic's catch-up is done, or delivered by it already
+        }
+        if (p.kind() == Publication.Kind.SUBSCRIBE || p.kind() == Publication.Kind.UNSUBSCRIBE) {
+            control.accept(p); // a server-side subscription request, not a message
+            return;
         }
         if (p.kind() == Publication.Kind.PRESENCE) {
             String event = p.data() instanceof JsonString s ? s.getString() : String.valueOf(p.data());

@@ -27,6 +27,12 @@ public final class Connection implements LocalConnections.Local {
     boolean closed;
     /** Topics this connection resumed with {@code since}: their replay/live seam (see {@link SeamGate}). */
     final ConcurrentHashMap<String, SeamGate<io.pushhub.delivery.Frame>> seams = new ConcurrentHashMap<>();
+    /**
+     * Topics the server subscribed this connection to ({@link ServerSubscriptions}) that its client has not subscribed
+     * to itself since: a client subscribe with {@code since} to one of them resumes it (replay) although the connection
+     * is subscribed already. A subset of {@link #topics}, so bounded like it.
+     */
+    final Set<String> serverTopics = ConcurrentHashMap.newKeySet();
     /** Set once the hub has reported this connection's end (presence, leave notices). */
     final java.util.concurrent.atomic.AtomicBoolean gone = new java.util.concurrent.atomic.AtomicBoolean();
 

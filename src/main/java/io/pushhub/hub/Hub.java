@@ -76,6 +76,7 @@ public class Hub {
     private PresenceNotices presence;
     private ClientCommands commands;
     private ConnectionEvents events;
+    private ServerSubscriptions subscriptions;
 
     @PostConstruct
     void init() {
@@ -117,6 +118,17 @@ public class Hub {
                 config.idempotencyWindow());
         presence = new PresenceNotices(nodeId, rules, backplane.presence(), backplane.broker(), local, registry);
         commands = new ClientCommands(config, rules, registry, local, relay, presence, stats, events);
+        subscriptions = new ServerSubscriptions(
+                nodeId,
+                backplane.broker(),
+                registry,
+                local,
+                presence,
+                events,
+                config::maxSubscriptions,
+                config::subscriptionsMaxSticky,
+                relay::nextMessageId);
+        relay.onControl(subscriptions::fromCluster);
         backplane.broker().start(nodeId, relay::fromCluster);
         backplane.start(presence::departed);
     }
@@ -179,6 +191,7 @@ public class Hub {
                 c,
                 ServerFrame.welcome(c.id(), identity.userId(), identity.anonymous(), limits(), channel.commandKey()));
         events.fire(() -> new ConnectionEvent.Opened(c.view(nodeId)));
+        subscriptions.opened(c); // the user's sticky server-side subscriptions, right after the welcome
         LOG.fine(() -> "opened " + c);
         return c;
     }
@@ -293,6 +306,10 @@ public class Hub {
 
     ClusterRelay relay() {
         return relay;
+    }
+
+    ServerSubscriptions subscriptions() {
+        return subscriptions;
     }
 
     ConnectionRegistry registry() {

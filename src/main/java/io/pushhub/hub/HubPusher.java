@@ -100,6 +100,10 @@ public class HubPusher implements Pusher {
     public ScheduledPush schedule(Push push, Instant at) {
         Objects.requireNonNull(push, "push");
         Objects.requireNonNull(at, "at");
+        if (push.exceptConnection() != null) {
+            throw new IllegalArgumentException("a scheduled push cannot exclude a connection (exceptConnection "
+                    + push.exceptConnection() + "): exclusion is for a push made now, from the connection's action");
+        }
         int max = config.scheduledMaxPending();
         String id = Ids.scheduled();
         String messageId = push.messageId() != null ? push.messageId() : newMessageId();

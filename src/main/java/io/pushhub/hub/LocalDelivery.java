@@ -65,6 +65,7 @@ final class LocalDelivery {
      * A message to this node's subscribers of a topic; {@code epoch} null when the topic keeps no history; {@code
      * expiresAt} epoch ms, 0 for never (the delivery engine drops it unsent after that).
      * {@code acceptedNanos}: when the hub on this node accepted it ({@link System#nanoTime()}), for the latency metric.
+     * {@code except}: null, or the id of a connection that is skipped (and not counted).
      */
     int toTopic(
             String messageId,
@@ -75,7 +76,8 @@ final class LocalDelivery {
             long offset,
             String epoch,
             long expiresAt,
-            long acceptedNanos) {
+            long acceptedNanos,
+            String except) {
         List<Connection> subscribers = registry.subscribers(topic);
         if (subscribers.isEmpty()) {
             watch.noSubscribers(topic);
@@ -88,6 +90,9 @@ final class LocalDelivery {
         }
         int reached = 0;
         for (Connection c : subscribers) {
+            if (except != null && except.equals(c.id())) {
+                continue; // the excluded connection (typically the sender's): see Push#exceptConnection
+            }
             SeamGate<Frame> gate = c.seams.get(topic);
             if (gate != null && gate.hold(offset, epoch, frame)) {
                 continue; // held back until this connection's replay is queued, or already replayed
@@ -109,7 +114,8 @@ final class LocalDelivery {
                     p.offset(),
                     p.epoch(),
                     p.expiresAt(),
-                    acceptedNanos);
+                    acceptedNanos,
+                    p.except());
         }
         Frame text = Frame.message(
                 Codec.encode(ServerFrame.message(
@@ -120,18 +126,24 @@ final class LocalDelivery {
         if (p.kind() == Publication.Kind.USERS) {
             for (String user : p.targets()) {
                 for (Connection c : registry.connectionsOf(user)) {
+                    if (p.excludes(c.id())) {
+                        continue;
+                    }
                     reached += deliver(c, text) ? 1 : 0;
                 }
             }
         } else if (p.kind() == Publication.Kind.CONNECTIONS) {
             for (String id : p.targets()) {
                 Connection c = registry.find(id);
-                if (c != null) {
+                if (c != null && !p.excludes(c.id())) {
                     reached += deliver(c, text) ? 1 : 0;
                 }
             }
         } else {
             for (Connection c : registry.all()) {
+                if (p.excludes(c.id())) {
+                    continue;
+                }
                 reached += deliver(c, text) ? 1 : 0;
             }
         }

@@ -18,7 +18,8 @@ import java.util.List;
  * {@link Gap} says what will not arrive, in two forms: {@code missed} messages dropped from a slow client's queue, or a
  * topic's offsets this node could not catch up. {@link Batch} carries several already encoded frames in one transport
  * frame. Two frames exist only on the SSE transport: {@link Resumed} starts a resumed stream, {@link Closed} ends one
- * with the WebSocket close code the connection would have got.
+ * with the WebSocket close code the connection would have got. {@link Subscribed} and {@link Unsubscribed} tell a
+ * client that the server (its backend, through {@code /api/users/{id}/subscriptions}) changed its subscriptions.
  *
  * <p><b>JSON.</b> The {@code type} member comes first (the alias below), then the record's components in the order of
  * its {@code @JsonbPropertyOrder}; null components are left out. That order is part of the wire format (it is the one
@@ -37,7 +38,9 @@ import java.util.List;
             @JsonbSubtype(alias = "presence", type = ServerFrame.Presence.class),
             @JsonbSubtype(alias = "gap", type = ServerFrame.Gap.class),
             @JsonbSubtype(alias = "resumed", type = ServerFrame.Resumed.class),
-            @JsonbSubtype(alias = "closed", type = ServerFrame.Closed.class)
+            @JsonbSubtype(alias = "closed", type = ServerFrame.Closed.class),
+            @JsonbSubtype(alias = "subscribed", type = ServerFrame.Subscribed.class),
+            @JsonbSubtype(alias = "unsubscribed", type = ServerFrame.Unsubscribed.class)
             // Batch is not here: its members are already encoded, and Codec joins them as they are.
         })
 public sealed interface ServerFrame
@@ -48,7 +51,9 @@ public sealed interface ServerFrame
                 ServerFrame.Gap,
                 ServerFrame.Batch,
                 ServerFrame.Resumed,
-                ServerFrame.Closed {
+                ServerFrame.Closed,
+                ServerFrame.Subscribed,
+                ServerFrame.Unsubscribed {
 
     // ---------------------------------------------------------------- frames
 
@@ -157,6 +162,17 @@ public sealed interface ServerFrame
     /** SSE only: the last event of a stream the server ends, with the WebSocket close code it would have used. */
     @JsonbPropertyOrder({"code", "reason"})
     record Closed(int code, String reason) implements ServerFrame {}
+
+    /**
+     * The server subscribed this connection to {@code topic} ({@code by} is always {@code server}): messages of the
+     * topic follow. Not an answer to a command, so it has no {@code id}.
+     */
+    @JsonbPropertyOrder({"topic", "by"})
+    record Subscribed(String topic, String by) implements ServerFrame {}
+
+    /** The server unsubscribed this connection from {@code topic} ({@code by} is always {@code server}). */
+    @JsonbPropertyOrder({"topic", "by"})
+    record Unsubscribed(String topic, String by) implements ServerFrame {}
 
     // ---------------------------------------------------------------- values inside frames
 
@@ -303,6 +319,14 @@ public sealed interface ServerFrame
      */
     static Gap gap(String topic, long from, long to, String epoch, String reason, String message) {
         return new Gap(null, topic, from, to > 0 ? to : null, epoch, reason, message);
+    }
+
+    static Subscribed subscribedByServer(String topic) {
+        return new Subscribed(topic, "server");
+    }
+
+    static Unsubscribed unsubscribedByServer(String topic) {
+        return new Unsubscribed(topic, "server");
     }
 
     static Resumed resumed(String connectionId, int replayed) {

@@ -115,6 +115,22 @@ class PushRequestTest {
     }
 
     @Test
+    void exceptConnectionIsAConnectionIdForAPushMadeNow() {
+        assertEquals(
+                "c-1",
+                parse("{\"topic\":\"room\",\"data\":1,\"exceptConnection\":\"c-1\"}")
+                        .exceptConnection());
+        assertEquals(null, parse("{\"data\":1}").exceptConnection());
+        for (String bad : List.of("1", "\"\"", "\" \"", "null", "\"" + "c".repeat(201) + "\"")) {
+            ApiProblem p = problem("{\"data\":1,\"exceptConnection\":" + bad + "}");
+            assertEquals(400, p.status(), bad);
+            assertTrue(p.getMessage().contains("exceptConnection"), p.getMessage());
+        }
+        ApiProblem scheduled = problem("{\"data\":1,\"delay\":1000,\"exceptConnection\":\"c-1\"}");
+        assertTrue(scheduled.getMessage().contains("'at' or 'delay'"), scheduled.getMessage());
+    }
+
+    @Test
     void fractionsOfAMillisecondAreDropped() {
         assertEquals(NOW, parse("{\"data\":1,\"delay\":1e-100000000}").deliverAt());
         assertEquals(NOW.plusMillis(1), parse("{\"data\":1,\"delay\":1.9}").deliverAt());

@@ -319,4 +319,45 @@ public abstract class BrokerContract {
         a.release(key, "v3");
         assertEquals(null, a.claim(new Idempotency.Claim(key, "v5", Duration.ofMinutes(1))), "released");
     }
+
+    @Test
+    void anExcludedConnectionTravelsWithThePublicationAndItsHistoryAndOldJsonHasNone() throws Exception {
+        Broker a = start("a", p -> {});
+        String t = topic();
+        Publication p = new Publication(
+                "a", Publication.Kind.TOPIC, List.of(t), "m-1", null, 1L, Json.createValue(1), 0, null, 0, "c-sender");
+        assertEquals(p, Publication.fromJson(p.toJson()));
+        assertTrue(p.toJson().contains("\"xc\":\"c-sender\""), p.toJson());
+        a.publishWithHistory(p, ROOMY);
+        Publication kept = a.readHistory(t, 0, 10).publications().get(0);
+        assertEquals("c-sender", kept.except(), "kept with the message: " + kept);
+        assertTrue(kept.excludes("c-sender"));
+        assertFalse(kept.excludes("c-other"));
+        // What a node older than exclusion sends: no "xc", so nobody is excluded.
+        Publication old =
+                Publication.fromJson("{\"n\":\"old\",\"k\":\"user\",\"t\":[\"alice\"],\"m\":\"m-9\",\"ts\":5,\"d\":1}");
+        assertEquals(null, old.except());
+        assertFalse(old.excludes("c-sender"));
+    }
+
+    @Test
+    void stickySubscriptionsAreStoredPerUserBoundedSortedAndRemovable() throws Exception {
+        Broker a = start("a", p -> {});
+        Broker b = start("b", p -> {});
+        String user = "contract-user-" + UUID.randomUUID();
+        assertEquals(List.of(), a.stickyTopics(user), "none yet");
+        assertEquals(Broker.StickyAdded.ADDED, a.addSticky(user, "zeta", 2));
+        assertEquals(Broker.StickyAdded.ALREADY, b.addSticky(user, "zeta", 2), "seen from another node");
+        assertEquals(Broker.StickyAdded.ADDED, b.addSticky(user, "alpha", 2));
+        assertEquals(Broker.StickyAdded.FULL, a.addSticky(user, "third", 2), "at most 2 per user");
+        assertEquals(List.of("alpha", "zeta"), a.stickyTopics(user), "sorted, the refused one not stored");
+        assertEquals(List.of(), a.stickyTopics(user + "-other"), "per user");
+        assertTrue(b.removeSticky(user, "zeta"));
+        assertFalse(a.removeSticky(user, "zeta"), "removed already");
+        assertEquals(Broker.StickyAdded.ADDED, a.addSticky(user, "third", 2), "room again");
+        assertEquals(List.of("alpha", "third"), b.stickyTopics(user));
+        a.removeSticky(user, "alpha");
+        a.removeSticky(user, "third");
+        assertEquals(List.of(), a.stickyTopics(user));
+    }
 }

@@ -339,6 +339,36 @@ class JavaClientIT extends HubIT {
         assertFalse(x.mayHaveBeenProcessed());
     }
 
+    @Test
+    void theBackendSubscribesAUsersConnectionsAndLeavesTheSenderOutOfAPush() throws Exception {
+        String user = "jc-subs-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        try (WsClient tab1 = asUser(user);
+                WsClient tab2 = asUser(user)) {
+            io.pushhub.client.SubscriptionResult r = hub.subscribe(user, "jc-room", true);
+            assertEquals(2, r.changed(), "result: " + r);
+            assertTrue(r.sticky(), "result: " + r);
+            assertEquals(List.of("jc-room"), hub.stickySubscriptions(user));
+            for (WsClient tab : List.of(tab1, tab2)) {
+                tab.await(
+                        "subscribed by server",
+                        f -> "subscribed".equals(f.getString("type", "")) && "server".equals(f.getString("by", "")),
+                        Duration.ofSeconds(10));
+            }
+            PushResult sent = hub.push(Push.toTopic("jc-room", "not for tab1").withExcept(tab1.connectionId()));
+            assertEquals(1, sent.reached(), "result: " + sent);
+            assertEquals("not for tab1", tab2.awaitMessage("the push").getString("data"));
+            tab1.barrier();
+            assertEquals(List.of(), tab1.messages(), "the excluded tab gets nothing");
+
+            io.pushhub.client.SubscriptionResult gone = hub.unsubscribe(user, "jc-room");
+            assertEquals(2, gone.changed(), "result: " + gone);
+            assertEquals(List.of(), hub.stickySubscriptions(user));
+            PushHubException bad = assertThrows(PushHubException.class, () -> hub.subscribe(user, "a b", false));
+            assertEquals(400, bad.status());
+            assertEquals("invalid_topic", bad.code());
+        }
+    }
+
     private static List<String> ids(HistoryPage page) {
         return page.messages().stream().map(HistoryMessage::messageId).toList();
     }

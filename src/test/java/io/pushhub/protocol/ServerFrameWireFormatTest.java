@@ -254,6 +254,16 @@ class ServerFrameWireFormatTest {
     }
 
     @Test
+    void subscriptionsMadeByTheServer() {
+        documented(
+                "{\"type\":\"subscribed\",\"topic\":\"room:42\",\"by\":\"server\"}",
+                ServerFrame.subscribedByServer("room:42"));
+        documented(
+                "{\"type\":\"unsubscribed\",\"topic\":\"room:42\",\"by\":\"server\"}",
+                ServerFrame.unsubscribedByServer("room:42"));
+    }
+
+    @Test
     void everyFrameTypeWritesItsType() {
         // A record added to the sealed hierarchy but not to @JsonbTypeInfo would be encoded without "type".
         Set<Class<?>> aliased = new HashSet<>();

@@ -29,7 +29,8 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
     "delay",
     "ttl",
     "expiresAt",
-    "idempotencyKey"
+    "idempotencyKey",
+    "exceptConnection"
 })
 public record PushRequestBody(
         @Schema(description = "One topic", example = "news") String topic,
@@ -79,4 +80,13 @@ public record PushRequestBody(
                 description = "As the Idempotency-Key header (1 to 200 printable ASCII characters, no spaces); both "
                         + "given must be equal. A repeat within pushhub.idempotency.window is not delivered again",
                 example = "order-4711-shipped")
-        String idempotencyKey) {}
+        String idempotencyKey,
+
+        @Schema(
+                description = "A connection id (the connectionId of the client's welcome frame) that does not get "
+                        + "this push although the target includes it, on any node: typically the sender's own "
+                        + "connection. Not counted in 'reached'; kept with a history topic's message so that "
+                        + "connection does not get it from a replay either. An unknown id excludes nothing. Not with "
+                        + "at/delay",
+                example = "c-5f2a9c")
+        String exceptConnection) {}

@@ -25,7 +25,8 @@ import java.util.logging.Logger;
 /**
  * The cluster broker: Redis pub/sub for live traffic (one channel, {@code <prefix>:bus}, so every node sees every
  * publication in one order), Redis Streams for history ({@code <prefix>:h:{topic}:s}, entry id {@code <offset>-0}),
- * a string per idempotency key ({@code <prefix>:idem:<key>}, expiring with its window: {@link #CLAIM}),
+ * a string per idempotency key ({@code <prefix>:idem:<key>}, expiring with its window: {@link #CLAIM}), a set of
+ * topics per user with sticky subscriptions ({@code <prefix>:sticky:<user>}, no expiry: {@link #STICKY_ADD}),
  * and a hash with each topic's epoch and last offset ({@code <prefix>:h:{topic}:m}). A Lua script assigns the offset,
  * appends to the stream (trimmed to the topic's size, expiring after its TTL) and publishes, atomically.
  *
@@ -133,6 +134,21 @@ public final class RedisBroker implements Broker {
               return {redis.call('del', KEYS[1])}
             end
             return {0}
+            """;
+
+    /**
+     * KEYS: the user's sticky set. ARGV: topic, max per user. Returns {1} added, {0} already there, {-1} full. Atomic,
+     * so concurrent adds of one user never pass the bound.
+     */
+    static final String STICKY_ADD = """
+            if redis.call('sismember', KEYS[1], ARGV[1]) == 1 then
+              return {0}
+            end
+            if redis.call('scard', KEYS[1]) >= tonumber(ARGV[2]) then
+              return {-1}
+            end
+            redis.call('sadd', KEYS[1], ARGV[1])
+            return {1}
             """;
 
     private final RedisLink link;
@@ -321,6 +337,43 @@ public final class RedisBroker implements Broker {
     @Override
     public void release(String key, String value) throws BrokerUnavailableException {
         script(RELEASE, "release idempotency key", new String[] {idempotencyKey(key)}, value);
+    }
+
+    @Override
+    public StickyAdded addSticky(String userId, String topic, int maxPerUser) throws BrokerUnavailableException {
+        List<Object> r = script(
+                STICKY_ADD,
+                "store sticky subscription",
+                new String[] {sticky(userId)},
+                topic,
+                Integer.toString(maxPerUser));
+        long v = (Long) r.get(0);
+        return v == 1 ? StickyAdded.ADDED : v == 0 ? StickyAdded.ALREADY : StickyAdded.FULL;
+    }
+
+    @Override
+    public boolean removeSticky(String userId, String topic) throws BrokerUnavailableException {
+        RedisCommands<String, String> redis = link.sync();
+        try {
+            return redis.srem(sticky(userId), topic) > 0;
+        } catch (RedisException e) {
+            throw link.unavailable("remove sticky subscription", e);
+        }
+    }
+
+    @Override
+    public List<String> stickyTopics(String userId) throws BrokerUnavailableException {
+        RedisCommands<String, String> redis = link.sync();
+        try {
+            return redis.smembers(sticky(userId)).stream().sorted().toList();
+        } catch (RedisException e) {
+            throw link.unavailable("read sticky subscriptions", e);
+        }
+    }
+
+    /** A user's sticky subscriptions: a set of topics, kept until removed (no expiry). */
+    private String sticky(String userId) {
+        return prefix + ":sticky:" + userId;
     }
 
     @SuppressWarnings("unchecked")

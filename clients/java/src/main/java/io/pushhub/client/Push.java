@@ -24,9 +24,16 @@ import java.util.Objects;
  * @param ttl null, or how long the message may be delivered, counted from when it is due; see {@link
  *     #withTtl(Duration)}
  * @param expiresAt null, or the instant after which it is never delivered; see {@link #withExpiresAt(Instant)}
+ * @param exceptConnection null, or a connection that does not get it; see {@link #withExcept(String)}
  */
 public record Push(
-        Scope scope, List<String> targets, Object data, String idempotencyKey, Duration ttl, Instant expiresAt) {
+        Scope scope,
+        List<String> targets,
+        Object data,
+        String idempotencyKey,
+        Duration ttl,
+        Instant expiresAt,
+        String exceptConnection) {
 
     /** At most this many targets in one push (the hub's limit). */
     public static final int MAX_TARGETS = 1000;
@@ -63,11 +70,20 @@ public record Push(
         if (ttl != null && ttl.compareTo(Duration.ofMillis(1)) < 0) {
             throw new IllegalArgumentException("a ttl is at least 1 ms, got " + ttl);
         }
+        if (exceptConnection != null && (exceptConnection.isBlank() || exceptConnection.length() > 200)) {
+            throw new IllegalArgumentException("exceptConnection is a connection id of 1 to 200 characters");
+        }
+    }
+
+    /** A push that excludes no connection (the record before exclusion was added). */
+    public Push(
+            Scope scope, List<String> targets, Object data, String idempotencyKey, Duration ttl, Instant expiresAt) {
+        this(scope, targets, data, idempotencyKey, ttl, expiresAt, null);
     }
 
     /** A push that never expires (the record before expiry was added). */
     public Push(Scope scope, List<String> targets, Object data, String idempotencyKey) {
-        this(scope, targets, data, idempotencyKey, null, null);
+        this(scope, targets, data, idempotencyKey, null, null, null);
     }
 
     /** To every connection of the hub. */
@@ -113,7 +129,7 @@ public record Push(
      * read. Without a key it retries only when the push surely did not reach the hub.
      */
     public Push withIdempotencyKey(String key) {
-        return new Push(scope, targets, data, key, ttl, expiresAt);
+        return new Push(scope, targets, data, key, ttl, expiresAt, exceptConnection);
     }
 
     /**
@@ -124,7 +140,8 @@ public record Push(
      * pushhub.push.max-ttl} (30 days by default). Replaces an {@code expiresAt} set before.
      */
     public Push withTtl(Duration ttl) {
-        return new Push(scope, targets, data, idempotencyKey, Objects.requireNonNull(ttl, "ttl"), null);
+        return new Push(
+                scope, targets, data, idempotencyKey, Objects.requireNonNull(ttl, "ttl"), null, exceptConnection);
     }
 
     /**
@@ -133,6 +150,23 @@ public record Push(
      * never be delivered), and at most {@code pushhub.push.max-ttl} after it. Replaces a {@code ttl} set before.
      */
     public Push withExpiresAt(Instant expiresAt) {
-        return new Push(scope, targets, data, idempotencyKey, null, Objects.requireNonNull(expiresAt, "expiresAt"));
+        return new Push(
+                scope,
+                targets,
+                data,
+                idempotencyKey,
+                null,
+                Objects.requireNonNull(expiresAt, "expiresAt"),
+                exceptConnection);
+    }
+
+    /**
+     * This push without the connection {@code connectionId} (the {@code connectionId} of its welcome frame, e.g. the
+     * browser tab whose action caused the push), sent as {@code exceptConnection}: on whichever node it is, that
+     * connection does not get it, and it is not counted in {@link PushResult#reached()}. An id that is not connected
+     * excludes nothing. Only for {@link PushHubClient#push(Push)}: the hub refuses (400) a scheduled push with one.
+     */
+    public Push withExcept(String connectionId) {
+        return new Push(scope, targets, data, idempotencyKey, ttl, expiresAt, connectionId);
     }
 }

@@ -210,6 +210,59 @@ public final class PushHubClient {
                 optText(a, "clusterError"));
     }
 
+    // ---------------------------------------------------------------- server-side subscriptions
+
+    /**
+     * Subscribes every connection of {@code userId}, on every node, to {@code topic}; with {@code sticky} also the
+     * user's later connections: {@code POST /api/users/{id}/subscriptions}. Each connection is told by a {@code
+     * subscribed} frame. Like a push without a key it is retried only when it surely did not reach the hub (a repeat is
+     * harmless, but its counts would say {@code already}).
+     *
+     * @throws PushHubException 400 {@code invalid_topic}, 409 {@code too_many_sticky} (the user has {@code
+     *     pushhub.subscriptions.max-sticky} already), 503 {@code broker_unavailable} (sticky while Redis is down)
+     */
+    public SubscriptionResult subscribe(String userId, String topic, boolean sticky) {
+        requireText(userId, "userId");
+        requireText(topic, "topic");
+        JsonObject body = Json.createObjectBuilder()
+                .add("topic", topic)
+                .add("sticky", sticky)
+                .build();
+        return subscription(
+                call("POST", "/api/users/" + segment(userId) + "/subscriptions", body, null, 200), "subscribed");
+    }
+
+    /**
+     * Unsubscribes every connection of {@code userId}, on every node, from {@code topic} and removes the sticky
+     * subscription, if any: {@code DELETE /api/users/{id}/subscriptions/{topic}}. On Open Liberty a topic with a {@code
+     * /} cannot be named in the path (400).
+     */
+    public SubscriptionResult unsubscribe(String userId, String topic) {
+        requireText(userId, "userId");
+        requireText(topic, "topic");
+        return subscription(
+                call("DELETE", "/api/users/" + segment(userId) + "/subscriptions/" + segment(topic), null, null, 200),
+                "unsubscribed");
+    }
+
+    /** The user's sticky subscriptions, sorted: {@code GET /api/users/{id}/subscriptions}. */
+    public List<String> stickySubscriptions(String userId) {
+        requireText(userId, "userId");
+        return texts(get("/api/users/" + segment(userId) + "/subscriptions"), "sticky");
+    }
+
+    private static SubscriptionResult subscription(JsonObject a, String changedField) {
+        return new SubscriptionResult(
+                text(a, "userId"),
+                text(a, "topic"),
+                (int) number(a, changedField),
+                (int) number(a, "already"),
+                a.get("skipped") instanceof JsonNumber n ? n.intValue() : 0,
+                bool(a, "sticky"),
+                optText(a, "cluster"),
+                optText(a, "clusterError"));
+    }
+
     // ---------------------------------------------------------------- history
 
     /** The first page (up to 100) of the messages {@code topic} keeps, oldest first. */
@@ -281,6 +334,9 @@ public final class PushHubClient {
         }
         if (push.expiresAt() != null) {
             b.add("expiresAt", push.expiresAt().toString());
+        }
+        if (push.exceptConnection() != null) {
+            b.add("exceptConnection", push.exceptConnection());
         }
         return b.add("data", JsonData.toJson(push.data()));
     }

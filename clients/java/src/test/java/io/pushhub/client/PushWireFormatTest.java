@@ -112,6 +112,14 @@ class PushWireFormatTest {
     }
 
     @Test
+    void theExcludedConnectionIsSentAsExceptConnectionAndKeptByTheOtherOptions() {
+        hub.push(Push.toTopic("doc:7", 1).withExcept("c-5f2a9c").withTtl(Duration.ofMinutes(1)));
+        assertEquals("{\"topic\":\"doc:7\",\"ttl\":\"PT1M\",\"exceptConnection\":\"c-5f2a9c\",\"data\":1}", body.get());
+        assertThrows(
+                IllegalArgumentException.class, () -> Push.toTopic("doc:7", 1).withExcept(" "));
+    }
+
+    @Test
     void aTtlOrAnExpiresAtIsSentWithAPushAndAScheduledPush() {
         hub.push(Push.toUser("alice", Map.of("otp", "493817")).withTtl(Duration.ofMinutes(2)));
         assertEquals("{\"user\":\"alice\",\"ttl\":\"PT2M\",\"data\":{\"otp\":\"493817\"}}", body.get());
