@@ -40,6 +40,11 @@ declare namespace PushHub {
     url?: string;
     /** Called before every (re)connect; return a JWT, or null to connect anonymously. May be async. */
     token?: () => string | null | undefined | Promise<string | null | undefined>;
+    /**
+     * A subscribe token for a topic (a JWT the backend signs for this user and topic, docs/authorization.md), asked
+     * before every (re)subscribe; null/undefined sends none. May be async. `subscribe(topic, { token })` overrides it.
+     */
+    getSubscribeToken?: (topic: string) => string | null | undefined | Promise<string | null | undefined>;
     /** Transports to try, in order (default ['websocket', 'sse']). */
     transports?: TransportKind[];
     reconnect?: ReconnectOptions;
@@ -207,6 +212,8 @@ declare namespace PushHub {
     /** Offsets of this topic that will not arrive (see GapFrame). */
     gap?: (frame: TopicGapFrame) => void;
     error?: (error: HubError) => void;
+    /** A subscribe token for this topic, or a function returning one (asked before every resubscribe); see getSubscribeToken. */
+    token?: string | ((topic: string) => string | null | undefined | Promise<string | null | undefined>);
   }
 
   /** Messages dropped for this connection because it read too slowly (policy drop-oldest). */

@@ -19,6 +19,9 @@
   const DEFAULTS = {
     url: null, // base URL of the hub, e.g. 'https://push.example.com/'; default: the page's origin
     token: null, // () => string | null | Promise<string | null>; called before every (re)connect
+    // (topic) => string | null | Promise<string | null>: a subscribe token for a topic (docs/authorization.md), asked
+    // before every (re)subscribe to it; null/undefined sends none. subscribe(topic, { token }) overrides it per topic.
+    getSubscribeToken: null,
     transports: ['websocket', 'sse'], // tried in this order on every attempt
     // goingAwayJitter: after a close 1001 from the hub (server stop, node drain) the first attempt waits only up to this
     // long (ms), spread at random so a drained node's clients do not all arrive at once; later attempts back off.
@@ -189,6 +192,7 @@
       for (const k of ['message', 'expired', 'presence', 'subscribed', 'state', 'recovery', 'gap', 'error']) {
         if (h[k]) sub.on(k, h[k]);
       }
+      if (h.token !== undefined) sub.token = h.token; // a string, or (topic) => string | Promise<string>
       if (fresh && this.state === 'connected') this._sendSubscribe(sub);
       return sub;
     }
@@ -500,6 +504,32 @@
       const frame = { type: 'subscribe', topic: sub.topic };
       if (sub.position) frame.since = { offset: sub.position.offset, epoch: sub.position.epoch };
       sub._setState('subscribing');
+      const source = sub.token !== undefined ? sub.token : this.options.getSubscribeToken;
+      if (source === undefined || source === null) {
+        this._subscribeWith(sub, frame);
+        return;
+      }
+      // A subscribe token (fresh for every subscribe: they are short-lived) is fetched before the frame goes out.
+      const conn = this._conn;
+      Promise.resolve()
+        .then(() => (typeof source === 'function' ? source(sub.topic) : source))
+        .then((token) => {
+          // The connection changed meanwhile (the next one subscribes again), or the app unsubscribed.
+          if (this._conn !== conn || sub.state !== 'subscribing' || this._subs.get(sub.topic) !== sub) return;
+          if (token !== null && token !== undefined) frame.token = String(token);
+          this._subscribeWith(sub, frame);
+        }, (e) => {
+          if (this._subs.get(sub.topic) !== sub) return;
+          const err = new PushHubError('token_failed', 'subscribe token for ' + sub.topic + ' failed: ' + (e && e.message));
+          this._subs.delete(sub.topic);
+          sub.error = err;
+          sub._setState('failed', { error: err });
+          sub._emit('error', err);
+          this._emit('error', err);
+        });
+    }
+
+    _subscribeWith(sub, frame) {
       // Handled synchronously: presence notices and replayed messages right behind the ack must see its state.
       this._command(frame, (ack) => {
         if (ack.members) sub.members = ack.members.slice().sort();
