@@ -179,7 +179,7 @@ declare namespace PushHub {
     | RefusalCode; // the hub refuses this page: an 'error' event with status and fatal (docs/js-client.md)
 
   /** Why the hub refuses to connect this page (GET /api/connect-check), as a refusal's `code`. */
-  type RefusalCode = 'origin_not_allowed' | 'token_expired' | 'token_invalid' | 'token_required';
+  type RefusalCode = 'origin_not_allowed' | 'token_expired' | 'token_invalid' | 'token_required' | 'connection_denied';
 
   /** Every error the client reports: rejected commands, `error` events, connect() throwing. */
   class PushHubError extends Error {

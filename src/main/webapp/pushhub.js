@@ -328,9 +328,11 @@
       // After a fallback, SSE first (the WebSocket is probably still blocked); the upgrade timer tries WebSocket.
       const preferred = this._sseMode ? ['sse', 'websocket'] : ['websocket', 'sse'];
       const order = preferred.filter((k) => this._transports.includes(k));
+      let denied = null;
       for (const kind of order) {
         const result = await this._try(kind, token);
         if (this._closed) { if (result.conn) result.conn.close(); return; }
+        if (result.denied) { denied = result.denied; break; } // the application's hook said no: no other transport
         if (result.conn) {
           if (kind === 'sse' && !this._sseMode && order.includes('websocket')) {
             this._sseMode = true;
@@ -344,7 +346,7 @@
         }
       }
       // A browser tells a page nothing about a refused handshake; the hub's connect check says why, if it was refused.
-      const refusal = await this._whyRefused(token);
+      const refusal = denied || await this._whyRefused(token);
       if (this._closed) return;
       if (refusal) {
         const err = new PushHubError(refusal.code, refusal.message);
@@ -399,17 +401,25 @@
       return new Promise((resolve) => {
         let conn;
         let done = false;
+        let denied = null; // the hub's authorization hook refused this connection (connection_denied, then close 4403)
         const finish = (ok, welcome) => {
           if (done) return;
           done = true;
           clearTimeout(timer);
           if (ok) resolve({ conn, welcome });
-          else { try { conn && conn.close(); } catch (e) { /* already closed */ } resolve({}); }
+          else { try { conn && conn.close(); } catch (e) { /* already closed */ } resolve(denied ? { denied } : {}); }
         };
         const timer = setTimeout(() => finish(false), this.options.openTimeout);
         const hooks = {
           frame: (f) => {
-            if (!done) { if (f.type === 'welcome') finish(true, f); return; }
+            if (!done) {
+              if (f.type === 'welcome') finish(true, f);
+              else if (f.type === 'error' && f.code === 'connection_denied') {
+                denied = { code: f.code, message: String(f.message || f.code), status: 403 };
+                finish(false);
+              }
+              return;
+            }
             if (this._conn === conn) this._onFrame(f);
           },
           closed: (info) => {
