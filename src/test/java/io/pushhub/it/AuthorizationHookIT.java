@@ -8,9 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.pushhub.authorization.HttpAuthorizationHook;
+import io.pushhub.testsupport.Api;
 import io.pushhub.testsupport.Json;
 import io.pushhub.testsupport.Jwts;
 import io.pushhub.testsupport.LibertyNode;
+import io.pushhub.testsupport.SseClient;
 import io.pushhub.testsupport.WsClient;
 import jakarta.json.JsonObject;
 import jakarta.websocket.CloseReason;
@@ -198,6 +200,20 @@ class AuthorizationHookIT {
                     .noneMatch(q -> q.getString("topic").startsWith("plain-")));
         }
         assertEquals(List.of(), List.copyOf(badSignatures), "every request is signed with pushhub.hook.secret");
+    }
+
+    @Test
+    void overSseTheSameDecisionsAnswerTheCommands() throws Exception {
+        try (SseClient sse = SseClient.open(node.http(), Jwts.token("sally", List.of()), Map.of())) {
+            assertEquals("gold", sse.welcome().getJsonObject("info").getString("plan"), "welcome: " + sse.welcome());
+            Api.Reply denied = sse.command("{\"type\":\"subscribe\",\"topic\":\"secret:sse\",\"id\":\"1\"}");
+            assertEquals(400, denied.status(), "reply: " + denied.body());
+            assertEquals("forbidden_topic", denied.json().getString("code"), "reply: " + denied.body());
+            assertEquals("secret topics are for staff", denied.json().getString("message"));
+            Api.Reply ok = sse.command("{\"type\":\"subscribe\",\"topic\":\"open:sse\",\"id\":\"2\"}");
+            assertEquals(200, ok.status(), "reply: " + ok.body());
+            assertEquals("ack", ok.json().getString("type"));
+        }
     }
 
     @Test
