@@ -40,6 +40,11 @@ declare namespace PushHub {
     url?: string;
     /** Called before every (re)connect; return a JWT, or null to connect anonymously. May be async. */
     token?: () => string | null | undefined | Promise<string | null | undefined>;
+    /**
+     * A subscribe token for a topic (a JWT the backend signs for this user and topic, docs/authorization.md), asked
+     * before every (re)subscribe; null/undefined sends none. May be async. `subscribe(topic, { token })` overrides it.
+     */
+    getSubscribeToken?: (topic: string) => string | null | undefined | Promise<string | null | undefined>;
     /** Transports to try, in order (default ['websocket', 'sse']). */
     transports?: TransportKind[];
     reconnect?: ReconnectOptions;
@@ -184,7 +189,7 @@ declare namespace PushHub {
     | RefusalCode; // the hub refuses this page: an 'error' event with status and fatal (docs/js-client.md)
 
   /** Why the hub refuses to connect this page (GET /api/connect-check), as a refusal's `code`. */
-  type RefusalCode = 'origin_not_allowed' | 'token_expired' | 'token_invalid' | 'token_required';
+  type RefusalCode = 'origin_not_allowed' | 'token_expired' | 'token_invalid' | 'token_required' | 'connection_denied';
 
   /** Every error the client reports: rejected commands, `error` events, connect() throwing. */
   class PushHubError extends Error {
@@ -219,6 +224,8 @@ declare namespace PushHub {
     /** Offsets of this topic that will not arrive (see GapFrame). */
     gap?: (frame: TopicGapFrame) => void;
     error?: (error: HubError) => void;
+    /** A subscribe token for this topic, or a function returning one (asked before every resubscribe); see getSubscribeToken. */
+    token?: string | ((topic: string) => string | null | undefined | Promise<string | null | undefined>);
   }
 
   /** Messages dropped for this connection because it read too slowly (policy drop-oldest). */

@@ -19,6 +19,9 @@
   const DEFAULTS = {
     url: null, // base URL of the hub, e.g. 'https://push.example.com/'; default: the page's origin
     token: null, // () => string | null | Promise<string | null>; called before every (re)connect
+    // (topic) => string | null | Promise<string | null>: a subscribe token for a topic (docs/authorization.md), asked
+    // before every (re)subscribe to it; null/undefined sends none. subscribe(topic, { token }) overrides it per topic.
+    getSubscribeToken: null,
     transports: ['websocket', 'sse'], // tried in this order on every attempt
     // goingAwayJitter: after a close 1001 from the hub (server stop, node drain) the first attempt waits only up to this
     // long (ms), spread at random so a drained node's clients do not all arrive at once; later attempts back off.
@@ -191,6 +194,7 @@
       for (const k of ['message', 'expired', 'presence', 'subscribed', 'server-subscribed', 'state', 'recovery', 'gap', 'error']) {
         if (h[k]) sub.on(k, h[k]);
       }
+      if (h.token !== undefined) sub.token = h.token; // a string, or (topic) => string | Promise<string>
       if (fresh && this.state === 'connected') this._sendSubscribe(sub);
       return sub;
     }
@@ -326,9 +330,11 @@
       // After a fallback, SSE first (the WebSocket is probably still blocked); the upgrade timer tries WebSocket.
       const preferred = this._sseMode ? ['sse', 'websocket'] : ['websocket', 'sse'];
       const order = preferred.filter((k) => this._transports.includes(k));
+      let denied = null;
       for (const kind of order) {
         const result = await this._try(kind, token);
         if (this._closed) { if (result.conn) result.conn.close(); return; }
+        if (result.denied) { denied = result.denied; break; } // the application's hook said no: no other transport
         if (result.conn) {
           if (kind === 'sse' && !this._sseMode && order.includes('websocket')) {
             this._sseMode = true;
@@ -342,7 +348,7 @@
         }
       }
       // A browser tells a page nothing about a refused handshake; the hub's connect check says why, if it was refused.
-      const refusal = await this._whyRefused(token);
+      const refusal = denied || await this._whyRefused(token);
       if (this._closed) return;
       if (refusal) {
         const err = new PushHubError(refusal.code, refusal.message);
@@ -397,17 +403,25 @@
       return new Promise((resolve) => {
         let conn;
         let done = false;
+        let denied = null; // the hub's authorization hook refused this connection (connection_denied, then close 4403)
         const finish = (ok, welcome) => {
           if (done) return;
           done = true;
           clearTimeout(timer);
           if (ok) resolve({ conn, welcome });
-          else { try { conn && conn.close(); } catch (e) { /* already closed */ } resolve({}); }
+          else { try { conn && conn.close(); } catch (e) { /* already closed */ } resolve(denied ? { denied } : {}); }
         };
         const timer = setTimeout(() => finish(false), this.options.openTimeout);
         const hooks = {
           frame: (f) => {
-            if (!done) { if (f.type === 'welcome') { conn._early = []; finish(true, f); } return; }
+            if (!done) {
+              if (f.type === 'welcome') { conn._early = []; finish(true, f); }
+              else if (f.type === 'error' && f.code === 'connection_denied') {
+                denied = { code: f.code, message: String(f.message || f.code), status: 403 };
+                finish(false);
+              }
+              return;
+            }
             if (this._conn === conn) this._onFrame(f);
             // Frames right behind the welcome (a sticky server subscription; often in the same batch) arrive before
             // _adopt: kept for it, in order (bounded: only until the adoption a moment later, or never for a socket
@@ -509,6 +523,32 @@
       const frame = { type: 'subscribe', topic: sub.topic };
       if (sub.position) frame.since = { offset: sub.position.offset, epoch: sub.position.epoch };
       sub._setState('subscribing');
+      const source = sub.token !== undefined ? sub.token : this.options.getSubscribeToken;
+      if (source === undefined || source === null) {
+        this._subscribeWith(sub, frame);
+        return;
+      }
+      // A subscribe token (fresh for every subscribe: they are short-lived) is fetched before the frame goes out.
+      const conn = this._conn;
+      Promise.resolve()
+        .then(() => (typeof source === 'function' ? source(sub.topic) : source))
+        .then((token) => {
+          // The connection changed meanwhile (the next one subscribes again), or the app unsubscribed.
+          if (this._conn !== conn || sub.state !== 'subscribing' || this._subs.get(sub.topic) !== sub) return;
+          if (token !== null && token !== undefined) frame.token = String(token);
+          this._subscribeWith(sub, frame);
+        }, (e) => {
+          if (this._subs.get(sub.topic) !== sub) return;
+          const err = new PushHubError('token_failed', 'subscribe token for ' + sub.topic + ' failed: ' + (e && e.message));
+          this._subs.delete(sub.topic);
+          sub.error = err;
+          sub._setState('failed', { error: err });
+          sub._emit('error', err);
+          this._emit('error', err);
+        });
+    }
+
+    _subscribeWith(sub, frame) {
       // Handled synchronously: presence notices and replayed messages right behind the ack must see its state.
       this._command(frame, (ack) => {
         sub._resumeRace = false;

@@ -597,3 +597,31 @@ test('a subscription made by the server becomes a Subscription, gets its message
   assert.equal(ws3.sent.filter((f) => f.type === 'subscribe').length, 0, 'not resubscribed after the server ended it');
   c.close();
 });
+
+test('a subscribe token is fetched for every (re)subscribe and sent in the frame; a failing provider fails the topic', async () => {
+  const hub = fakeHub();
+  const asked = [];
+  const c = client(hub, {
+    getSubscribeToken: async (topic) => { asked.push(topic); return 'sub-' + topic + '-' + asked.length; },
+  });
+  c.subscribe('orders:1', () => {});
+  c.subscribe('orders:2', { token: 'fixed-token' });
+  const failed = [];
+  c.subscribe('orders:3', { token: () => { throw new Error('backend said no'); }, error: (e) => failed.push(e) });
+  const ws1 = await hub.until('socket', () => hub.sockets[0] && hub.sockets[0].open && hub.sockets[0]);
+  ws1.deliver(welcome('c-1'));
+  const s1 = await hub.until('subscribe 1', () => ws1.sent.find((f) => f.topic === 'orders:1'));
+  const s2 = await hub.until('subscribe 2', () => ws1.sent.find((f) => f.topic === 'orders:2'));
+  assert.equal(s1.token, 'sub-orders:1-1', 'from getSubscribeToken');
+  assert.equal(s2.token, 'fixed-token', 'the per-topic token wins');
+  await hub.until('orders:3 failed', () => failed.length === 1);
+  assert.equal(failed[0].code, 'token_failed');
+  assert.ok(!ws1.sent.some((f) => f.topic === 'orders:3'), 'no subscribe without its token');
+  ws1.deliver({ type: 'ack', id: s1.id, for: 'subscribe', topic: 'orders:1' });
+  ws1.drop();
+  const ws2 = await hub.until('second socket', () => hub.sockets[1] && hub.sockets[1].open && hub.sockets[1]);
+  ws2.deliver(welcome('c-2'));
+  const again = await hub.until('resubscribe', () => ws2.sent.find((f) => f.topic === 'orders:1'));
+  assert.equal(again.token, 'sub-orders:1-2', 'a fresh token for the resubscribe');
+  c.close();
+});

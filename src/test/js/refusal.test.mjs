@@ -195,3 +195,22 @@ test('over SSE, a command refused as not_owner (the anonymous cookie changed) re
   await new Promise((r) => setTimeout(r, 100));
   assert.equal(hub.streams.length, 2, 'no further streams');
 });
+
+test('a connection the application\'s hook denies reaches the app as connection_denied; without a token provider the client stops', async () => {
+  const hub = refusingHub(() => { throw new Error('the connect check is not asked: the hub already said why'); });
+  hub.refuse = false; // the handshake succeeds; the hub's authorization hook then refuses the connection
+  const c = client(hub, { transports: ['websocket', 'sse'] });
+  after(() => c.close());
+  const errors = [];
+  c.on('error', (e) => errors.push(e));
+  const ws = await hub.until('socket open', () => hub.sockets[0] && hub.sockets[0].open && hub.sockets[0]);
+  ws.deliver({ type: 'error', code: 'connection_denied', message: 'connection denied: account suspended' });
+  ws.onclose({ code: 4403, reason: 'forbidden: account suspended' });
+  await hub.until('gave up', () => c.state === 'disconnected');
+  assert.equal(errors.length, 1, 'one error event');
+  assert.equal(errors[0].code, 'connection_denied');
+  assert.match(errors[0].message, /account suspended/);
+  assert.equal(hub.sockets.length, 1, 'no retry, no SSE attempt');
+  assert.equal(hub.streams.length, 0);
+  assert.equal(hub.checks.length, 0);
+});

@@ -259,6 +259,56 @@ public class HubConfig {
         return split(get(Keys.TOPICS_SUBSCRIBE_DENY));
     }
 
+    // ---------------------------------------------------------------- authorization (docs/authorization.md)
+
+    public List<String> subscribeTokenRequiredTopics() {
+        return split(get(Keys.TOPICS_SUBSCRIBE_TOKEN_REQUIRED));
+    }
+
+    public Optional<String> hookUrl() {
+        return Optional.ofNullable(get(Keys.HOOK_URL)).map(String::trim).filter(s -> !s.isEmpty());
+    }
+
+    /** The hook events configured, lower case; names other than connect, subscribe, publish are left to the caller. */
+    public List<String> hookEvents() {
+        return split(get(Keys.HOOK_EVENTS)).stream()
+                .map(e -> e.toLowerCase(Locale.ROOT))
+                .toList();
+    }
+
+    public List<String> hookTopics() {
+        return split(get(Keys.HOOK_TOPICS));
+    }
+
+    public Duration hookTimeout() {
+        return get(Keys.HOOK_TIMEOUT);
+    }
+
+    /** True: a question the hook could not answer is allowed; false (default): denied. */
+    public boolean hookAllowsOnFailure() {
+        return "allow".equals(get(Keys.HOOK_ON_FAILURE));
+    }
+
+    public Duration hookCacheTtl() {
+        return get(Keys.HOOK_CACHE_TTL);
+    }
+
+    public int hookCacheSize() {
+        return get(Keys.HOOK_CACHE_SIZE);
+    }
+
+    public Optional<String> hookSecret() {
+        return Optional.ofNullable(get(Keys.HOOK_SECRET)).filter(s -> !s.isEmpty());
+    }
+
+    public int hookMaxInFlight() {
+        return get(Keys.HOOK_MAX_IN_FLIGHT);
+    }
+
+    public int hookMaxPendingPerConnection() {
+        return get(Keys.HOOK_MAX_PENDING_PER_CONNECTION);
+    }
+
     public boolean timeEnabled() {
         return get(Keys.TIME_ENABLED);
     }

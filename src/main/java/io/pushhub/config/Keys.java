@@ -204,6 +204,77 @@ public final class Keys {
     public static final Key<String> TOPICS_SUBSCRIBE_DENY =
             declare(Key.text("pushhub.topics.subscribe-deny", "internal:*", "topic globs no client may subscribe to"));
 
+    // ---------------------------------------------------------------- authorization (docs/authorization.md)
+
+    public static final Key<String> TOPICS_SUBSCRIBE_TOKEN_REQUIRED = declare(Key.text(
+            "pushhub.topics.subscribe-token-required",
+            null,
+            "topic globs a client may subscribe to only when its connection token's pushhub.subscribe claim or a"
+                    + " subscribe token grants the topic"));
+
+    public static final Key<String> HOOK_URL = declare(Key.text(
+            "pushhub.hook.url",
+            null,
+            "http(s) URL of the backend's authorization hook, asked before connect, subscribe and client publish;"
+                    + " unset: no hook"));
+
+    public static final Key<String> HOOK_EVENTS = declare(Key.text(
+            "pushhub.hook.events",
+            "connect,subscribe,publish",
+            "which of connect, subscribe, publish ask the hook (comma list; unknown names are logged and ignored)"));
+
+    public static final Key<String> HOOK_TOPICS =
+            declare(Key.text("pushhub.hook.topics", "*", "topic globs whose subscribe and publish ask the hook"));
+
+    public static final Key<Duration> HOOK_TIMEOUT = declare(Key.duration(
+            "pushhub.hook.timeout",
+            "PT2S",
+            "PT0.05S",
+            "PT1M",
+            "longest wait for the hook's answer; then pushhub.hook.on-failure decides"));
+
+    /** Strict: a typo must not turn "deny when the backend is down" into something else. */
+    public static final Key<String> HOOK_ON_FAILURE = declare(Key.choice(
+                    "pushhub.hook.on-failure",
+                    "what a question the hook could not answer (time-out, error, overload) gets: deny or allow",
+                    "deny",
+                    "allow")
+            .strict());
+
+    public static final Key<Duration> HOOK_CACHE_TTL = declare(Key.duration(
+            "pushhub.hook.cache-ttl",
+            "PT10S",
+            "PT0S",
+            "PT1H",
+            "how long the hook's subscribe answer for a user and topic is reused (PT0S: never)"));
+
+    public static final Key<Integer> HOOK_CACHE_SIZE = declare(Key.integer(
+            "pushhub.hook.cache-size",
+            10_000,
+            0,
+            1_000_000,
+            "subscribe answers kept (least recently used go first; 0: none)"));
+
+    public static final Key<String> HOOK_SECRET = declare(Key.text(
+            "pushhub.hook.secret",
+            null,
+            "shared secret: each hook request carries X-PushHub-Signature, an HMAC-SHA256 of timestamp and body"
+                    + " (never logged)"));
+
+    public static final Key<Integer> HOOK_MAX_IN_FLIGHT = declare(Key.integer(
+            "pushhub.hook.max-in-flight",
+            256,
+            1,
+            100_000,
+            "hook requests waiting for an answer on this node; past it a question fails at once (overload)"));
+
+    public static final Key<Integer> HOOK_MAX_PENDING_PER_CONNECTION = declare(Key.integer(
+            "pushhub.hook.max-pending-per-connection",
+            16,
+            1,
+            1000,
+            "commands of one connection waiting behind the hook; past it a command gets authorization_unavailable"));
+
     // ---------------------------------------------------------------- time ticker, demo jobs, pushes
 
     public static final Key<Boolean> TIME_ENABLED = declare(Key.flag(

@@ -1,6 +1,9 @@
 package io.pushhub.hub;
 
 import io.pushhub.ConnectionEvent;
+import io.pushhub.authorization.AuthorizationHook;
+import io.pushhub.authorization.HookDecision;
+import io.pushhub.authorization.HookRequest;
 import io.pushhub.broker.BrokerUnavailableException;
 import io.pushhub.broker.HistoryPolicy;
 import io.pushhub.broker.HistoryRead;
@@ -11,7 +14,11 @@ import io.pushhub.protocol.ClientFrame;
 import io.pushhub.protocol.Codec;
 import io.pushhub.protocol.ErrorCode;
 import io.pushhub.protocol.ServerFrame;
+import jakarta.json.JsonValue;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -36,6 +43,14 @@ final class ClientCommands {
     private final PresenceNotices presence;
     private final HubStats stats;
     private final ConnectionEvents events;
+    private final AuthorizationHook hook;
+    private final SubscribeTokens subscribeTokens;
+
+    /** Checks a subscribe token: null when it lets {@code userId} subscribe to {@code topic}, else why not. */
+    @FunctionalInterface
+    interface SubscribeTokens {
+        String problem(String token, String userId, String topic);
+    }
 
     ClientCommands(
             HubConfig config,
@@ -46,6 +61,32 @@ final class ClientCommands {
             PresenceNotices presence,
             HubStats stats,
             ConnectionEvents events) {
+        this(
+                config,
+                rules,
+                registry,
+                local,
+                relay,
+                presence,
+                stats,
+                events,
+                AuthorizationHook.NONE,
+                (token, user, topic) -> "subscribe tokens are not accepted here");
+    }
+
+    ClientCommands(
+            HubConfig config,
+            TopicRules rules,
+            ConnectionRegistry registry,
+            LocalDelivery local,
+            ClusterRelay relay,
+            PresenceNotices presence,
+            HubStats stats,
+            ConnectionEvents events,
+            AuthorizationHook hook,
+            SubscribeTokens subscribeTokens) {
+        this.hook = hook;
+        this.subscribeTokens = subscribeTokens;
         this.config = config;
         this.rules = rules;
         this.registry = registry;
@@ -77,10 +118,25 @@ final class ClientCommands {
             local.error(c, frame.id(), frame.problem().code(), frame.problem().message());
             return;
         }
+        if (!c.admitted) {
+            local.error(
+                    c,
+                    frame.id(),
+                    ErrorCode.NOT_ADMITTED,
+                    "the application's authorization backend has not admitted this connection yet; wait for the"
+                            + " welcome frame");
+            return;
+        }
         try {
             switch (frame.type()) {
                 case SUBSCRIBE -> subscribe(c, frame);
-                case UNSUBSCRIBE -> unsubscribe(c, frame);
+                case UNSUBSCRIBE -> {
+                    if (c.hooked.get() == 0) {
+                        unsubscribe(c, frame);
+                    } else {
+                        queued(c, frame, () -> NOT_ASKED, d -> unsubscribe(c, frame));
+                    }
+                }
                 case PUBLISH -> publish(c, frame);
                 case ECHO -> local.reply(c, ServerFrame.echoed(frame.id(), frame.data()));
                 case PING -> local.reply(c, ServerFrame.pong(frame.id(), System.currentTimeMillis()));
@@ -100,6 +156,114 @@ final class ClientCommands {
         return true;
     }
 
+    // ---------------------------------------------------------------- authorization (docs/authorization.md)
+
+    private static final CompletableFuture<HookDecision> NOT_ASKED =
+            CompletableFuture.completedFuture(HookDecision.allow(null, null));
+
+    /** The question about {@code event} on this connection. */
+    static HookRequest question(Connection c, AuthorizationHook.Event event, String topic, JsonValue data) {
+        return new HookRequest(
+                event, c.userId(), c.anonymous(), c.groups, c.id(), c.channel().transportName(), topic, data);
+    }
+
+    /**
+     * Asks at once, and runs {@code then} with the answer once every earlier queued command of this connection has run,
+     * so that a connection's commands take effect in the order it sent them even while the hook decides some of them
+     * (their questions are answered concurrently: ten subscribes to a hanging backend all get their answer after one
+     * time-out). Neither waits on a thread: {@code ask} starts an asynchronous question, {@code then} runs on the hook's
+     * thread when it is answered (or at once, on this thread, when nothing is queued and the answer is known). Past {@code
+     * pushhub.hook.max-pending-per-connection} queued commands the frame gets {@code authorization_unavailable} at once.
+     */
+    private void queued(
+            Connection c,
+            ClientFrame frame,
+            Supplier<CompletableFuture<HookDecision>> ask,
+            Consumer<HookDecision> then) {
+        if (c.hooked.incrementAndGet() > config.hookMaxPendingPerConnection()) {
+            c.hooked.decrementAndGet();
+            local.error(
+                    c,
+                    frame.id(),
+                    ErrorCode.AUTHORIZATION_UNAVAILABLE,
+                    "more than " + config.hookMaxPendingPerConnection()
+                            + " commands of this connection are waiting for the authorization backend"
+                            + " (pushhub.hook.max-pending-per-connection); wait for their answers");
+            return;
+        }
+        // Asked at once (questions of one connection are answered concurrently, each within the time-out); only
+        // their effects are applied in order.
+        CompletableFuture<HookDecision> answer;
+        try {
+            answer = ask.get();
+        } catch (RuntimeException e) {
+            answer = CompletableFuture.failedFuture(e);
+        }
+        c.hookTail = c.hookTail.thenCombine(answer, (v, d) -> d).handle((d, t) -> {
+            try {
+                if (t != null) {
+                    LOG.log(Level.WARNING, "failed to ask about " + frame.type() + " from " + c, t);
+                    local.error(c, frame.id(), ErrorCode.INTERNAL, "the server failed to process this frame");
+                } else {
+                    then.accept(d);
+                }
+            } catch (RuntimeException e) {
+                // Isolated like handle(): one command's failure never stops the ones queued behind it.
+                LOG.log(Level.WARNING, "failed to handle " + frame.type() + " from " + c, e);
+                local.error(c, frame.id(), ErrorCode.INTERNAL, "the server failed to process this frame");
+            } finally {
+                c.hooked.decrementAndGet(); // after then: a frame that finds 0 runs after everything queued
+            }
+            return null;
+        });
+    }
+
+    /** The error frame for a command the hook did not allow: its denial, or that it could not decide. */
+    private void refused(Connection c, ClientFrame frame, HookDecision d, ErrorCode deniedCode) {
+        if (d.outcome().failure()) {
+            local.error(c, frame.id(), ErrorCode.AUTHORIZATION_UNAVAILABLE, d.reason() + "; try again later");
+        } else {
+            local.error(c, frame.id(), deniedCode, d.reason());
+        }
+    }
+
+    /**
+     * Checks the token rules of a subscribe (after the configuration's): a subscribe token in the frame must be valid
+     * for this user and topic, and then grants the topic; without one, the connection token's {@code
+     * pushhub.subscribe} claim, when present, must name the topic, and a topic of {@code
+     * pushhub.topics.subscribe-token-required} needs that claim to name it. Sends the error and returns false when not.
+     */
+    private boolean tokenAllowsSubscribe(Connection c, ClientFrame frame) {
+        String topic = frame.topic();
+        if (frame.token() != null) {
+            String problem = subscribeTokens.problem(frame.token(), c.userId(), topic);
+            if (problem != null) {
+                local.error(c, frame.id(), ErrorCode.SUBSCRIBE_TOKEN_INVALID, problem);
+                return false;
+            }
+            return true;
+        }
+        if (c.grants.subscribeWithheld(topic)) {
+            local.error(
+                    c,
+                    frame.id(),
+                    ErrorCode.FORBIDDEN_TOPIC,
+                    "this connection's token allows subscribing only to " + c.grants.subscribe()
+                            + " (its pushhub.subscribe claim); send a subscribe token for " + topic);
+            return false;
+        }
+        if (rules.subscribeNeedsGrant(topic) && !c.grants.subscribeGranted(topic)) {
+            local.error(
+                    c,
+                    frame.id(),
+                    ErrorCode.FORBIDDEN_TOPIC,
+                    topic + " needs a subscribe token (or a pushhub.subscribe claim naming it in the connection's"
+                            + " token)");
+            return false;
+        }
+        return true;
+    }
+
     private void subscribe(Connection c, ClientFrame frame) {
         String topic = frame.topic();
         if (!checkTopicName(c, frame)) {
@@ -110,6 +274,27 @@ final class ClientCommands {
             local.error(c, frame.id(), ErrorCode.FORBIDDEN_TOPIC, denied);
             return;
         }
+        if (!tokenAllowsSubscribe(c, frame)) {
+            return;
+        }
+        if (hook.asks(AuthorizationHook.Event.SUBSCRIBE, topic)) {
+            queued(c, frame, () -> hook.ask(question(c, AuthorizationHook.Event.SUBSCRIBE, topic, null)), d -> {
+                if (d.allowed()) {
+                    subscribeNow(c, frame);
+                } else {
+                    refused(c, frame, d, ErrorCode.FORBIDDEN_TOPIC);
+                }
+            });
+        } else if (c.hooked.get() > 0) {
+            queued(c, frame, () -> NOT_ASKED, d -> subscribeNow(c, frame));
+        } else {
+            subscribeNow(c, frame);
+        }
+    }
+
+    /** The subscribe itself, once every rule and the hook allowed it. */
+    private void subscribeNow(Connection c, ClientFrame frame) {
+        String topic = frame.topic();
         HistoryPolicy policy = relay.policy(topic);
         ClientFrame.Since since = frame.since();
         // Resuming: hold live messages from the moment of subscription until the replay is queued.
@@ -276,6 +461,37 @@ final class ClientCommands {
                             + config.clientPublishTopics());
             return;
         }
+        if (c.grants.publishWithheld(topic)) {
+            local.error(
+                    c,
+                    frame.id(),
+                    ErrorCode.PUBLISH_NOT_ALLOWED,
+                    "this connection's token allows publishing only to " + c.grants.publish()
+                            + " (its pushhub.publish claim)");
+            return;
+        }
+        boolean ask = hook.asks(AuthorizationHook.Event.PUBLISH, topic);
+        if (!ask && c.hooked.get() == 0) {
+            publishNow(c, frame, frame.data());
+            return;
+        }
+        queued(
+                c,
+                frame,
+                // Asked even when a subscribe queued before it is still undecided; publishNow checks the subscription.
+                () -> ask ? hook.ask(question(c, AuthorizationHook.Event.PUBLISH, topic, frame.data())) : NOT_ASKED,
+                d -> {
+                    if (!d.allowed()) {
+                        refused(c, frame, d, ErrorCode.PUBLISH_NOT_ALLOWED);
+                    } else {
+                        publishNow(c, frame, d.data() != null ? d.data() : frame.data());
+                    }
+                });
+    }
+
+    /** The publish itself, with the data to publish (the client's, or the hook's rewrite of it). */
+    private void publishNow(Connection c, ClientFrame frame, JsonValue data) {
+        String topic = frame.topic();
         if (!c.topics.contains(topic)) {
             local.error(c, frame.id(), ErrorCode.NOT_SUBSCRIBED, "subscribe to " + topic + " before publishing to it");
             return;
@@ -283,6 +499,6 @@ final class ClientCommands {
         // Ack first, so the publisher learns the message id before (or together with) its own copy.
         String messageId = relay.nextMessageId();
         local.reply(c, ServerFrame.published(frame.id(), topic, messageId));
-        relay.publish(messageId, topic, c.userId(), frame.data());
+        relay.publish(messageId, topic, c.userId(), data);
     }
 }

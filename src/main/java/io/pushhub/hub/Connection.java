@@ -38,6 +38,34 @@ public final class Connection implements LocalConnections.Local {
 
     volatile long lastRateLimitNotice;
 
+    // ---------------------------------------------------------------- authorization (docs/authorization.md)
+
+    /** The token's topic claims; set by the hub before the connection is used. */
+    io.pushhub.security.TopicGrants grants = io.pushhub.security.TopicGrants.NONE;
+    /** The token's groups (told to the authorization hook). */
+    Set<String> groups = Set.of();
+    /** False while the connect hook decides: the connection has no welcome yet and its commands are refused. */
+    volatile boolean admitted = true;
+    /** Guards {@link #registered} against a close racing the connect hook's admission. */
+    final Object admission = new Object();
+    /** Whether the hub indexed this connection (and so must report its end); guarded by {@link #admission}. */
+    boolean registered;
+    /** What the connect hook attached to this connection (sent in the welcome); null when none. */
+    volatile jakarta.json.JsonValue info;
+    /**
+     * Commands of this connection waiting for the authorization hook, or queued behind one that is (so that they run
+     * in the order the client sent them); at most {@code pushhub.hook.max-pending-per-connection}.
+     */
+    final java.util.concurrent.atomic.AtomicInteger hooked = new java.util.concurrent.atomic.AtomicInteger();
+    /** The last of those commands; written by the connection's read thread only. */
+    volatile java.util.concurrent.CompletableFuture<Void> hookTail =
+            java.util.concurrent.CompletableFuture.completedFuture(null);
+
+    /** What the authorization hook attached to this connection when it admitted it; null when nothing. */
+    public jakarta.json.JsonValue info() {
+        return info;
+    }
+
     Connection(
             String id,
             String userId,

@@ -1,6 +1,8 @@
 package io.pushhub.hub;
 
 import io.pushhub.ConnectionEvent;
+import io.pushhub.authorization.AuthorizationHook;
+import io.pushhub.authorization.HookDecision;
 import io.pushhub.broker.Backplane;
 import io.pushhub.broker.BrokerStatus;
 import io.pushhub.broker.HistoryMemory;
@@ -8,6 +10,7 @@ import io.pushhub.config.HubConfig;
 import io.pushhub.delivery.DeliveryEngine;
 import io.pushhub.ids.Ids;
 import io.pushhub.protocol.ClientFrame;
+import io.pushhub.protocol.ErrorCode;
 import io.pushhub.protocol.ServerFrame;
 import io.pushhub.security.Identity;
 import io.pushhub.stats.Count;
@@ -68,6 +71,12 @@ public class Hub {
     @Resource
     ManagedThreadFactory managedThreadFactory;
 
+    @Inject
+    io.pushhub.authorization.AuthorizationHooks hooks;
+
+    @Inject
+    io.pushhub.security.JwtVerifier jwt;
+
     private final String nodeId = Ids.node();
     private Backplane backplane;
     private ScheduledExecutorService catchUpRetries;
@@ -103,8 +112,11 @@ public class Hub {
             t.setDaemon(true);
             return t;
         });
-        TopicRules rules =
-                new TopicRules(config.clientPublishTopics(), config.presenceTopics(), config.subscribeDenyTopics());
+        TopicRules rules = new TopicRules(
+                config.clientPublishTopics(),
+                config.presenceTopics(),
+                config.subscribeDenyTopics(),
+                config.subscribeTokenRequiredTopics());
         HistoryRules history = new HistoryRules(config.historyTopics(), config.historySize(), config.historyTtl());
         local = new LocalDelivery(registry, stats, this::closed);
         relay = new ClusterRelay(
@@ -117,7 +129,8 @@ public class Hub {
                 catchUpRetries,
                 config.idempotencyWindow());
         presence = new PresenceNotices(nodeId, rules, backplane.presence(), backplane.broker(), local, registry);
-        commands = new ClientCommands(config, rules, registry, local, relay, presence, stats, events);
+        commands = new ClientCommands(
+                config, rules, registry, local, relay, presence, stats, events, hook(), this::subscribeTokenProblem);
         subscriptions = new ServerSubscriptions(
                 nodeId,
                 backplane.broker(),
@@ -142,7 +155,13 @@ public class Hub {
     }
 
     static Hub standalone(HubConfig config, DeliveryEngine engine, ConnectionEvents events) {
+        return standalone(config, engine, events, AuthorizationHook.NONE);
+    }
+
+    /** A standalone hub asking {@code hook} (tests); subscribe tokens are refused (no JWT verifier). */
+    static Hub standalone(HubConfig config, DeliveryEngine engine, ConnectionEvents events, AuthorizationHook hook) {
         Hub hub = new Hub();
+        hub.standaloneHook = hook;
         hub.config = config;
         hub.engine = engine;
         hub.registry = new ConnectionRegistry();
@@ -174,7 +193,14 @@ public class Hub {
 
     // ---------------------------------------------------------------- the transports' way in
 
-    /** Registers a new connection and queues its welcome frame. */
+    /**
+     * Registers a new connection and queues its welcome frame. With a connect hook ({@code pushhub.hook.events}
+     * naming connect) the connection is returned at once but registered and welcomed only once the hook allowed it;
+     * until then its commands are refused ({@code not_admitted}). A denied connection gets an {@code error} frame
+     * {@code connection_denied} with the backend's reason and is closed with 4403; one the hook could not decide (with
+     * {@code on-failure=deny}) gets {@code authorization_unavailable} and close 1013 "try again later". No thread waits
+     * for the hook.
+     */
     public Connection open(Identity identity, ClientChannel channel) {
         Connection c = new Connection(
                 Ids.connection(),
@@ -184,16 +210,96 @@ public class Hub {
                 new RateLimiter(config.ratePerSecond(), config.rateBurst()),
                 engine,
                 (conn, cause) -> local.sendFailed(conn, cause));
-        registry.add(c);
+        c.grants = identity.grants();
+        c.groups = identity.groups();
+        AuthorizationHook hook = hook();
+        if (!hook.asks(AuthorizationHook.Event.CONNECT, null)) {
+            admit(c, null);
+            return c;
+        }
+        c.admitted = false;
+        hook.ask(ClientCommands.question(c, AuthorizationHook.Event.CONNECT, null, null))
+                .whenComplete((d, t) -> {
+                    try {
+                        if (t == null && d.allowed()) {
+                            admit(c, d.info());
+                        } else {
+                            refuseConnect(c, d);
+                        }
+                    } catch (RuntimeException e) {
+                        LOG.log(java.util.logging.Level.WARNING, "failed to admit " + c, e);
+                        refuseConnect(c, null);
+                    }
+                });
+        return c;
+    }
+
+    /** Indexes the connection and welcomes it, unless it closed meanwhile. */
+    private void admit(Connection c, jakarta.json.JsonValue info) {
+        synchronized (c.admission) {
+            if (c.gone.get()) {
+                return; // closed while the hook decided: nothing to report
+            }
+            c.info = info;
+            c.registered = true;
+            registry.add(c);
+        }
         presence.opened(c);
-        stats.countConnectionOpened(channel.transportName());
+        stats.countConnectionOpened(c.channel().transportName());
         local.reply(
                 c,
-                ServerFrame.welcome(c.id(), identity.userId(), identity.anonymous(), limits(), channel.commandKey()));
+                ServerFrame.welcome(
+                        c.id(), c.userId(), c.anonymous(), limits(), c.channel().commandKey(), info));
+        c.admitted = true;
         events.fire(() -> new ConnectionEvent.Opened(c.view(nodeId)));
         subscriptions.opened(c); // the user's sticky server-side subscriptions, right after the welcome
         LOG.fine(() -> "opened " + c);
-        return c;
+    }
+
+    /** WebSocket close code (application range) for a connection the authorization hook denied. */
+    public static final int CLOSE_FORBIDDEN = 4403;
+    /** WebSocket close code 1013 "try again later": the authorization hook could not decide. */
+    public static final int CLOSE_TRY_AGAIN_LATER = 1013;
+
+    private void refuseConnect(Connection c, HookDecision d) {
+        boolean failure = d == null || d.outcome().failure();
+        ErrorCode code = failure ? ErrorCode.AUTHORIZATION_UNAVAILABLE : ErrorCode.CONNECTION_DENIED;
+        String reason = d == null ? "the server failed to ask the authorization backend" : d.reason();
+        LOG.fine(() -> "connection " + c + " refused by the authorization hook: " + reason);
+        local.error(c, null, code, failure ? reason : "connection denied: " + reason);
+        c.outbox()
+                .closeAfterFlush(
+                        failure ? CLOSE_TRY_AGAIN_LATER : CLOSE_FORBIDDEN,
+                        closeReason((failure ? "authorization unavailable: " : "forbidden: ") + reason));
+    }
+
+    /** A WebSocket close reason is at most 123 bytes of UTF-8. */
+    static String closeReason(String s) {
+        String out = s;
+        while (out.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 123) {
+            out = out.substring(0, out.length() - 1);
+        }
+        return out;
+    }
+
+    private AuthorizationHook hook() {
+        return hooks != null ? hooks.hook() : standaloneHook;
+    }
+
+    /** The hook of a {@link #standalone} hub (tests); the container's comes from {@link #hooks}. */
+    AuthorizationHook standaloneHook = AuthorizationHook.NONE;
+
+    /** Null when the subscribe token is valid for this user and topic, else why not. */
+    private String subscribeTokenProblem(String token, String userId, String topic) {
+        if (jwt == null) {
+            return "subscribe tokens are not accepted: JWT verification is not configured on this server";
+        }
+        try {
+            jwt.verifySubscribeToken(token, userId, topic);
+            return null;
+        } catch (io.pushhub.security.InvalidTokenException e) {
+            return e.getMessage();
+        }
     }
 
     /** Handles one decoded client frame. Never throws: every problem becomes an error frame to that client only. */
@@ -206,8 +312,15 @@ public class Hub {
         Set<String> topics = registry.remove(c);
         c.outbox().close();
         c.seams.clear();
-        if (!c.gone.compareAndSet(false, true)) {
-            return; // already reported
+        boolean registered;
+        synchronized (c.admission) {
+            if (!c.gone.compareAndSet(false, true)) {
+                return; // already reported
+            }
+            registered = c.registered;
+        }
+        if (!registered) {
+            return; // closed (or refused) before the connect hook admitted it: it was never opened for anyone
         }
         presence.closed(c, topics);
         events.fire(() -> new ConnectionEvent.Closed(c.view(nodeId, topics)));

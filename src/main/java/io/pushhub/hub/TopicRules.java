@@ -24,11 +24,27 @@ public final class TopicRules {
     private final List<Pattern> clientPublish;
     private final List<Pattern> presence;
     private final List<Pattern> deny;
+    private final List<Pattern> tokenRequired;
 
     public TopicRules(List<String> clientPublish, List<String> presence, List<String> deny) {
+        this(clientPublish, presence, deny, List.of());
+    }
+
+    /**
+     * @param tokenRequired globs of topics a client may subscribe to only with a grant: its connection token's {@code
+     *     pushhub.subscribe} claim naming the topic, or a subscribe token ({@code pushhub.topics.subscribe-token-required})
+     */
+    public TopicRules(
+            List<String> clientPublish, List<String> presence, List<String> deny, List<String> tokenRequired) {
         this.clientPublish = compile(clientPublish);
         this.presence = compile(presence);
         this.deny = compile(deny);
+        this.tokenRequired = compile(tokenRequired);
+    }
+
+    /** Whether subscribing to the topic needs a grant from a token (see the constructor). */
+    public boolean subscribeNeedsGrant(String topic) {
+        return matchesAny(tokenRequired, topic);
     }
 
     /** Null when the name is valid, else why not ({@link TopicName#problem}). */

@@ -164,8 +164,22 @@ public class HubMetrics {
             "pushhub_outbox_relay_lag_seconds",
             "Time from an outbox row's insert (its created_at, on the database's clock) to the hub accepting its push");
 
+    static final Def HOOK_REQUESTS = counter(
+            "pushhub_hook_requests",
+            "Questions to the authorization hook, by event and outcome (allow, deny, timeout, error, overload)");
+    static final Def HOOK_CACHE_HITS =
+            counter("pushhub_hook_cache_hits", "Subscribe questions answered from the authorization hook's cache");
+    static final Def HOOK_IN_FLIGHT =
+            gauge("pushhub_hook_in_flight", "Authorization hook requests waiting for an answer now");
+    static final Def HOOK_LATENCY = timer(
+            "pushhub_hook_latency_seconds",
+            "Time from sending an authorization hook request to its answer, time-out or failure, by event");
+
     @Inject
     MetricRegistry metrics;
+
+    @Inject
+    io.pushhub.authorization.AuthorizationHooks hooks;
 
     @Inject
     ConnectionRegistry registry;
@@ -238,6 +252,21 @@ public class HubMetrics {
         counter(RELAY_EXPIRED, outboxRelay.expiredCount());
         Timer lag = metrics.timer(metadata(RELAY_LAG));
         outboxRelay.lagTo(nanos -> lag.update(Duration.ofNanos(nanos)));
+        io.pushhub.authorization.HttpAuthorizationHook hook = hooks.http();
+        if (hook != null) { // only with pushhub.hook.url set
+            for (io.pushhub.authorization.AuthorizationHook.Event e :
+                    io.pushhub.authorization.AuthorizationHook.Event.values()) {
+                Tag event = new Tag("event", e.wire());
+                for (io.pushhub.authorization.HookDecision.Outcome o :
+                        io.pushhub.authorization.HookDecision.Outcome.values()) {
+                    counter(HOOK_REQUESTS, hook.outcomes(e, o), event, new Tag("outcome", o.label()));
+                }
+                Timer t = metrics.timer(metadata(HOOK_LATENCY), event);
+                hook.latencyTo(e, nanos -> t.update(Duration.ofNanos(nanos)));
+            }
+            counter(HOOK_CACHE_HITS, hook.cacheHits());
+            gauge(HOOK_IN_FLIGHT, hook, h -> h.inFlight());
+        }
     }
 
     private static Def gauge(String name, String help) {

@@ -12,8 +12,15 @@ import jakarta.json.JsonValue;
  * @param data the payload for publish/echo; null otherwise
  * @param problem why the frame was rejected; null for a valid frame
  * @param since for subscribe: the last offset and epoch the client received on this topic, to resume from; else null
+ * @param token for subscribe: a subscribe token (a JWT signed by the backend for this user and topic); else null
  */
-public record ClientFrame(Type type, String id, String topic, JsonValue data, Problem problem, Since since) {
+public record ClientFrame(
+        Type type, String id, String topic, JsonValue data, Problem problem, Since since, String token) {
+
+    /** A frame without a subscribe token. */
+    public ClientFrame(Type type, String id, String topic, JsonValue data, Problem problem, Since since) {
+        this(type, id, topic, data, problem, since, null);
+    }
 
     /** A client's position in a topic's stream: the last offset it received and that offset's epoch. */
     public record Since(long offset, String epoch) {}

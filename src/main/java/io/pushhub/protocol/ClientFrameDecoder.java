@@ -20,6 +20,9 @@ public class ClientFrameDecoder implements Decoder.Text<ClientFrame> {
     /** Correlation ids longer than this are cut, so a client cannot make the server echo megabytes. */
     static final int MAX_ID_LENGTH = 64;
 
+    /** A subscribe token longer than this is refused unread (a JWT the backend signs for one topic is far smaller). */
+    static final int MAX_TOKEN_LENGTH = 8192;
+
     @Override
     public ClientFrame decode(String text) {
         return parse(text);
@@ -104,7 +107,23 @@ public class ClientFrameDecoder implements Decoder.Text<ClientFrame> {
                         "'since' must be {\"offset\": <integer >= 0>, \"epoch\": \"<string>\"} as received in message frames");
             }
         }
-        return new ClientFrame(type, id, topic, data, null, since);
+        String token = null;
+        JsonValue tokenValue = obj.get("token");
+        if (type == ClientFrame.Type.SUBSCRIBE
+                && tokenValue != null
+                && tokenValue.getValueType() != JsonValue.ValueType.NULL) {
+            if (tokenValue.getValueType() != JsonValue.ValueType.STRING
+                    || ((JsonString) tokenValue).getString().isBlank()
+                    || ((JsonString) tokenValue).getString().length() > MAX_TOKEN_LENGTH) {
+                return ClientFrame.invalid(
+                        id,
+                        ErrorCode.MISSING_FIELD,
+                        "'token' must be a subscribe token (a signed JWT, at most " + MAX_TOKEN_LENGTH
+                                + " characters)");
+            }
+            token = ((JsonString) tokenValue).getString().trim();
+        }
+        return new ClientFrame(type, id, topic, data, null, since, token);
     }
 
     /** The {@code since} object, or null when it is malformed. */

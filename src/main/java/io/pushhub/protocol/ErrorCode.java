@@ -23,6 +23,21 @@ public enum ErrorCode {
     TOO_MANY_SUBSCRIPTIONS("too_many_subscriptions"),
     /** The connection sent frames faster than pushhub.ws.rate.per-second; this frame was ignored. */
     RATE_LIMITED("rate_limited"),
+    /**
+     * The subscribe frame's {@code token} is not a valid subscribe token for this connection's user and this topic (bad
+     * signature, expired, another user, another topic); the connection stays usable.
+     */
+    SUBSCRIBE_TOKEN_INVALID("subscribe_token_invalid"),
+    /**
+     * The authorization hook (pushhub.hook.url) could not decide (time-out, backend down, too many questions in flight)
+     * and pushhub.hook.on-failure is deny, or this connection has too many questions waiting; trying again later may
+     * work.
+     */
+    AUTHORIZATION_UNAVAILABLE("authorization_unavailable"),
+    /** The application's authorization hook denied this connection; it is closed (4403) after this frame. */
+    CONNECTION_DENIED("connection_denied"),
+    /** The connection is still waiting for the authorization hook to admit it (no welcome yet). */
+    NOT_ADMITTED("not_admitted"),
     /** Something went wrong on the server; the frame may not have been processed. */
     INTERNAL("internal");
 

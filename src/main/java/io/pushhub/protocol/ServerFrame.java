@@ -59,10 +59,12 @@ public sealed interface ServerFrame
 
     /**
      * The first frame of every connection. {@code commandKey} only on an SSE connection: its commands send it back in
-     * {@code X-PushHub-Command-Key}, which proves the stream's owner without a cookie (pages of another site).
+     * {@code X-PushHub-Command-Key}, which proves the stream's owner without a cookie (pages of another site). {@code
+     * info} only when the authorization hook admitted the connection with per-connection info (docs/authorization.md).
      */
-    @JsonbPropertyOrder({"connectionId", "userId", "anonymous", "limits", "commandKey"})
-    record Welcome(String connectionId, String userId, boolean anonymous, Limits limits, String commandKey)
+    @JsonbPropertyOrder({"connectionId", "userId", "anonymous", "limits", "commandKey", "info"})
+    record Welcome(
+            String connectionId, String userId, boolean anonymous, Limits limits, String commandKey, JsonValue info)
             implements ServerFrame {}
 
     /** The answer to one client command; {@code id} echoes the command's (null when it had none). */
@@ -233,7 +235,13 @@ public sealed interface ServerFrame
     // ---------------------------------------------------------------- factories
 
     static Welcome welcome(String connectionId, String userId, boolean anonymous, Limits limits, String commandKey) {
-        return new Welcome(connectionId, userId, anonymous, limits, commandKey);
+        return new Welcome(connectionId, userId, anonymous, limits, commandKey, null);
+    }
+
+    /** A welcome carrying the info the authorization hook attached to the connection (null: none). */
+    static Welcome welcome(
+            String connectionId, String userId, boolean anonymous, Limits limits, String commandKey, JsonValue info) {
+        return new Welcome(connectionId, userId, anonymous, limits, commandKey, info);
     }
 
     /** An ack with nothing but the command (see the specific factories below). */

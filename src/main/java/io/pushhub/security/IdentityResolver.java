@@ -115,7 +115,7 @@ public class IdentityResolver {
         if (token != null) {
             try {
                 JwtVerifier.Verified v = jwt.verify(token);
-                return new Identified(new Identity(v.userId(), false, v.groups()), Source.TOKEN);
+                return new Identified(new Identity(v.userId(), false, v.groups(), v.grants()), Source.TOKEN);
             } catch (InvalidTokenException e) {
                 InvalidTokenException.Category c = e.category();
                 return new Refused(

@@ -106,8 +106,22 @@ public class JwtVerifier {
     private String keySource = "none";
     private String loadProblem;
 
-    /** What a verified token says. */
-    public record Verified(String userId, Set<String> groups, Instant expiresAt) {}
+    /** At most this many globs in a {@code pushhub.subscribe} or {@code pushhub.publish} claim. */
+    static final int MAX_GLOBS = 256;
+    /** At most this many characters in one of those globs. */
+    static final int MAX_GLOB_LENGTH = 256;
+
+    /**
+     * What a verified token says.
+     *
+     * @param grants its {@code pushhub.subscribe} / {@code pushhub.publish} claims (docs/authorization.md)
+     */
+    public record Verified(String userId, Set<String> groups, Instant expiresAt, TopicGrants grants) {
+
+        public Verified(String userId, Set<String> groups, Instant expiresAt) {
+            this(userId, groups, expiresAt, TopicGrants.NONE);
+        }
+    }
 
     /** Creates the bean when the application starts, so key problems are logged then rather than at the first token. */
     void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
@@ -230,7 +244,60 @@ public class JwtVerifier {
         return credential.chars().filter(ch -> ch == '.').count() == 2;
     }
 
+    /**
+     * Verifies a connection (or publisher) token. A subscribe token (one with a {@code pushhub.topic} claim) is refused
+     * here: it lets its user subscribe to one topic, it does not open connections.
+     */
     public Verified verify(String token) throws InvalidTokenException {
+        JwtClaims claims = claims(token);
+        if (claims.hasClaim(TopicGrants.TOPIC_CLAIM)) {
+            throw new InvalidTokenException(
+                    InvalidTokenException.Category.NOT_ACCEPTED,
+                    "token is a subscribe token (it has a '" + TopicGrants.TOPIC_CLAIM
+                            + "' claim): send it in a subscribe frame, not to connect");
+        }
+        String user = user(claims);
+        try {
+            return new Verified(
+                    user,
+                    Set.copyOf(stringOrList(claims.getClaimValue("groups"))),
+                    Instant.ofEpochSecond(claims.getExpirationTime().getValue()),
+                    new TopicGrants(
+                            globs(claims, TopicGrants.SUBSCRIBE_CLAIM), globs(claims, TopicGrants.PUBLISH_CLAIM)));
+        } catch (MalformedClaimException e) {
+            throw new InvalidTokenException(
+                    InvalidTokenException.Category.MALFORMED, "token claim 'exp' is not a number");
+        }
+    }
+
+    /**
+     * Verifies a subscribe token: signed with the same keys and checked like a connection token ({@code exp} required,
+     * issuer and audience as configured), naming {@code userId} (its {@code upn}, else {@code preferred_username},
+     * else {@code sub}) and exactly {@code topic} in its {@code pushhub.topic} claim.
+     *
+     * @throws InvalidTokenException with a reason that does not echo the token
+     */
+    public void verifySubscribeToken(String token, String userId, String topic) throws InvalidTokenException {
+        JwtClaims claims = claims(token);
+        if (!(claims.getClaimValue(TopicGrants.TOPIC_CLAIM) instanceof String granted)) {
+            throw new InvalidTokenException(
+                    InvalidTokenException.Category.MALFORMED,
+                    "subscribe token has no '" + TopicGrants.TOPIC_CLAIM + "' claim (a string naming the topic)");
+        }
+        String user = user(claims);
+        if (!user.equals(userId)) {
+            throw new InvalidTokenException(
+                    InvalidTokenException.Category.NOT_ACCEPTED,
+                    "subscribe token is for another user, not this connection's");
+        }
+        if (!granted.equals(topic)) {
+            throw new InvalidTokenException(
+                    InvalidTokenException.Category.NOT_ACCEPTED, "subscribe token is for another topic, not " + topic);
+        }
+    }
+
+    /** The claims of a token whose signature and dates verify. */
+    private JwtClaims claims(String token) throws InvalidTokenException {
         if (consumer == null) {
             throw new InvalidTokenException(
                     loadProblem != null ? loadProblem : "JWT verification is not configured on this server");
@@ -240,26 +307,55 @@ public class JwtVerifier {
                     InvalidTokenException.Category.MALFORMED,
                     "token is not a JWS compact token (header.payload.signature)");
         }
-        JwtClaims claims;
         try {
-            claims = consumer.processToClaims(token);
+            return consumer.processToClaims(token);
         } catch (InvalidJwtException e) {
             throw new InvalidTokenException(category(e), describe(e));
         }
+    }
+
+    private static String user(JwtClaims claims) throws InvalidTokenException {
         String user = firstString(claims, "upn", "preferred_username", "sub");
         if (user == null || user.isBlank()) {
             throw new InvalidTokenException(
                     InvalidTokenException.Category.MALFORMED, "token names no user (upn, preferred_username or sub)");
         }
-        try {
-            return new Verified(
-                    user,
-                    Set.copyOf(stringOrList(claims.getClaimValue("groups"))),
-                    Instant.ofEpochSecond(claims.getExpirationTime().getValue()));
-        } catch (MalformedClaimException e) {
-            throw new InvalidTokenException(
-                    InvalidTokenException.Category.MALFORMED, "token claim 'exp' is not a number");
+        return user;
+    }
+
+    /**
+     * A topic-glob claim: absent is null; a string or an array of strings is the list; anything else, or more than
+     * {@link #MAX_GLOBS} globs or one longer than {@link #MAX_GLOB_LENGTH}, refuses the token (a claim the hub cannot
+     * read must not silently mean "no restriction").
+     */
+    private static List<String> globs(JwtClaims claims, String name) throws InvalidTokenException {
+        Object v = claims.getClaimValue(name);
+        if (v == null) {
+            return null;
         }
+        List<String> out = new ArrayList<>();
+        if (v instanceof String s) {
+            out.add(s);
+        } else if (v instanceof List<?> a) {
+            for (Object e : a) {
+                if (!(e instanceof String s)) {
+                    out = null;
+                    break;
+                }
+                out.add(s);
+            }
+        } else {
+            out = null;
+        }
+        if (out == null
+                || out.size() > MAX_GLOBS
+                || out.stream().anyMatch(g -> g.isBlank() || g.length() > MAX_GLOB_LENGTH)) {
+            throw new InvalidTokenException(
+                    InvalidTokenException.Category.MALFORMED,
+                    "token claim '" + name + "' must be a topic glob or an array of at most " + MAX_GLOBS
+                            + " topic globs (each 1 to " + MAX_GLOB_LENGTH + " characters)");
+        }
+        return out;
     }
 
     /** The category of jose4j's refusal: what a browser page may be told (see {@link InvalidTokenException}). */

@@ -30,6 +30,6 @@ class JsClientTest {
     @Test
     void refusalsReachTheAppAndStopTheRetries() throws Exception {
         NodeRunner.requirePrerequisites(false);
-        NodeRunner.run("src/test/js/refusal.test.mjs", ".*", 5, Map.of());
+        NodeRunner.run("src/test/js/refusal.test.mjs", ".*", 6, Map.of());
     }
 }

@@ -44,6 +44,14 @@ final class HubHarness implements AutoCloseable {
         this(config, ConnectionEvents.none());
     }
 
+    HubHarness(Map<String, String> config, io.pushhub.authorization.AuthorizationHook hook) {
+        this.config = TestConfigs.with(config);
+        this.engine = DeliveryEngine.standalone(DeliveryEngine.Settings.defaults(DeliveryPolicy.DISCONNECT)
+                .withQueue(this.config.outboxMaxMessages(), this.config.outboxMaxBytes())
+                .withWriteTimeout(this.config.deliveryWriteTimeout()));
+        this.hub = Hub.standalone(this.config, engine, ConnectionEvents.none(), hook);
+    }
+
     HubHarness(Map<String, String> config, ConnectionEvents events) {
         this.config = TestConfigs.with(config);
         this.engine = DeliveryEngine.standalone(DeliveryEngine.Settings.defaults(DeliveryPolicy.DISCONNECT)
@@ -53,8 +61,12 @@ final class HubHarness implements AutoCloseable {
     }
 
     Client open(String user) {
+        return open(new Identity(user, false, Set.of()));
+    }
+
+    Client open(Identity identity) {
         Client c = new Client();
-        c.connection = hub.open(new Identity(user, false, Set.of()), c);
+        c.connection = hub.open(identity, c);
         return c;
     }
 

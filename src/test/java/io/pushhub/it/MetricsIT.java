@@ -43,6 +43,9 @@ class MetricsIT extends HubIT {
         boolean memoryBroker = !Boolean.getBoolean("it.redis.enabled");
         List<String> wrong = new ArrayList<>();
         for (HubMetrics.Def def : HubMetrics.ALL) {
+            if (def.name().startsWith("pushhub_hook_")) {
+                continue; // only with pushhub.hook.url set, which the shared test server has not (AuthorizationHookIT)
+            }
             if ((def.name().startsWith("pushhub_history_") || def.name().startsWith("pushhub_idempotency_"))
                     && !memoryBroker) {
                 continue; // with Redis the history and the idempotency keys live in Redis: not metered here

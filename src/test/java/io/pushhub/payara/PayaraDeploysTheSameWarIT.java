@@ -138,6 +138,9 @@ class PayaraDeploysTheSameWarIT extends HubIT {
         Prometheus before = Prometheus.scrape(api);
         boolean memoryBroker = !Boolean.getBoolean("it.redis.enabled");
         for (io.pushhub.observability.HubMetrics.Def def : io.pushhub.observability.HubMetrics.ALL) {
+            if (def.name().startsWith("pushhub_hook_")) {
+                continue; // only with pushhub.hook.url set, which the shared test server has not (AuthorizationHookIT)
+            }
             if ((def.name().startsWith("pushhub_history_") || def.name().startsWith("pushhub_idempotency_"))
                     && !memoryBroker) {
                 continue; // with Redis (-Predis) history and idempotency keys live in Redis: not metered here, as on

@@ -42,6 +42,11 @@ public final class WsClient implements AutoCloseable {
     private volatile Map<String, List<String>> handshakeHeaders = Map.of();
 
     private WsClient(URI uri, Map<String, List<String>> headers, List<String> subprotocols) throws Exception {
+        this(uri, headers, subprotocols, true);
+    }
+
+    private WsClient(URI uri, Map<String, List<String>> headers, List<String> subprotocols, boolean awaitWelcome)
+            throws Exception {
         ClientEndpointConfig config = ClientEndpointConfig.Builder.create()
                 .preferredSubprotocols(subprotocols)
                 .configurator(new ClientEndpointConfig.Configurator() {
@@ -81,7 +86,18 @@ public final class WsClient implements AutoCloseable {
                 },
                 config,
                 uri);
-        welcome = await("welcome", f -> "welcome".equals(f.getString("type", "")), Duration.ofSeconds(10));
+        welcome = awaitWelcome
+                ? await("welcome", f -> "welcome".equals(f.getString("type", "")), Duration.ofSeconds(10))
+                : null;
+    }
+
+    /**
+     * Opens the WebSocket without waiting for the welcome (a connection the server may refuse after the handshake,
+     * e.g. by its authorization hook); {@link #welcome()} is null, frames (the welcome too) arrive through {@link
+     * #await}.
+     */
+    public static WsClient open(String wsUrl) throws Exception {
+        return new WsClient(URI.create(wsUrl), Map.of(), List.of(), false);
     }
 
     public static WsClient connect(String wsUrl) throws Exception {

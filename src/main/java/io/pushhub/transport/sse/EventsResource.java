@@ -28,6 +28,8 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.container.AsyncResponse;
+import jakarta.ws.rs.container.Suspended;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
@@ -37,7 +39,6 @@ import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 import java.io.StringReader;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -154,7 +155,8 @@ public class EventsResource {
             description = "No open SSE connection with this id",
             content =
                     @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
-    public Response command(
+    public void command(
+            @Suspended AsyncResponse async,
             @PathParam("connectionId") String connectionId,
             @RequestBody(
                             required = true,
@@ -164,6 +166,16 @@ public class EventsResource {
                                             mediaType = MediaType.APPLICATION_JSON,
                                             schema = @Schema(type = SchemaType.OBJECT)))
                     String body) {
+        // Asynchronous: the reply may wait for the application's authorization hook (docs/authorization.md), and no
+        // container thread waits for it.
+        try {
+            command(connectionId, body, async);
+        } catch (RuntimeException e) {
+            async.resume(e);
+        }
+    }
+
+    private void command(String connectionId, String body, AsyncResponse async) {
         SseChannel ch = owned(connectionId);
         if (body != null && body.length() > config.maxFrameBytes()) {
             throw ApiProblem.of(
@@ -175,8 +187,9 @@ public class EventsResource {
         if (command == null) {
             // Not a JSON object: the decoder names the problem exactly as it would for a WebSocket frame.
             ClientFrame invalid = ClientFrameDecoder.parse(body == null ? "" : body);
-            return reply(ServerFrame.error(
-                    null, invalid.problem().code(), invalid.problem().message()));
+            async.resume(reply(ServerFrame.error(
+                    null, invalid.problem().code(), invalid.problem().message())));
+            return;
         }
         // Give the command an id of our own so its reply can be told apart from the stream; restore the client's.
         String internalId = "sse-" + COMMANDS.incrementAndGet();
@@ -184,24 +197,27 @@ public class EventsResource {
         ClientFrame frame = ClientFrameDecoder.parse(
                 Json.createObjectBuilder(command).add("id", internalId).build().toString());
         CompletableFuture<ServerFrame.Reply> pending = ch.expectReply(internalId);
+        String replyId = clientIdText(clientId);
+        // At least the hook's time-out and some: a command the hook decides is answered once it has.
+        long waitMillis = Math.max(
+                TimeUnit.SECONDS.toMillis(REPLY_TIMEOUT_SECONDS),
+                config.hookTimeout().toMillis() + 5000);
+        pending.orTimeout(waitMillis, TimeUnit.MILLISECONDS).whenComplete((answer, t) -> {
+            if (t == null) {
+                async.resume(reply(answer.withId(replyId)));
+            } else if (t instanceof TimeoutException) {
+                ch.forgetReply(internalId);
+                async.resume(ApiProblem.of(
+                        504,
+                        "no_reply",
+                        "the hub did not answer within " + waitMillis
+                                + " ms (commands beyond the rate limit are dropped without a reply)"));
+            } else {
+                async.resume(ApiProblem.of(
+                        410, "connection_closed", "connection " + connectionId + " closed before it answered"));
+            }
+        });
         hub.handle(ch.connection(), frame);
-        ServerFrame.Reply answer;
-        try {
-            answer = pending.get(REPLY_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (TimeoutException e) {
-            ch.forgetReply(internalId);
-            throw ApiProblem.of(
-                    504,
-                    "no_reply",
-                    "the hub did not answer within " + REPLY_TIMEOUT_SECONDS
-                            + " s (commands beyond the rate limit are dropped without a reply)");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw ApiProblem.of(503, "interrupted", "interrupted while waiting for the reply");
-        } catch (ExecutionException e) {
-            throw ApiProblem.of(410, "connection_closed", "connection " + connectionId + " closed before it answered");
-        }
-        return reply(answer.withId(clientIdText(clientId)));
     }
 
     @DELETE
@@ -290,6 +306,7 @@ public class EventsResource {
         if (frame instanceof ServerFrame.Error error) {
             status = switch (error.code()) {
                 case "rate_limited" -> 429;
+                case "authorization_unavailable" -> 503;
                 case "internal" -> 500;
                 default -> 400;
             };
