@@ -49,6 +49,8 @@ public class Hub {
     private static final Logger LOG = Logger.getLogger(Hub.class.getName());
     /** WebSocket close code 1001 "going away": the server stops; clients reconnect (to another node) at once. */
     public static final int CLOSE_GOING_AWAY = 1001;
+    /** WebSocket close code 1006: the connection ended without a close frame (network, crash). */
+    public static final int CLOSE_ABNORMAL = 1006;
 
     @Inject
     ConnectionRegistry registry;
@@ -76,6 +78,7 @@ public class Hub {
     private PresenceNotices presence;
     private ClientCommands commands;
     private ConnectionEvents events;
+    private io.pushhub.events.HubEvents hubEvents;
 
     @PostConstruct
     void init() {
@@ -115,9 +118,20 @@ public class Hub {
                 stats,
                 catchUpRetries,
                 config.idempotencyWindow());
-        presence = new PresenceNotices(nodeId, rules, backplane.presence(), backplane.broker(), local, registry);
+        ConnectionEvents fired = events;
+        hubEvents = io.pushhub.events.HubEvents.create(
+                config,
+                nodeId,
+                backplane.redisLink(),
+                registry,
+                rules::hasPresence,
+                fired::fireHub,
+                events.observesHubEvents());
+        presence = new PresenceNotices(
+                nodeId, rules, backplane.presence(), backplane.broker(), local, registry, hubEvents.ledger());
         commands = new ClientCommands(config, rules, registry, local, relay, presence, stats, events);
         backplane.broker().start(nodeId, relay::fromCluster);
+        hubEvents.start();
         backplane.start(presence::departed);
     }
 
@@ -155,6 +169,7 @@ public class Hub {
 
     @PreDestroy
     public void stop() {
+        hubEvents.stop();
         backplane.stop();
         catchUpRetries.shutdownNow();
         events.stop();
@@ -190,13 +205,22 @@ public class Hub {
 
     /** Called by the transport once its connection is gone, whatever the reason. Idempotent. */
     public void closed(Connection c) {
+        closed(c, CLOSE_ABNORMAL);
+    }
+
+    /**
+     * Called by the transport once its connection is gone, with the WebSocket close code it saw (the hub's own code
+     * wins when the hub ended the connection). Idempotent.
+     */
+    public void closed(Connection c, int closeCode) {
         Set<String> topics = registry.remove(c);
         c.outbox().close();
         c.seams.clear();
         if (!c.gone.compareAndSet(false, true)) {
             return; // already reported
         }
-        presence.closed(c, topics);
+        int code = c.closeCode != 0 ? c.closeCode : closeCode;
+        presence.closed(c, topics, code);
         events.fire(() -> new ConnectionEvent.Closed(c.view(nodeId, topics)));
         LOG.fine(() -> "closed " + c);
     }
@@ -227,6 +251,7 @@ public class Hub {
         }
         long start = System.nanoTime();
         for (Connection c : all) {
+            c.closeCode = CLOSE_GOING_AWAY;
             c.outbox().closeAfterFlush(CLOSE_GOING_AWAY, why);
         }
         long flushDeadline = start + config.shutdownFlushTimeout().toNanos();
@@ -279,6 +304,11 @@ public class Hub {
     /** The idempotency keys held in this heap (memory broker), or null (Redis holds them). */
     public io.pushhub.broker.IdempotencyMemory idempotencyMemory() {
         return backplane.broker().idempotencyMemory();
+    }
+
+    /** Hub events and webhooks of this node (metrics, reconcile sequence numbers). */
+    public io.pushhub.events.HubEvents hubEvents() {
+        return hubEvents;
     }
 
     /** Connection events dropped because observers were too slow (metrics). */
