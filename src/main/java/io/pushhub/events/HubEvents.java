@@ -103,13 +103,21 @@ public final class HubEvents {
             Predicate<String> presenceTopic,
             Consumer<HubEvent> cdi,
             boolean observed) {
-        List<URI> urls = urls(config.webhookUrls());
+        List<URI> urls;
+        Predicate<String> wanted;
+        WebhookSignature signature;
+        try {
+            urls = urls(config.webhookUrls());
+            wanted = wanted(config.webhookEvents());
+            signature = urls.isEmpty() ? null : signature(config);
+        } catch (IllegalArgumentException e) {
+            LOG.severe("pushhub configuration: " + e.getMessage() + "; the application does not start");
+            throw e;
+        }
         WebhookStats stats = new WebhookStats();
         if (urls.isEmpty() && !observed) {
             return new HubEvents(OFF, null, List.of(), stats, null, null);
         }
-        Predicate<String> wanted = wanted(config.webhookEvents());
-        WebhookSignature signature = urls.isEmpty() ? null : signature(config);
         Clock clock = Clock.systemUTC();
         ScheduledExecutorService webhookThread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "pushhub-webhooks");

@@ -86,6 +86,10 @@ public final class MemoryEventLedger implements EventLedger {
 
     @Override
     public synchronized void subscribed(String connectionId, String userId, String topic) {
+        Set<String> open = userConnections.get(userId);
+        if (open == null || !open.contains(connectionId)) {
+            return; // its close was reported first (a subscribe racing the close): it must not stay in the topic
+        }
         Set<String> conns = topicConnections.computeIfAbsent(topic, t -> new HashSet<>());
         if (!conns.add(connectionId)) {
             return;

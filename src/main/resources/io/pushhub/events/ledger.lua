@@ -53,6 +53,10 @@ local function connect(n, conn, user)
 end
 
 local function subscribe(n, conn, user, topic, pres)
+  -- Only a connection the ledger knows: a subscribe that raced its connection's close must not leave it in the topic.
+  if redis.call('SISMEMBER', ukey(user), conn) == 0 then
+    return
+  end
   if redis.call('SADD', tkey(topic), conn) == 1 then
     redis.call('SADD', nkey(n), cjson.encode({ 's', conn, user, topic, pres }))
     if redis.call('SCARD', tkey(topic)) == 1 then

@@ -131,6 +131,16 @@ class MemoryEventLedgerTest {
     }
 
     @Test
+    void aSubscribeReportedAfterItsConnectionsCloseLeavesNothingBehind() {
+        MemoryEventLedger l = ledger(Duration.ZERO);
+        l.connected("c1", "ann");
+        l.disconnected("c1", "ann", Set.of(), 1006);
+        l.subscribed("c1", "ann", "news"); // the subscribe raced the close
+        assertEquals(List.of("online ann", "closed c1 1006", "offline ann"), drained());
+        assertTrue(l.topicSeq("news").isEmpty(), "news was never occupied");
+    }
+
+    @Test
     void aReconnectWithinTheGraceIsNeitherOfflineNorOnline() throws Exception {
         MemoryEventLedger l = ledger(Duration.ofMillis(300));
         l.connected("c1", "ann");

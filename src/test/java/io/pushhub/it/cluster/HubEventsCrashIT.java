@@ -80,18 +80,19 @@ class HubEventsCrashIT extends HubIT {
         String lia = "lia-" + UUID.randomUUID().toString().substring(0, 6);
         String kai = "kai-" + UUID.randomUUID().toString().substring(0, 6);
 
-        // A page reload: lia's connection on A closes and she is back on B within the grace.
+        // kai is in the room on B; lia reloads her page: her connection on A closes and she is back on B within the
+        // grace (she leaves and rejoins the room as a member; the room stays occupied).
+        WsClient kaiOnB = on(doomed.ws(), kai);
+        kaiOnB.subscribe(room);
         try (WsClient first = on(WS, lia)) {
             first.subscribe(room);
         }
         WsClient liaOnB = on(doomed.ws(), lia);
         liaOnB.subscribe(room);
-        WsClient kaiOnB = on(doomed.ws(), kai);
-        kaiOnB.subscribe(room);
         receiver.await(
-                "kai joined",
-                e -> "member.joined".equals(e.getString("type")) && kai.equals(e.getString("userId", null)),
-                1,
+                "lia back in the room",
+                e -> "member.joined".equals(e.getString("type")) && lia.equals(e.getString("userId", null)),
+                2,
                 Duration.ofSeconds(20));
         Thread.sleep(GRACE.plus(SLACK).toMillis()); // lia's first grace passes while she is on B
         assertEquals(List.of(), of("user.offline", lia), "a reload across nodes is no offline");
