@@ -40,6 +40,20 @@ public interface Presence {
     /** The connections subscribed to a topic, on every node. */
     Snapshot topic(String topic);
 
+    /**
+     * The sequence number of the latest {@link HubEvent} of a topic, cluster-wide; empty when it had none or hub events
+     * are off (no webhook URL and no observer). Read it before the snapshot: the snapshot then already contains every
+     * event up to it (docs/hooks.md, reconcile).
+     */
+    default java.util.OptionalLong topicSequence(String topic) {
+        return java.util.OptionalLong.empty();
+    }
+
+    /** The sequence number of the latest {@link HubEvent} of a user, like {@link #topicSequence}. */
+    default java.util.OptionalLong userSequence(String userId) {
+        return java.util.OptionalLong.empty();
+    }
+
     /** The connections of a user, on every node. */
     Snapshot user(String userId);
 

@@ -159,7 +159,8 @@ public class StatusResource {
                     @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
     public TopicPresence topicPresence(@PathParam("topic") String topic) {
         checkTopic(topic);
-        return TopicPresence.of(topic, presence.topic(topic));
+        java.util.OptionalLong seq = presence.topicSequence(topic); // first: the snapshot is then at least as new
+        return TopicPresence.of(topic, presence.topic(topic), seq);
     }
 
     @GET
@@ -175,7 +176,8 @@ public class StatusResource {
                             mediaType = MediaType.APPLICATION_JSON,
                             schema = @Schema(implementation = UserPresence.class)))
     public UserPresence user(@PathParam("id") String userId) {
-        return UserPresence.of(userId, presence.user(userId));
+        java.util.OptionalLong seq = presence.userSequence(userId);
+        return UserPresence.of(userId, presence.user(userId), seq);
     }
 
     @GET

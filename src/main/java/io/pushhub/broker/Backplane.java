@@ -78,6 +78,11 @@ public final class Backplane {
         return broker;
     }
 
+    /** The cluster's Redis connection, or null with the memory broker. */
+    public RedisLink redisLink() {
+        return link;
+    }
+
     public PresenceStore presence() {
         return presence;
     }

@@ -459,4 +459,42 @@ public class HubConfig {
     public boolean relayCreateTable() {
         return get(Keys.RELAY_CREATE_TABLE);
     }
+
+    // ---------------------------------------------------------------- webhooks and hub events
+
+    /** The webhook URLs as configured (checked by the webhook sender: http or https, absolute). */
+    public List<String> webhookUrls() {
+        return split(get(Keys.WEBHOOK_URLS));
+    }
+
+    public Optional<String> webhookSecret() {
+        return nonBlank(get(Keys.WEBHOOK_SECRET));
+    }
+
+    /** The event types to send, lower case; {@code *} for all. */
+    public List<String> webhookEvents() {
+        return split(get(Keys.WEBHOOK_EVENTS)).stream()
+                .map(s -> s.toLowerCase(Locale.ROOT))
+                .toList();
+    }
+
+    public Duration webhookRetryFor() {
+        return get(Keys.WEBHOOK_RETRY_FOR);
+    }
+
+    public int webhookBatchSize() {
+        return get(Keys.WEBHOOK_BATCH_SIZE);
+    }
+
+    public Duration webhookTimeout() {
+        return get(Keys.WEBHOOK_TIMEOUT);
+    }
+
+    public int webhookMaxQueued() {
+        return get(Keys.WEBHOOK_MAX_QUEUED);
+    }
+
+    public Duration webhookOfflineGrace() {
+        return get(Keys.WEBHOOK_OFFLINE_GRACE);
+    }
 }

@@ -468,6 +468,61 @@ public final class Keys {
             true,
             "create the table, index, trigger and function when missing (false: they must exist)"));
 
+    // ---------------------------------------------------------------- webhooks and hub events (docs/hooks.md)
+
+    public static final Key<String> WEBHOOK_URLS = declare(Key.text(
+            "pushhub.webhook.urls",
+            null,
+            "comma-separated http(s) URLs that receive every hub event (topic, member, user, connection) as signed"
+                    + " JSON batches; unset: no webhooks, nothing queued"));
+
+    /** Required with URLs: the hub refuses to send unsigned webhooks (the start fails, naming this key). */
+    public static final Key<String> WEBHOOK_SECRET = declare(Key.text(
+            "pushhub.webhook.secret",
+            null,
+            "HMAC-SHA256 key of the PushHub-Signature header, at least 16 characters (required with urls; never"
+                    + " logged)"));
+
+    public static final Key<String> WEBHOOK_EVENTS = declare(Key.text(
+            "pushhub.webhook.events",
+            "*",
+            "event types sent to the URLs, comma-separated (topic.occupied, topic.vacated, member.joined, member.left,"
+                    + " user.online, user.offline, connection.closed), or * for all"));
+
+    public static final Key<Duration> WEBHOOK_RETRY_FOR = declare(Key.duration(
+            "pushhub.webhook.retry-for",
+            "PT1H",
+            "PT0S",
+            "P7D",
+            "how long a batch is retried (backoff 0.5 s doubling to 1 min) after its oldest event; then dropped and"
+                    + " counted"));
+
+    public static final Key<Integer> WEBHOOK_BATCH_SIZE = declare(Key.integer(
+            "pushhub.webhook.batch-size", 100, 1, 10_000, "most events in one webhook request (a JSON array)"));
+
+    public static final Key<Duration> WEBHOOK_TIMEOUT = declare(Key.duration(
+            "pushhub.webhook.timeout",
+            "PT10S",
+            "PT0.1S",
+            "PT5M",
+            "longest a receiver may take to answer a webhook request; then it counts as failed and is retried"));
+
+    public static final Key<Integer> WEBHOOK_MAX_QUEUED = declare(Key.integer(
+            "pushhub.webhook.max-queued",
+            10_000,
+            10,
+            10_000_000,
+            "events waiting for delivery per URL (memory broker) or in the Redis stream (redis broker); beyond it the"
+                    + " oldest are dropped and counted"));
+
+    public static final Key<Duration> WEBHOOK_OFFLINE_GRACE = declare(Key.duration(
+            "pushhub.webhook.offline-grace",
+            "PT10S",
+            "PT0S",
+            "PT1H",
+            "user.offline waits this long after a user's last connection closed, and is not sent if the user"
+                    + " reconnects (to any node) meanwhile"));
+
     /** Every key, in declaration order. */
     public static final List<Key<?>> ALL = List.copyOf(DECLARED);
 

@@ -1,6 +1,7 @@
 package io.pushhub.hub;
 
 import io.pushhub.ConnectionEvent;
+import io.pushhub.HubEvent;
 import jakarta.enterprise.context.control.RequestContextController;
 import jakarta.enterprise.inject.spi.BeanManager;
 import jakarta.enterprise.inject.spi.ObserverMethod;
@@ -23,7 +24,16 @@ final class CdiObservers {
             return ConnectionEvents.none();
         }
         RequestScope scope = new RequestScope(beans);
-        return new ConnectionEvents(event -> observers(beans, scope, event), threads);
+        return new ConnectionEvents(
+                event -> observers(beans, scope, event), event -> hubObservers(beans, scope, event), threads);
+    }
+
+    private static List<Consumer<HubEvent>> hubObservers(BeanManager beans, RequestScope scope, HubEvent event) {
+        List<Consumer<HubEvent>> out = new ArrayList<>();
+        for (ObserverMethod<? super HubEvent> m : beans.resolveObserverMethods(event)) {
+            out.add(e -> scope.run(() -> m.notify(e)));
+        }
+        return out;
     }
 
     private static List<Consumer<ConnectionEvent>> observers(

@@ -37,6 +37,8 @@ public final class Connection implements LocalConnections.Local {
     final java.util.concurrent.atomic.AtomicBoolean gone = new java.util.concurrent.atomic.AtomicBoolean();
 
     volatile long lastRateLimitNotice;
+    /** The close code the hub chose when it ended this connection (0: the client or the network ended it). */
+    volatile int closeCode;
 
     // ---------------------------------------------------------------- authorization (docs/authorization.md)
 

@@ -52,6 +52,8 @@ public class Hub {
     private static final Logger LOG = Logger.getLogger(Hub.class.getName());
     /** WebSocket close code 1001 "going away": the server stops; clients reconnect (to another node) at once. */
     public static final int CLOSE_GOING_AWAY = 1001;
+    /** WebSocket close code 1006: the connection ended without a close frame (network, crash). */
+    public static final int CLOSE_ABNORMAL = 1006;
 
     @Inject
     ConnectionRegistry registry;
@@ -86,6 +88,7 @@ public class Hub {
     private ClientCommands commands;
     private ConnectionEvents events;
     private ServerSubscriptions subscriptions;
+    private io.pushhub.events.HubEvents hubEvents;
 
     @PostConstruct
     void init() {
@@ -128,7 +131,17 @@ public class Hub {
                 stats,
                 catchUpRetries,
                 config.idempotencyWindow());
-        presence = new PresenceNotices(nodeId, rules, backplane.presence(), backplane.broker(), local, registry);
+        ConnectionEvents fired = events;
+        hubEvents = io.pushhub.events.HubEvents.create(
+                config,
+                nodeId,
+                backplane.redisLink(),
+                registry,
+                rules::hasPresence,
+                fired::fireHub,
+                events.observesHubEvents());
+        presence = new PresenceNotices(
+                nodeId, rules, backplane.presence(), backplane.broker(), local, registry, hubEvents.ledger());
         commands = new ClientCommands(
                 config, rules, registry, local, relay, presence, stats, events, hook(), this::subscribeTokenProblem);
         subscriptions = new ServerSubscriptions(
@@ -143,6 +156,7 @@ public class Hub {
                 relay::nextMessageId);
         relay.onControl(subscriptions::fromCluster);
         backplane.broker().start(nodeId, relay::fromCluster);
+        hubEvents.start();
         backplane.start(presence::departed);
     }
 
@@ -186,6 +200,7 @@ public class Hub {
 
     @PreDestroy
     public void stop() {
+        hubEvents.stop();
         backplane.stop();
         catchUpRetries.shutdownNow();
         events.stop();
@@ -309,6 +324,14 @@ public class Hub {
 
     /** Called by the transport once its connection is gone, whatever the reason. Idempotent. */
     public void closed(Connection c) {
+        closed(c, CLOSE_ABNORMAL);
+    }
+
+    /**
+     * Called by the transport once its connection is gone, with the WebSocket close code it saw (the hub's own code
+     * wins when the hub ended the connection). Idempotent.
+     */
+    public void closed(Connection c, int closeCode) {
         Set<String> topics = registry.remove(c);
         c.outbox().close();
         c.seams.clear();
@@ -322,7 +345,8 @@ public class Hub {
         if (!registered) {
             return; // closed (or refused) before the connect hook admitted it: it was never opened for anyone
         }
-        presence.closed(c, topics);
+        int code = c.closeCode != 0 ? c.closeCode : closeCode;
+        presence.closed(c, topics, code);
         events.fire(() -> new ConnectionEvent.Closed(c.view(nodeId, topics)));
         LOG.fine(() -> "closed " + c);
     }
@@ -353,6 +377,7 @@ public class Hub {
         }
         long start = System.nanoTime();
         for (Connection c : all) {
+            c.closeCode = CLOSE_GOING_AWAY;
             c.outbox().closeAfterFlush(CLOSE_GOING_AWAY, why);
         }
         long flushDeadline = start + config.shutdownFlushTimeout().toNanos();
@@ -405,6 +430,11 @@ public class Hub {
     /** The idempotency keys held in this heap (memory broker), or null (Redis holds them). */
     public io.pushhub.broker.IdempotencyMemory idempotencyMemory() {
         return backplane.broker().idempotencyMemory();
+    }
+
+    /** Hub events and webhooks of this node (metrics, reconcile sequence numbers). */
+    public io.pushhub.events.HubEvents hubEvents() {
+        return hubEvents;
     }
 
     /** Connection events dropped because observers were too slow (metrics). */

@@ -21,6 +21,16 @@ public class HubPresence implements Presence {
     }
 
     @Override
+    public java.util.OptionalLong topicSequence(String topic) {
+        return hub.hubEvents().ledger().topicSeq(topic);
+    }
+
+    @Override
+    public java.util.OptionalLong userSequence(String userId) {
+        return hub.hubEvents().ledger().userSeq(userId);
+    }
+
+    @Override
     public Snapshot user(String userId) {
         return hub.presenceStore().user(userId);
     }

@@ -213,6 +213,7 @@ final class LocalDelivery {
         }
         LOG.warning(() -> "disconnecting slow consumer " + c + ": outbound queue full ("
                 + c.outbox().queuedMessages() + " messages, " + c.outbox().queuedBytes() + " bytes)");
+        c.closeCode = CLOSE_SLOW_CONSUMER;
         forget.accept(c);
         c.outbox().closeSlow(CLOSE_SLOW_CONSUMER, "slow consumer: outbound queue full");
     }
@@ -230,6 +231,9 @@ final class LocalDelivery {
      * once.
      */
     void disconnect(Connection c, int code, String reason) {
+        if (c.closeCode == 0) {
+            c.closeCode = code;
+        }
         forget.accept(c);
         c.outbox().close(code, reason);
     }

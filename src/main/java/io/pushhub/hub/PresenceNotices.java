@@ -28,6 +28,7 @@ final class PresenceNotices {
     private final Broker broker;
     private final LocalDelivery local;
     private final ConnectionRegistry registry;
+    private final io.pushhub.events.EventLedger ledger;
 
     PresenceNotices(
             String nodeId,
@@ -35,13 +36,15 @@ final class PresenceNotices {
             PresenceStore store,
             Broker broker,
             LocalDelivery local,
-            ConnectionRegistry registry) {
+            ConnectionRegistry registry,
+            io.pushhub.events.EventLedger ledger) {
         this.nodeId = nodeId;
         this.rules = rules;
         this.store = store;
         this.broker = broker;
         this.local = local;
         this.registry = registry;
+        this.ledger = ledger;
     }
 
     boolean hasPresence(String topic) {
@@ -50,11 +53,16 @@ final class PresenceNotices {
 
     void opened(Connection c) {
         store.connected(c.id(), c.userId());
+        ledger.connected(c.id(), c.userId());
     }
 
-    /** A connection ended: withdrawn from the store, and a leave notice in each presence topic it was in. */
-    void closed(Connection c, Set<String> topics) {
+    /**
+     * A connection ended: withdrawn from the store and the event ledger (with its WebSocket close code), and a leave
+     * notice in each presence topic it was in.
+     */
+    void closed(Connection c, Set<String> topics, int closeCode) {
         store.disconnected(c.id(), c.userId(), topics);
+        ledger.disconnected(c.id(), c.userId(), topics, closeCode);
         for (String topic : topics) {
             if (rules.hasPresence(topic)) {
                 notice(topic, "leave", c.userId(), c.id());
@@ -65,6 +73,7 @@ final class PresenceNotices {
     /** A new subscription, in the store (the join notice follows the ack: {@link #joined}). */
     void subscribed(Connection c, String topic) {
         store.subscribed(c.id(), c.userId(), topic);
+        ledger.subscribed(c.id(), c.userId(), topic);
     }
 
     /** The join notice of a presence topic, sent once the subscriber has its ack and replay. */
@@ -76,6 +85,7 @@ final class PresenceNotices {
 
     void unsubscribed(Connection c, String topic) {
         store.unsubscribed(c.id(), c.userId(), topic);
+        ledger.unsubscribed(c.id(), c.userId(), topic);
         if (rules.hasPresence(topic)) {
             notice(topic, "leave", c.userId(), c.id());
         }

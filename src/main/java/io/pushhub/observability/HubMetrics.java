@@ -174,6 +174,23 @@ public class HubMetrics {
     static final Def HOOK_LATENCY = timer(
             "pushhub_hook_latency_seconds",
             "Time from sending an authorization hook request to its answer, time-out or failure, by event");
+    static final Def WEBHOOK_DELIVERED = counter(
+            "pushhub_webhook_events_delivered",
+            "Hub events delivered to a webhook URL by this node (answered 2xx; counted once per URL)");
+    static final Def WEBHOOK_FAILED = counter(
+            "pushhub_webhook_requests_failed",
+            "Webhook requests that failed (error status, refused, timed out); each is retried with backoff");
+    static final Def WEBHOOK_DROPPED = counter(
+            "pushhub_webhook_events_dropped",
+            "Hub events given up: retried for pushhub.webhook.retry-for, or pushed out of a full memory queue"
+                    + " (pushhub.webhook.max-queued)");
+    static final Def WEBHOOK_QUEUED = gauge(
+            "pushhub_webhook_queued",
+            "Hub events waiting for webhook delivery (memory broker: in this node's queues; redis broker: in the"
+                    + " cluster's stream, at most pushhub.webhook.max-queued)");
+    static final Def WEBHOOK_LAG = gauge(
+            "pushhub_webhook_lag_seconds",
+            "Age of the oldest hub event this node is delivering and has not delivered yet (0 when idle)");
 
     @Inject
     MetricRegistry metrics;
@@ -225,6 +242,12 @@ public class HubMetrics {
         counter(SEND_FAILURES, stats.sendFailuresCount());
         counter(EVENTS_DROPPED, hub.eventsDropped());
         counter(OBSERVER_FAILURES, hub.eventObserverFailures());
+        io.pushhub.events.HubEvents hubEvents = hub.hubEvents();
+        counter(WEBHOOK_DELIVERED, hubEvents.stats().delivered());
+        counter(WEBHOOK_FAILED, hubEvents.stats().failed());
+        counter(WEBHOOK_DROPPED, hubEvents.stats().dropped());
+        gauge(WEBHOOK_QUEUED, hubEvents, e -> e.queued());
+        gauge(WEBHOOK_LAG, hubEvents, e -> e.lagSeconds());
         gauge(BROKER_UP, hub, h -> h.brokerStatus().up() ? 1 : 0);
         HistoryMemory history = hub.historyMemory();
         if (history != null) { // memory broker: history in this heap (with Redis it lives in Redis)

@@ -8,7 +8,16 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** {@code GET /api/users/{id}}: whether a user is online anywhere in the cluster. */
 @Schema(description = "Whether a user is online anywhere in the cluster, and on how many connections")
-@JsonbPropertyOrder({"userId", "online", "connections", "nodes", "connectionIds", "complete", "cluster", "clusterError"
+@JsonbPropertyOrder({
+    "userId",
+    "online",
+    "connections",
+    "nodes",
+    "connectionIds",
+    "complete",
+    "cluster",
+    "clusterError",
+    "seq"
 })
 public record UserPresence(
         @Schema(required = true) String userId,
@@ -30,7 +39,13 @@ public record UserPresence(
         @Schema(description = "'unavailable' when not complete", enumeration = "unavailable")
         String cluster,
 
-        @Schema(description = "Why not complete") String clusterError) {
+        @Schema(description = "Why not complete") String clusterError,
+
+        @Schema(
+                description = "Sequence number of the user's latest hub event (docs/hooks.md), read before the"
+                        + " connections: events up to it are reflected here. Absent when hub events are off or the user"
+                        + " had none")
+        Long seq) {
 
     /** One of the user's connections. */
     @Schema(description = "A connection and the node that holds it")
@@ -40,6 +55,10 @@ public record UserPresence(
             @Schema(required = true) String node) {}
 
     public static UserPresence of(String userId, Presence.Snapshot s) {
+        return of(userId, s, java.util.OptionalLong.empty());
+    }
+
+    public static UserPresence of(String userId, Presence.Snapshot s, java.util.OptionalLong seq) {
         List<NodeConnection> conns = s.entries().stream()
                 .map(e -> new NodeConnection(e.connectionId(), e.node()))
                 .toList();
@@ -53,6 +72,7 @@ public record UserPresence(
                 conns,
                 s.complete(),
                 Cluster.state(s),
-                Cluster.error(s));
+                Cluster.error(s),
+                seq.isPresent() ? seq.getAsLong() : null);
     }
 }

@@ -109,7 +109,9 @@ public class HubEndpoint {
     @OnClose
     public void close(CloseReason reason) {
         if (connection != null) {
-            hub.closed(connection);
+            hub.closed(
+                    connection,
+                    reason == null ? Hub.CLOSE_ABNORMAL : reason.getCloseCode().getCode());
         }
     }
 
