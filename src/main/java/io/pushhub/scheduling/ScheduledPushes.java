@@ -125,6 +125,15 @@ public class ScheduledPushes {
         }
         table = ScheduleTable.named(tableName, jdbcUrl);
         pool = new HikariDataSource(poolConfig());
+        if (derby()) {
+            // Embedded: boot (and on the first start create) the database now, which takes seconds, rather than in
+            // the first request. It cannot be "down"; a failure here (another JVM holds it) is logged and retried.
+            try {
+                db("starting", c -> null);
+            } catch (SchedulerUnavailableException e) {
+                LOG.severe("scheduled pushes: the embedded database did not start: " + e.getMessage());
+            }
+        }
         timers.createIntervalTimer(pollInterval.toMillis(), pollInterval.toMillis(), new TimerConfig(POLL, false));
         LOG.info(() -> "scheduled pushes: table " + tableName + " of " + safeUrl() + ", poll every "
                 + pollInterval.toMillis() + " ms, lease " + lease.toMillis() + " ms, node " + node);
@@ -141,7 +150,7 @@ public class ScheduledPushes {
         // the connection timeout for one, then gets 503.
         h.setMaximumPoolSize(4);
         h.setMinimumIdle(0);
-        h.setConnectionTimeout(5_000);
+        h.setConnectionTimeout(derby() ? 30_000 : 5_000); // Derby's first boot creates the database: seconds
         h.setValidationTimeout(2_000);
         // Start even when the database is down: each poll and request tries again and says why it failed.
         h.setInitializationFailTimeout(-1);
@@ -406,9 +415,16 @@ public class ScheduledPushes {
         }
     }
 
-    /** Pending pushes of the whole cluster, soonest first (a snapshot; at most {@code limit}). */
+    /**
+     * Pending pushes of the whole cluster, soonest first (a snapshot; at most {@code limit}). A one-shot push a node is
+     * firing at this moment is no longer pending (it cannot be cancelled any more) and is left out.
+     */
     public List<ScheduledPush> pending(int limit) {
-        return db("listing", c -> table.all(c, limit)).stream().map(this::view).toList();
+        long now = now();
+        return db("listing", c -> table.all(c, limit)).stream()
+                .filter(r -> r.cronJson() != null || r.leaseUntil() == null || r.leaseUntil() < now)
+                .map(this::view)
+                .toList();
     }
 
     public long pendingCount() {
