@@ -224,7 +224,8 @@ public record PushRequest(
                         + " dayOfWeek [year]\") or an object of those attributes");
             }
         } catch (IllegalArgumentException e) {
-            throw ApiProblem.of(400, "invalid_cron", TopicName.printable(e.getMessage()));
+            String m = e.getMessage(); // bounded: each attribute is at most 64 characters
+            throw ApiProblem.of(400, "invalid_cron", m.length() > 400 ? m.substring(0, 400) + "..." : m);
         }
         Instant until = null;
         if (obj.containsKey("expiresAt")) {

@@ -135,7 +135,7 @@ public final class Cron {
         }
         Cron c = new Cron(t, zone == null ? ZoneId.of("UTC") : zone);
         if (c.next(Instant.EPOCH) == null) {
-            throw new IllegalArgumentException("cron expression " + c + " never fires");
+            throw new IllegalArgumentException("the cron expression never fires: " + c);
         }
         return c;
     }
