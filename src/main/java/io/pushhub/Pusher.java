@@ -64,8 +64,9 @@ public interface Pusher {
     NodeTopic nodeTopic(String topic);
 
     /**
-     * Schedules a push for {@code at} (which may be in the past: it is then delivered at once). Scheduled pushes live
-     * in this node's memory and are lost when it stops.
+     * Schedules a push for {@code at} (which may be in the past: it is then delivered at once). Scheduled pushes are
+     * stored in the scheduled-push database ({@code pushhub.scheduled.jdbc-url}): they survive a restart and fire once
+     * in a cluster sharing that database (docs/scheduling.md).
      *
      * @throws TooManyScheduledException when {@code pushhub.scheduled.max-pending} pushes are pending already
      */
@@ -82,8 +83,32 @@ public interface Pusher {
      * @throws IdempotencyUnavailableException when the push has a key and the broker (Redis) cannot be asked
      * @throws IllegalArgumentException when the push has an {@link Push#exceptConnection()}: exclusion is for a push
      *     made now
+     * @throws SchedulerUnavailableException when the scheduled-push database cannot be used (nothing was scheduled)
      */
     ScheduledPush schedule(Push push, Instant at);
+
+    /**
+     * Schedules a recurring push: it fires at each time of {@code recurrence} from now on, each time with a message id
+     * of its own, until {@code recurrence.until()} or a {@link #cancel}. The push's own expiry is ignored (use {@link
+     * Recurrence#ttl()}); an idempotency key works as for {@link #schedule(Push, Instant)}, held until the first firing
+     * plus the window. Firings missed while no node ran are coalesced into one, as soon as a node runs again.
+     *
+     * @throws IllegalArgumentException when the expression is invalid or never fires (before {@code until})
+     * @throws TooManyScheduledException when {@code pushhub.scheduled.max-pending} pushes are pending already
+     * @throws SchedulerUnavailableException when the scheduled-push database cannot be used (nothing was scheduled)
+     */
+    ScheduledPush schedule(Push push, Recurrence recurrence);
+
+    /**
+     * Moves a pending push to a new time ({@code recurrence} null: it fires once, at {@code at}) or a new recurrence
+     * ({@code at} null). It keeps its id, target and data; a new message id is minted for its next firing.
+     *
+     * @return the push as rescheduled, or empty when no pending push has this id
+     * @throws IllegalStateException when the push is firing at this moment (retry)
+     * @throws IllegalArgumentException when both or neither of {@code at} and {@code recurrence} are given, or the
+     *     recurrence is invalid
+     */
+    java.util.Optional<ScheduledPush> reschedule(String scheduledId, Instant at, Recurrence recurrence);
 
     /**
      * Cancels a scheduled push. Of a cancel racing the push's time, exactly one wins: the push is either delivered or
@@ -93,7 +118,7 @@ public interface Pusher {
      */
     boolean cancel(String scheduledId);
 
-    /** This node's pending scheduled pushes, soonest first (a snapshot). */
+    /** The pending scheduled pushes of the whole cluster (they share one database), soonest first (a snapshot). */
     List<ScheduledPush> scheduled();
 
     /** A topic fed by each node for its own subscribers ({@link #nodeTopic}). */

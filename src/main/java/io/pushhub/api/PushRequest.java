@@ -1,10 +1,12 @@
 package io.pushhub.api;
 
+import io.pushhub.Recurrence;
 import io.pushhub.Target;
 import io.pushhub.problem.ApiError;
 import io.pushhub.problem.ApiProblem;
 import io.pushhub.protocol.JsonDepth;
 import io.pushhub.protocol.TopicName;
+import io.pushhub.scheduling.Cron;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonNumber;
@@ -17,10 +19,13 @@ import java.io.StringReader;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -50,7 +55,12 @@ public record PushRequest(
         Instant deliverAt,
         String idempotencyKey,
         Instant expiresAt,
-        String exceptConnection) {
+        String exceptConnection,
+        Recurrence recurrence) {
+
+    public PushRequest(Target target, JsonValue data, Instant deliverAt, String idempotencyKey, Instant expiresAt) {
+        this(target, data, deliverAt, idempotencyKey, expiresAt, null, null);
+    }
 
     static final int MAX_TARGETS = 1000;
     private static final Set<String> FIELDS = Set.of(
@@ -66,12 +76,14 @@ public record PushRequest(
             "ttl",
             "expiresAt",
             "idempotencyKey",
-            "exceptConnection");
+            "exceptConnection",
+            "cron",
+            "timezone");
     private static final String MAX_DELAY_KEY = "pushhub.scheduled.max-delay";
     private static final String MAX_TTL_KEY = "pushhub.push.max-ttl";
 
     public boolean scheduled() {
-        return deliverAt != null;
+        return deliverAt != null || recurrence != null;
     }
 
     /** Parses and validates a body without a header key, with a ttl of at most 30 days. */
@@ -114,6 +126,14 @@ public record PushRequest(
         }
         Target target = target(obj);
         String key = idempotencyKey(obj, headerKey);
+        if (obj.containsKey("cron") || obj.containsKey("timezone")) {
+            Recurrence r = recurrence(obj, now, maxDelay, maxTtl);
+            if (obj.containsKey("exceptConnection")) {
+                throw ApiProblem.badRequest("'exceptConnection' cannot be combined with 'cron': a connection is"
+                        + " excluded from a push made now (by the time a recurring push fires it may be long gone)");
+            }
+            return new PushRequest(target, obj.get("data"), null, key, null, null, r);
+        }
         Instant at = when(obj, now, maxDelay);
         Instant expiresAt = expiry(obj, at != null ? at : now, maxTtl);
         String except = exceptConnection(obj);
@@ -121,7 +141,7 @@ public record PushRequest(
             throw ApiProblem.badRequest("'exceptConnection' cannot be combined with 'at' or 'delay': a connection is"
                     + " excluded from a push made now (by the time a scheduled push is due it may be long gone)");
         }
-        return new PushRequest(target, obj.get("data"), at, key, expiresAt, except);
+        return new PushRequest(target, obj.get("data"), at, key, expiresAt, except, null);
     }
 
     /** The optional connection to leave out: a connection id as the welcome frame gives it, or null. */
@@ -137,6 +157,136 @@ public record PushRequest(
                     + " characters");
         }
         return s.getString();
+    }
+
+    /** A new time or recurrence for {@code PATCH /api/push/scheduled/{id}}: exactly one of the two is set. */
+    public record Reschedule(Instant at, Recurrence recurrence) {}
+
+    private static final Set<String> RESCHEDULE_FIELDS = Set.of("at", "delay", "cron", "timezone", "expiresAt", "ttl");
+
+    /** Parses a {@code PATCH /api/push/scheduled/{id}} body: {@code at} or {@code delay}, or {@code cron} (+ options). */
+    public static Reschedule parseReschedule(String body, Instant now, Duration maxDelay, Duration maxTtl) {
+        JsonObject obj = object(body);
+        for (String key : obj.keySet()) {
+            if (!RESCHEDULE_FIELDS.contains(key)) {
+                throw ApiProblem.badRequest("unknown field '" + key + "'; allowed: "
+                        + String.join(", ", new java.util.TreeSet<>(RESCHEDULE_FIELDS)));
+            }
+        }
+        if (obj.containsKey("cron") || obj.containsKey("timezone")) {
+            return new Reschedule(null, recurrence(obj, now, maxDelay, maxTtl));
+        }
+        if (obj.containsKey("expiresAt") || obj.containsKey("ttl")) {
+            throw ApiProblem.badRequest("'expiresAt' and 'ttl' can be changed only together with 'cron'");
+        }
+        Instant at = when(obj, now, maxDelay);
+        if (at == null) {
+            throw ApiProblem.badRequest("give the new time: 'at' or 'delay', or a new 'cron'");
+        }
+        return new Reschedule(at, null);
+    }
+
+    private static JsonObject object(String body) {
+        if (body == null || body.isBlank()) {
+            throw ApiProblem.badRequest("request body required: a JSON object");
+        }
+        if (JsonDepth.exceeds(body, JsonDepth.MAX_DEPTH)) {
+            throw ApiProblem.of(400, "bad_json", JsonDepth.message("request body"));
+        }
+        JsonValue value;
+        try (JsonReader r = Json.createReader(new StringReader(body))) {
+            value = r.readValue();
+        } catch (RuntimeException e) {
+            throw ApiProblem.of(400, "bad_json", "request body is not valid JSON");
+        }
+        if (value.getValueType() != JsonValue.ValueType.OBJECT) {
+            throw ApiProblem.badRequest("request body must be a JSON object");
+        }
+        return value.asJsonObject();
+    }
+
+    /**
+     * A recurring schedule: {@code cron} (string of 6 or 7 attributes, or an object of attributes), {@code timezone}
+     * (IANA id, default UTC), {@code expiresAt} (the recurrence's end, optional) and {@code ttl} (each firing's message
+     * lifetime from its due time, optional). Its first time must lie within {@code maxDelay}.
+     */
+    private static Recurrence recurrence(JsonObject obj, Instant now, Duration maxDelay, Duration maxTtl) {
+        if (!obj.containsKey("cron")) {
+            throw ApiProblem.badRequest("'timezone' goes with 'cron' only");
+        }
+        if (obj.containsKey("at") || obj.containsKey("delay")) {
+            throw ApiProblem.badRequest("use either 'cron' or 'at'/'delay', not both");
+        }
+        ZoneId zone = ZoneId.of("UTC");
+        if (obj.containsKey("timezone")) {
+            if (!(obj.get("timezone") instanceof JsonString z)) {
+                throw ApiProblem.badRequest("'timezone' must be a time-zone id string, e.g. Europe/Berlin");
+            }
+            try {
+                zone = ZoneId.of(z.getString());
+            } catch (java.time.DateTimeException e) {
+                throw ApiProblem.badRequest("'timezone' is not a known time-zone id (e.g. Europe/Berlin, UTC): "
+                        + TopicName.printable(z.getString()));
+            }
+        }
+        Map<String, String> attrs = new LinkedHashMap<>();
+        JsonValue c = obj.get("cron");
+        Cron cron;
+        try {
+            if (c instanceof JsonString s) {
+                cron = Cron.parse(s.getString(), zone);
+            } else if (c instanceof JsonObject o) {
+                for (Map.Entry<String, JsonValue> e : o.entrySet()) {
+                    if (e.getValue() instanceof JsonString v) {
+                        attrs.put(e.getKey(), v.getString());
+                    } else if (e.getValue() instanceof JsonNumber n && n.isIntegral()) {
+                        attrs.put(e.getKey(), n.toString());
+                    } else {
+                        throw new IllegalArgumentException(
+                                "cron attribute '" + TopicName.printable(e.getKey()) + "' must be a string");
+                    }
+                }
+                cron = Cron.of(attrs, zone);
+            } else {
+                throw new IllegalArgumentException("'cron' must be a string (\"second minute hour dayOfMonth month"
+                        + " dayOfWeek [year]\") or an object of those attributes");
+            }
+        } catch (IllegalArgumentException e) {
+            String m = e.getMessage(); // bounded: each attribute is at most 64 characters
+            throw ApiProblem.of(400, "invalid_cron", m.length() > 400 ? m.substring(0, 400) + "..." : m);
+        }
+        Instant until = null;
+        if (obj.containsKey("expiresAt")) {
+            if (!(obj.get("expiresAt") instanceof JsonString s)) {
+                throw ApiProblem.badRequest(
+                        "'expiresAt' must be an ISO-8601 instant string, e.g. 2026-11-22T10:05:00Z");
+            }
+            try {
+                until = Instant.parse(s.getString());
+            } catch (DateTimeParseException e) {
+                throw ApiProblem.badRequest("'expiresAt' is not an ISO-8601 instant (e.g. 2026-11-22T10:05:00Z): "
+                        + TopicName.printable(s.getString()));
+            }
+        }
+        Duration ttl = null;
+        if (obj.containsKey("ttl")) {
+            ttl = duration(obj, "ttl", maxTtl, MAX_TTL_KEY);
+            if (ttl.isZero()) {
+                throw ApiProblem.badRequest("'ttl' must be at least 1 ms");
+            }
+        }
+        Instant first = cron.next(now);
+        if (first == null || Duration.between(now, first).compareTo(maxDelay) > 0) {
+            throw ApiProblem.of(
+                    400,
+                    "invalid_cron",
+                    "the cron expression's first time is not within " + maxDelay + " (" + MAX_DELAY_KEY + ")");
+        }
+        if (until != null && !first.isBefore(until)) {
+            throw ApiProblem.badRequest("'expiresAt' " + until + " is not after the first time of the cron expression ("
+                    + first + "): it would never fire");
+        }
+        return new Recurrence(cron.attributes(), zone, until, ttl);
     }
 
     private static String idempotencyKey(JsonObject obj, String headerKey) {

@@ -6,6 +6,7 @@ import io.pushhub.Push;
 import io.pushhub.PushResult;
 import io.pushhub.Pusher;
 import io.pushhub.ScheduledPush;
+import io.pushhub.SchedulerUnavailableException;
 import io.pushhub.Target;
 import io.pushhub.TooManyScheduledException;
 import io.pushhub.api.dto.PushAnswer;
@@ -23,6 +24,7 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -175,9 +177,13 @@ public class PushResource {
             if (request.scheduled()) {
                 ScheduledPush e;
                 try {
-                    e = pusher.schedule(push, request.deliverAt());
+                    e = request.recurrence() != null
+                            ? pusher.schedule(push, request.recurrence())
+                            : pusher.schedule(push, request.deliverAt());
                 } catch (TooManyScheduledException tooMany) {
                     throw ApiProblem.of(429, "too_many_scheduled", tooMany.getMessage());
+                } catch (SchedulerUnavailableException down) {
+                    throw ApiProblem.of(503, "scheduler_unavailable", down.getMessage());
                 }
                 if (e.id() == null) { // a repeat of a key first used by a push made at once: answer like that one
                     return Response.ok(PushAnswer.of(new PushResult(e.messageId(), 0, null, null, true, false)))
@@ -203,8 +209,76 @@ public class PushResource {
                             mediaType = MediaType.APPLICATION_JSON,
                             schema = @Schema(implementation = ScheduledList.class)))
     public ScheduledList pending() {
-        return new ScheduledList(
-                pusher.scheduled().stream().map(ScheduledItem::of).toList());
+        try {
+            return new ScheduledList(
+                    pusher.scheduled().stream().map(ScheduledItem::of).toList());
+        } catch (SchedulerUnavailableException down) {
+            throw ApiProblem.of(503, "scheduler_unavailable", down.getMessage());
+        }
+    }
+
+    @PATCH
+    @Path("scheduled/{id}")
+    @BodyLimit
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(
+            operationId = "rescheduleScheduled",
+            summary = "Move a scheduled push to a new time ('at' or 'delay') or a new recurrence ('cron' with "
+                    + "'timezone', 'expiresAt', 'ttl'); it keeps its id, target and data")
+    @RequestBody(
+            required = true,
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            examples = {
+                                @ExampleObject(name = "later", value = "{\"delay\":\"PT10M\"}"),
+                                @ExampleObject(
+                                        name = "weekdays",
+                                        value = "{\"cron\":\"0 30 8 * * Mon-Fri\",\"timezone\":\"Europe/Berlin\"}")
+                            }))
+    @APIResponse(
+            responseCode = "200",
+            description = "Rescheduled: the push as it is now (a new messageId for its next firing)",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = ScheduledItem.class)))
+    @APIResponse(
+            responseCode = "400",
+            description = "Malformed body, bad time, bad cron (invalid_cron) or time zone",
+            content =
+                    @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(
+            responseCode = "404",
+            description = "No pending push with this id",
+            content =
+                    @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(
+            responseCode = "409",
+            description = "The push is being fired at this moment (firing); retry",
+            content =
+                    @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(
+            responseCode = "503",
+            description = "The scheduled-push database is unavailable (scheduler_unavailable); nothing changed",
+            content =
+                    @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    public ScheduledItem reschedule(@PathParam("id") String id, String body) {
+        PushRequest.Reschedule r =
+                PushRequest.parseReschedule(body, Instant.now(), config.scheduledMaxDelay(), config.pushMaxTtl());
+        try {
+            return pusher.reschedule(id, r.at(), r.recurrence())
+                    .map(ScheduledItem::of)
+                    .orElseThrow(() -> ApiProblem.of(
+                            404,
+                            "not_found",
+                            "no pending scheduled push '" + io.pushhub.protocol.TopicName.printable(id)
+                                    + "' (unknown, delivered or cancelled)"));
+        } catch (IllegalStateException firing) {
+            throw ApiProblem.of(409, "firing", firing.getMessage());
+        } catch (SchedulerUnavailableException down) {
+            throw ApiProblem.of(503, "scheduler_unavailable", down.getMessage());
+        }
     }
 
     @DELETE
@@ -217,7 +291,15 @@ public class PushResource {
             content =
                     @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
     public Response cancel(@PathParam("id") String id) {
-        if (!pusher.cancel(id)) {
+        boolean cancelled;
+        try {
+            cancelled = pusher.cancel(id);
+        } catch (IllegalStateException firing) {
+            throw ApiProblem.of(409, "firing", firing.getMessage());
+        } catch (SchedulerUnavailableException down) {
+            throw ApiProblem.of(503, "scheduler_unavailable", down.getMessage());
+        }
+        if (!cancelled) {
             throw ApiProblem.of(
                     404, "not_found", "no pending scheduled push '" + id + "' (unknown, delivered or cancelled)");
         }

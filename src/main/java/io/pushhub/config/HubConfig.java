@@ -341,6 +341,30 @@ public class HubConfig {
         return get(Keys.SCHEDULED_MAX_DELAY);
     }
 
+    public String scheduledJdbcUrl() {
+        return get(Keys.SCHEDULED_JDBC_URL).trim();
+    }
+
+    public Optional<String> scheduledUser() {
+        return nonBlank(get(Keys.SCHEDULED_USER));
+    }
+
+    public Optional<String> scheduledPassword() {
+        return Optional.ofNullable(get(Keys.SCHEDULED_PASSWORD));
+    }
+
+    public String scheduledTable() {
+        return get(Keys.SCHEDULED_TABLE).trim();
+    }
+
+    public Duration scheduledPollInterval() {
+        return get(Keys.SCHEDULED_POLL_INTERVAL);
+    }
+
+    public Duration scheduledLease() {
+        return get(Keys.SCHEDULED_LEASE);
+    }
+
     public int transactionMaxPushes() {
         return get(Keys.TRANSACTION_MAX_PUSHES);
     }

@@ -305,6 +305,38 @@ public final class Keys {
     public static final Key<Duration> SCHEDULED_MAX_DELAY = declare(Key.duration(
             "pushhub.scheduled.max-delay", "P30D", "PT0S", "P3650D", "how far ahead a push may be scheduled"));
 
+    public static final Key<String> SCHEDULED_JDBC_URL = declare(Key.text(
+            "pushhub.scheduled.jdbc-url",
+            "jdbc:derby:pushhub-db;create=true",
+            "database of scheduled pushes: embedded Derby (relative to the server's directory) or jdbc:postgresql:"
+                    + " shared by every node of a cluster"));
+
+    public static final Key<String> SCHEDULED_USER =
+            declare(Key.text("pushhub.scheduled.user", null, "database user for scheduled pushes"));
+
+    public static final Key<String> SCHEDULED_PASSWORD =
+            declare(Key.text("pushhub.scheduled.password", null, "password of that user (never logged)"));
+
+    /** Checked when scheduling starts: a name it cannot use keeps scheduling off, with a SEVERE log line. */
+    public static final Key<String> SCHEDULED_TABLE = declare(Key.text(
+            "pushhub.scheduled.table",
+            "pushhub_scheduled",
+            "table of scheduled pushes (and <table>_count); lower-case letters, digits and _ only"));
+
+    public static final Key<Duration> SCHEDULED_POLL_INTERVAL = declare(Key.duration(
+            "pushhub.scheduled.poll-interval",
+            "PT0.5S",
+            "PT0.05S",
+            "PT1M",
+            "how often each node looks for due scheduled pushes (lateness bound on a live cluster)"));
+
+    public static final Key<Duration> SCHEDULED_LEASE = declare(Key.duration(
+            "pushhub.scheduled.lease",
+            "PT10S",
+            "PT1S",
+            "PT10M",
+            "how long a node holds a push it fires; a node killed while firing is replaced after this"));
+
     public static final Key<Integer> TRANSACTION_MAX_PUSHES = declare(Key.integer(
             "pushhub.transaction.max-pushes",
             10000,

@@ -3,6 +3,7 @@ package io.pushhub.hub;
 import io.pushhub.Push;
 import io.pushhub.PushResult;
 import io.pushhub.Pusher;
+import io.pushhub.Recurrence;
 import io.pushhub.ScheduledPush;
 import io.pushhub.Target;
 import io.pushhub.TooManyScheduledException;
@@ -16,10 +17,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
-/** The {@link Pusher} bean: pushes go to the hub's cluster relay; schedules to the {@link ScheduledPushes} timers. */
+/** The {@link Pusher} bean: pushes go to the hub's cluster relay; schedules to the {@link ScheduledPushes} table. */
 @ApplicationScoped
 public class HubPusher implements Pusher {
+
+    private static final Logger LOG = Logger.getLogger(HubPusher.class.getName());
 
     @Inject
     Hub hub;
@@ -87,19 +93,26 @@ public class HubPusher implements Pusher {
 
     @Override
     public ScheduledPush schedule(Target target, JsonValue data, Instant at) {
-        int max = config.scheduledMaxPending();
-        ScheduledPush p =
-                scheduled.schedule(target, data, at, max).orElseThrow(() -> new TooManyScheduledException(max));
-        // Its timer is created in the caller's transaction, if any, and so starts at the commit (EJB timers are
-        // transactional); after a rollback the pending entry must go too.
-        transactional.onRollback(() -> scheduled.forget(p.id()));
-        return p;
+        Objects.requireNonNull(target, "target");
+        Objects.requireNonNull(data, "data");
+        return schedule(Push.to(target, data), at);
     }
 
     @Override
     public ScheduledPush schedule(Push push, Instant at) {
         Objects.requireNonNull(push, "push");
         Objects.requireNonNull(at, "at");
+        return store(push, at, null);
+    }
+
+    @Override
+    public ScheduledPush schedule(Push push, Recurrence recurrence) {
+        Objects.requireNonNull(push, "push");
+        Objects.requireNonNull(recurrence, "recurrence");
+        return store(push, scheduled.firstDue(recurrence, Instant.now()), recurrence);
+    }
+
+    private ScheduledPush store(Push push, Instant at, Recurrence recurrence) {
         if (push.exceptConnection() != null) {
             throw new IllegalArgumentException("a scheduled push cannot exclude a connection (exceptConnection "
                     + push.exceptConnection() + "): exclusion is for a push made now, from the connection's action");
@@ -122,27 +135,52 @@ public class HubPusher implements Pusher {
                 return new ScheduledPush(v.scheduledId(), v.messageId(), v.at(), push.target(), true);
             }
         }
-        ScheduledPush p;
+        String claimed = value;
+        Runnable releaseKey = () -> {
+            if (key != null) {
+                hub.relay().release(key, claimed); // nothing was scheduled: a retry must not be taken for a repeat
+            }
+        };
+        // In a JTA transaction the row is stored after the commit (so a push due now fires after it, and a rollback
+        // leaves nothing); the limit is checked now, and again when it is stored.
+        if (transactional.onCommit(() -> {
+            try {
+                if (scheduled
+                        .schedule(id, messageId, push.target(), push.data(), at, push.expiresAt(), recurrence, max)
+                        .isEmpty()) {
+                    LOG.warning("scheduled push " + id + " not stored after its transaction's commit: "
+                            + new TooManyScheduledException(max).getMessage());
+                    releaseKey.run();
+                }
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "scheduled push " + id + " not stored after its transaction's commit", e);
+                releaseKey.run();
+            }
+        })) {
+            transactional.onRollback(releaseKey);
+            try {
+                if (scheduled.pendingCount() >= max) {
+                    throw new TooManyScheduledException(max);
+                }
+            } catch (RuntimeException e) {
+                releaseKey.run();
+                throw e;
+            }
+            return new ScheduledPush(id, messageId, at, push.target(), false, recurrence);
+        }
         try {
-            p = scheduled
-                    .schedule(id, messageId, push.target(), push.data(), at, push.expiresAt(), max)
+            return scheduled
+                    .schedule(id, messageId, push.target(), push.data(), at, push.expiresAt(), recurrence, max)
                     .orElseThrow(() -> new TooManyScheduledException(max));
         } catch (RuntimeException e) {
-            if (key != null) {
-                hub.relay().release(key, value); // nothing was scheduled: a retry must not be taken for a repeat
-            }
+            releaseKey.run();
             throw e;
         }
-        // In a transaction its timer starts at the commit (EJB timers are transactional); after a rollback the pending
-        // entry goes, and so does the key, so that the caller's retry is not taken for a repeat.
-        String claimed = value;
-        transactional.onRollback(() -> {
-            scheduled.forget(p.id());
-            if (key != null) {
-                hub.relay().release(key, claimed);
-            }
-        });
-        return p;
+    }
+
+    @Override
+    public Optional<ScheduledPush> reschedule(String scheduledId, Instant at, Recurrence recurrence) {
+        return scheduled.reschedule(scheduledId, at, recurrence);
     }
 
     @Override
@@ -152,6 +190,6 @@ public class HubPusher implements Pusher {
 
     @Override
     public List<ScheduledPush> scheduled() {
-        return scheduled.pending();
+        return scheduled.pending(config.scheduledMaxPending());
     }
 }

@@ -118,6 +118,20 @@ public class TransactionalPushes {
         return true;
     }
 
+    /**
+     * Runs {@code action} after the calling thread's transaction commits (on the thread that completes it, outside
+     * it, after the transaction's held pushes); an exception from it is logged, never thrown to the committer.
+     *
+     * @return false when the thread has no transaction (nothing was registered: run it now yourself)
+     */
+    public boolean onCommit(Runnable action) {
+        if (registry == null || registry.getTransactionStatus() != Status.STATUS_ACTIVE) {
+            return false;
+        }
+        batch().onCommit(action);
+        return true;
+    }
+
     private static PushResult deferred(String messageId) {
         return new PushResult(messageId, 0, null, null, false, true);
     }
@@ -140,6 +154,7 @@ public class TransactionalPushes {
         private final int max;
         private final List<Held> held = new ArrayList<>();
         private final List<Runnable> rollbackActions = new ArrayList<>(0);
+        private final List<Runnable> commitActions = new ArrayList<>(0);
 
         Batch(int max) {
             this.max = max;
@@ -156,6 +171,10 @@ public class TransactionalPushes {
             rollbackActions.add(action);
         }
 
+        synchronized void onCommit(Runnable action) {
+            commitActions.add(action);
+        }
+
         @Override
         public void beforeCompletion() {}
 
@@ -163,11 +182,14 @@ public class TransactionalPushes {
         public void afterCompletion(int status) {
             List<Held> pushes;
             List<Runnable> actions;
+            List<Runnable> afterCommit;
             synchronized (this) {
                 pushes = List.copyOf(held);
                 actions = List.copyOf(rollbackActions);
+                afterCommit = List.copyOf(commitActions);
                 held.clear();
                 rollbackActions.clear();
+                commitActions.clear();
             }
             if (status != Status.STATUS_COMMITTED) {
                 if (!pushes.isEmpty()) {
@@ -189,6 +211,13 @@ public class TransactionalPushes {
                     h.deliver().apply(h.push());
                 } catch (RuntimeException e) {
                     LOG.log(Level.WARNING, "push " + h.push().messageId() + " after commit failed", e);
+                }
+            }
+            for (Runnable action : afterCommit) {
+                try {
+                    action.run();
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "action after commit failed", e);
                 }
             }
         }

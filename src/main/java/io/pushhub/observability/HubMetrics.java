@@ -9,6 +9,7 @@ import io.pushhub.hub.Hub;
 import io.pushhub.hub.HubStats;
 import io.pushhub.protocol.ErrorCode;
 import io.pushhub.relay.OutboxRelay;
+import io.pushhub.scheduling.ScheduledPushes;
 import io.pushhub.stats.Count;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
@@ -191,12 +192,25 @@ public class HubMetrics {
     static final Def WEBHOOK_LAG = gauge(
             "pushhub_webhook_lag_seconds",
             "Age of the oldest hub event this node is delivering and has not delivered yet (0 when idle)");
+    static final Def SCHEDULED_FIRED = counter(
+            "pushhub_scheduled_fired",
+            "Scheduled pushes this node fired (each firing of a recurring one; repeats not counted)");
+    static final Def SCHEDULED_DUPLICATES = counter(
+            "pushhub_scheduled_duplicate",
+            "Scheduled firings found to repeat a firing of a node that stopped before it recorded it (not delivered again)");
+    static final Def SCHEDULED_SKIPPED = counter(
+            "pushhub_scheduled_skipped", "Recurring firings skipped because the recurrence had ended (expiresAt)");
+    static final Def SCHEDULED_FAILED = counter(
+            "pushhub_scheduled_failed",
+            "Scheduled pushes dropped because they could not be read back or pushed (logged at WARNING)");
 
     @Inject
     MetricRegistry metrics;
 
     @Inject
     io.pushhub.authorization.AuthorizationHooks hooks;
+
+    ScheduledPushes scheduledPushes;
 
     @Inject
     ConnectionRegistry registry;
@@ -269,6 +283,10 @@ public class HubMetrics {
         }
         gauge(RELAY_UP, outboxRelay, r -> r.status().up() ? 1 : 0);
         gauge(RELAY_PARTITIONS, outboxRelay, r -> r.status().partitions().size());
+        counter(SCHEDULED_FIRED, scheduledPushes.firedCount());
+        counter(SCHEDULED_DUPLICATES, scheduledPushes.duplicatesCount());
+        counter(SCHEDULED_SKIPPED, scheduledPushes.skippedCount());
+        counter(SCHEDULED_FAILED, scheduledPushes.failedCount());
         counter(RELAY_RELAYED, outboxRelay.relayedCount());
         counter(RELAY_DUPLICATES, outboxRelay.duplicatesCount());
         counter(RELAY_REJECTED, outboxRelay.rejectedCount());

@@ -87,14 +87,14 @@ public final class LibertyNode implements AutoCloseable {
         return serverDir.resolve("logs/messages.log");
     }
 
-    /** Starts the server and waits until {@code /health/ready} answers 200 (at most 3 minutes). */
+    /** Starts the server and waits until {@code /health/ready} answers 200 (at most 5 minutes). */
     public LibertyNode start() throws Exception {
         Path console = serverDir.resolve("console-" + System.nanoTime() + ".log");
         process = new ProcessBuilder(List.of(wlp.resolve("bin/server").toString(), "run", name))
                 .redirectErrorStream(true)
                 .redirectOutput(console.toFile())
                 .start();
-        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos(); // 2 min seen on a loaded machine
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 fail("Liberty node " + name + " exited with " + process.exitValue() + "; see " + console);
@@ -104,7 +104,7 @@ public final class LibertyNode implements AutoCloseable {
             }
             Thread.sleep(250);
         }
-        fail("Liberty node " + name + " not ready on port " + httpPort + " within 3 minutes; see " + console + " and "
+        fail("Liberty node " + name + " not ready on port " + httpPort + " within 5 minutes; see " + console + " and "
                 + log());
         return this;
     }

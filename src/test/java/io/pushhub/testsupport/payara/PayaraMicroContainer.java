@@ -184,6 +184,10 @@ public class PayaraMicroContainer implements DeployableContainer<PayaraMicroConf
         }
         Map<String, String> settings = settings();
         settings.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
+        // Scheduled pushes: embedded Derby under this run's directory (Payara Micro's working directory is the
+        // build's), kept across the restarts of this run like Liberty's under its server directory.
+        cmd.add("-Dpushhub.scheduled.jdbc-url=jdbc:derby:"
+                + work.resolve("pushhub-db").toAbsolutePath() + ";create=true");
         cmd.addAll(List.of(
                 "-jar",
                 new File(config.getMicroJar()).getAbsolutePath(),
