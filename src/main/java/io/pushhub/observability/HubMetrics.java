@@ -210,6 +210,7 @@ public class HubMetrics {
     @Inject
     io.pushhub.authorization.AuthorizationHooks hooks;
 
+    @Inject
     ScheduledPushes scheduledPushes;
 
     @Inject
