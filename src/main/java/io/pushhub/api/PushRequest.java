@@ -4,18 +4,13 @@ import io.pushhub.Recurrence;
 import io.pushhub.Target;
 import io.pushhub.problem.ApiError;
 import io.pushhub.problem.ApiProblem;
-import io.pushhub.protocol.JsonDepth;
 import io.pushhub.protocol.TopicName;
 import io.pushhub.scheduling.Cron;
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
-import jakarta.json.stream.JsonParsingException;
-import java.io.StringReader;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -97,30 +92,7 @@ public record PushRequest(
      * @param headerKey the {@code Idempotency-Key} header, or null when there is none
      */
     public static PushRequest parse(String body, String headerKey, Instant now, Duration maxDelay, Duration maxTtl) {
-        if (body == null || body.isBlank()) {
-            throw ApiProblem.badRequest("request body required: a JSON object with at least 'data'");
-        }
-        if (JsonDepth.exceeds(body, JsonDepth.MAX_DEPTH)) {
-            throw ApiProblem.of(400, "bad_json", JsonDepth.message("request body"));
-        }
-        JsonValue value;
-        try (JsonReader r = Json.createReader(new StringReader(body))) {
-            value = r.readValue();
-        } catch (JsonParsingException e) {
-            throw ApiProblem.of(400, "bad_json", "request body is not valid JSON: " + e.getMessage());
-        } catch (RuntimeException e) {
-            throw ApiProblem.of(400, "bad_json", "request body is not valid JSON");
-        }
-        if (value.getValueType() != JsonValue.ValueType.OBJECT) {
-            throw ApiProblem.badRequest("request body must be a JSON object");
-        }
-        JsonObject obj = value.asJsonObject();
-        for (String key : obj.keySet()) {
-            if (!FIELDS.contains(key)) {
-                throw ApiProblem.badRequest(
-                        "unknown field '" + key + "'; allowed: " + String.join(", ", new java.util.TreeSet<>(FIELDS)));
-            }
-        }
+        JsonObject obj = JsonBodies.object(body, "with at least 'data'", FIELDS);
         if (!obj.containsKey("data")) {
             throw ApiProblem.badRequest("field 'data' is required (any JSON value)");
         }
@@ -166,13 +138,7 @@ public record PushRequest(
 
     /** Parses a {@code PATCH /api/push/scheduled/{id}} body: {@code at} or {@code delay}, or {@code cron} (+ options). */
     public static Reschedule parseReschedule(String body, Instant now, Duration maxDelay, Duration maxTtl) {
-        JsonObject obj = object(body);
-        for (String key : obj.keySet()) {
-            if (!RESCHEDULE_FIELDS.contains(key)) {
-                throw ApiProblem.badRequest("unknown field '" + key + "'; allowed: "
-                        + String.join(", ", new java.util.TreeSet<>(RESCHEDULE_FIELDS)));
-            }
-        }
+        JsonObject obj = JsonBodies.object(body, "with 'at', 'delay' or 'cron'", RESCHEDULE_FIELDS);
         if (obj.containsKey("cron") || obj.containsKey("timezone")) {
             return new Reschedule(null, recurrence(obj, now, maxDelay, maxTtl));
         }
@@ -184,25 +150,6 @@ public record PushRequest(
             throw ApiProblem.badRequest("give the new time: 'at' or 'delay', or a new 'cron'");
         }
         return new Reschedule(at, null);
-    }
-
-    private static JsonObject object(String body) {
-        if (body == null || body.isBlank()) {
-            throw ApiProblem.badRequest("request body required: a JSON object");
-        }
-        if (JsonDepth.exceeds(body, JsonDepth.MAX_DEPTH)) {
-            throw ApiProblem.of(400, "bad_json", JsonDepth.message("request body"));
-        }
-        JsonValue value;
-        try (JsonReader r = Json.createReader(new StringReader(body))) {
-            value = r.readValue();
-        } catch (RuntimeException e) {
-            throw ApiProblem.of(400, "bad_json", "request body is not valid JSON");
-        }
-        if (value.getValueType() != JsonValue.ValueType.OBJECT) {
-            throw ApiProblem.badRequest("request body must be a JSON object");
-        }
-        return value.asJsonObject();
     }
 
     /**

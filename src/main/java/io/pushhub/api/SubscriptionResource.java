@@ -8,17 +8,13 @@ import io.pushhub.api.dto.SubscriptionRequestBody;
 import io.pushhub.config.HubConfig;
 import io.pushhub.problem.ApiError;
 import io.pushhub.problem.ApiProblem;
-import io.pushhub.protocol.JsonDepth;
 import io.pushhub.protocol.TopicName;
 import io.pushhub.security.Publisher;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
-import jakarta.json.stream.JsonParsingException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -27,9 +23,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import java.io.StringReader;
 import java.util.Set;
-import java.util.TreeSet;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
@@ -114,7 +108,7 @@ public class SubscriptionResource {
                     @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
     public SubscriptionAnswer subscribe(@PathParam("id") String userId, String body) {
         checkUser(userId);
-        JsonObject obj = parse(body);
+        JsonObject obj = JsonBodies.object(body, "with 'topic'", FIELDS);
         if (!(obj.get("topic") instanceof JsonString t)) {
             throw ApiProblem.badRequest("field 'topic' is required: a topic name string");
         }
@@ -176,34 +170,6 @@ public class SubscriptionResource {
         } catch (StickySubscriptionException e) {
             throw ApiProblem.of(503, "broker_unavailable", e.getMessage());
         }
-    }
-
-    private static JsonObject parse(String body) {
-        if (body == null || body.isBlank()) {
-            throw ApiProblem.badRequest("request body required: a JSON object with 'topic'");
-        }
-        if (JsonDepth.exceeds(body, JsonDepth.MAX_DEPTH)) {
-            throw ApiProblem.of(400, "bad_json", JsonDepth.message("request body"));
-        }
-        JsonValue value;
-        try (JsonReader r = Json.createReader(new StringReader(body))) {
-            value = r.readValue();
-        } catch (JsonParsingException e) {
-            throw ApiProblem.of(400, "bad_json", "request body is not valid JSON: " + e.getMessage());
-        } catch (RuntimeException e) {
-            throw ApiProblem.of(400, "bad_json", "request body is not valid JSON");
-        }
-        if (value.getValueType() != JsonValue.ValueType.OBJECT) {
-            throw ApiProblem.badRequest("request body must be a JSON object");
-        }
-        JsonObject obj = value.asJsonObject();
-        for (String key : obj.keySet()) {
-            if (!FIELDS.contains(key)) {
-                throw ApiProblem.badRequest("unknown field '" + TopicName.printable(key) + "'; allowed: "
-                        + String.join(", ", new TreeSet<>(FIELDS)));
-            }
-        }
-        return obj;
     }
 
     private static void checkTopic(String topic) {
