@@ -203,7 +203,7 @@ public class PushResource {
     @Operation(operationId = "listScheduled", summary = "Pushes scheduled for later, soonest first")
     @APIResponse(
             responseCode = "200",
-            description = "This node's pending scheduled pushes",
+            description = "The pending scheduled pushes of the whole cluster (one table)",
             content =
                     @Content(
                             mediaType = MediaType.APPLICATION_JSON,

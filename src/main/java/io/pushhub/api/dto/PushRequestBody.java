@@ -30,7 +30,9 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
     "ttl",
     "expiresAt",
     "idempotencyKey",
-    "exceptConnection"
+    "exceptConnection",
+    "cron",
+    "timezone"
 })
 public record PushRequestBody(
         @Schema(description = "One topic", example = "news") String topic,
@@ -87,6 +89,18 @@ public record PushRequestBody(
                         + "this push although the target includes it, on any node: typically the sender's own "
                         + "connection. Not counted in 'reached'; kept with a history topic's message so that "
                         + "connection does not get it from a replay either. An unknown id excludes nothing. Not with "
-                        + "at/delay",
+                        + "at/delay/cron",
                 example = "c-5f2a9c")
-        String exceptConnection) {}
+        String exceptConnection,
+
+        @Schema(
+                description = "Repeat the push (persistent, fires once per time in a cluster): an EJB "
+                        + "ScheduleExpression as 6 or 7 attributes 'second minute hour dayOfMonth month dayOfWeek "
+                        + "[year]' (the body may also give an object of those attributes, for values with spaces such "
+                        + "as '1st Mon'). Not with at/delay; expiresAt then ends the recurrence (a late firing after it "
+                        + "is skipped) and ttl is each firing's lifetime. Answered 202 like a scheduled push",
+                example = "0 0 9 * * Mon-Fri")
+        String cron,
+
+        @Schema(description = "Time-zone id (IANA) of cron; default UTC", example = "Europe/Berlin")
+        String timezone) {}

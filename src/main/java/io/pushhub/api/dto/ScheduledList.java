@@ -4,5 +4,5 @@ import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** {@code GET /api/push/scheduled}: {@code {"scheduled":[...]}}, soonest first. */
-@Schema(description = "This node's pending scheduled pushes, soonest first")
+@Schema(description = "The pending scheduled pushes of the whole cluster, soonest first")
 public record ScheduledList(@Schema(required = true) List<ScheduledItem> scheduled) {}
