@@ -124,6 +124,9 @@ public class ScheduledPushes {
             return;
         }
         table = ScheduleTable.named(tableName, jdbcUrl);
+        if (derby()) {
+            derbyHomeInServerDirectory();
+        }
         pool = new HikariDataSource(poolConfig());
         if (derby()) {
             // Embedded: boot (and on the first start create) the database now, which takes seconds, rather than in
@@ -137,6 +140,20 @@ public class ScheduledPushes {
         timers.createIntervalTimer(pollInterval.toMillis(), pollInterval.toMillis(), new TimerConfig(POLL, false));
         LOG.info(() -> "scheduled pushes: table " + tableName + " of " + safeUrl() + ", poll every "
                 + pollInterval.toMillis() + " ms, lease " + lease.toMillis() + " ms, node " + node);
+    }
+
+    /**
+     * A relative Derby path (the default {@code pushhub-db}) and {@code derby.log} go under Liberty's server output
+     * directory, not the JVM's working directory: {@code server run} starts there, but a runnable jar ({@code java -jar})
+     * keeps the user's, so two of them started in one directory would share one database, which Derby lets only one
+     * JVM open. Not done when {@code derby.system.home} is set already, or outside Liberty (Payara Micro: its working
+     * directory, docs/payara.md).
+     */
+    private static void derbyHomeInServerDirectory() {
+        String serverDir = System.getProperty("server.output.dir");
+        if (serverDir != null && System.getProperty("derby.system.home") == null) {
+            System.setProperty("derby.system.home", serverDir);
+        }
     }
 
     private HikariConfig poolConfig() {
