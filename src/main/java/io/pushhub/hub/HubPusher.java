@@ -112,7 +112,10 @@ public class HubPusher implements Pusher {
         return store(push, scheduled.firstDue(recurrence, Instant.now()), recurrence);
     }
 
-    private ScheduledPush store(Push push, Instant at, Recurrence recurrence) {
+    private ScheduledPush store(Push push, Instant due, Recurrence recurrence) {
+        // The table keeps milliseconds: the first answer, a repeat's answer (from the idempotency claim) and the list
+        // must all say the same instant.
+        Instant at = due.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         if (push.exceptConnection() != null) {
             throw new IllegalArgumentException("a scheduled push cannot exclude a connection (exceptConnection "
                     + push.exceptConnection() + "): exclusion is for a push made now, from the connection's action");
