@@ -211,9 +211,6 @@ public class HubMetrics {
     io.pushhub.authorization.AuthorizationHooks hooks;
 
     @Inject
-    ScheduledPushes scheduledPushes;
-
-    @Inject
     ConnectionRegistry registry;
 
     @Inject
@@ -284,10 +281,10 @@ public class HubMetrics {
         }
         gauge(RELAY_UP, outboxRelay, r -> r.status().up() ? 1 : 0);
         gauge(RELAY_PARTITIONS, outboxRelay, r -> r.status().partitions().size());
-        counter(SCHEDULED_FIRED, scheduledPushes.firedCount());
-        counter(SCHEDULED_DUPLICATES, scheduledPushes.duplicatesCount());
-        counter(SCHEDULED_SKIPPED, scheduledPushes.skippedCount());
-        counter(SCHEDULED_FAILED, scheduledPushes.failedCount());
+        counter(SCHEDULED_FIRED, ScheduledPushes.firedCount());
+        counter(SCHEDULED_DUPLICATES, ScheduledPushes.duplicatesCount());
+        counter(SCHEDULED_SKIPPED, ScheduledPushes.skippedCount());
+        counter(SCHEDULED_FAILED, ScheduledPushes.failedCount());
         counter(RELAY_RELAYED, outboxRelay.relayedCount());
         counter(RELAY_DUPLICATES, outboxRelay.duplicatesCount());
         counter(RELAY_REJECTED, outboxRelay.rejectedCount());

@@ -94,10 +94,12 @@ public class ScheduledPushes {
 
     private final String node = "node-" + Ids.scheduled();
     private final AtomicBoolean polling = new AtomicBoolean();
-    private final Count fired = new Count();
-    private final Count skipped = new Count();
-    private final Count failed = new Count();
-    private final Count duplicates = new Count();
+    // Static: HubMetrics reads them while the application starts, when Payara refuses calls into this EJB (an
+    // application embedding pushhub-classes.jar failed to deploy: "container is in Initializing"). One per application.
+    private static final Count FIRED = new Count();
+    private static final Count SKIPPED = new Count();
+    private static final Count FAILED = new Count();
+    private static final Count DUPLICATES = new Count();
 
     private volatile HikariDataSource pool;
     private volatile ScheduleTable table;
@@ -354,7 +356,7 @@ public class ScheduledPushes {
             target = Target.of(r.scope(), strings(read(r.targetsJson())));
             data = read(r.dataJson());
         } catch (RuntimeException e) {
-            failed.increment();
+            FAILED.increment();
             LOG.log(Level.WARNING, "scheduled push " + r.id() + " cannot be read back; dropped", e);
             table.finish(c, r);
             return;
@@ -382,7 +384,7 @@ public class ScheduledPushes {
         }
         Recurrence rec = recurrence(r);
         if (r.endsAt() != null && now >= r.endsAt()) {
-            skipped.increment();
+            SKIPPED.increment();
             LOG.info(() -> "recurring push " + r.id() + ": firing due " + Instant.ofEpochMilli(r.dueAt())
                     + " is after its expiresAt " + Instant.ofEpochMilli(r.endsAt()) + ": skipped, recurrence ended");
             table.finish(c, r);
@@ -412,11 +414,11 @@ public class ScheduledPushes {
         try {
             PushResult result = pusher.push(p);
             if (result.duplicate()) {
-                duplicates.increment();
+                DUPLICATES.increment();
                 LOG.info(() -> "scheduled push " + r.id() + " due " + Instant.ofEpochMilli(r.dueAt())
                         + " was fired before (by a node that stopped before it could record it): not delivered again");
             } else {
-                fired.increment();
+                FIRED.increment();
                 LOG.fine(() -> "scheduled push " + r.id() + " delivered to " + result.reached() + " connection(s)");
             }
             return Delivery.DONE;
@@ -426,7 +428,7 @@ public class ScheduledPushes {
             return Delivery.RETRY;
         } catch (RuntimeException e) {
             // A push that fails for its content would fail again: dropped, not retried forever.
-            failed.increment();
+            FAILED.increment();
             LOG.log(Level.WARNING, "scheduled push " + r.id() + " failed; dropped", e);
             return Delivery.DONE;
         }
@@ -517,23 +519,23 @@ public class ScheduledPushes {
     }
 
     /** Pushes fired and delivered (not duplicates). */
-    public Count firedCount() {
-        return fired;
+    public static Count firedCount() {
+        return FIRED;
     }
 
     /** Firings skipped because their recurrence had ended (expiresAt). */
-    public Count skippedCount() {
-        return skipped;
+    public static Count skippedCount() {
+        return SKIPPED;
     }
 
     /** Pushes dropped because they could not be pushed (unreadable, or refused by the hub). */
-    public Count failedCount() {
-        return failed;
+    public static Count failedCount() {
+        return FAILED;
     }
 
     /** Firings found to be repeats of a firing by a node that died before recording it. */
-    public Count duplicatesCount() {
-        return duplicates;
+    public static Count duplicatesCount() {
+        return DUPLICATES;
     }
 
     // ---------------------------------------------------------------- rows to values
