@@ -26,6 +26,7 @@ import java.util.List;
  * @param epoch the topic epoch for history topics, else null
  * @param expiresAt when the message expires (epoch ms; 0: never): it is delivered by no node after that
  * @param except null, or the id of a connection that must not get it (live or from history), wherever it is
+ * @param tracking what the push asked to be tracked (receipts, trace); {@link Tracking#NONE} for most
  */
 public record Publication(
         String node,
@@ -38,7 +39,8 @@ public record Publication(
         long offset,
         String epoch,
         long expiresAt,
-        String except) {
+        String except,
+        Tracking tracking) {
 
     /**
      * Looked up once: {@code Json.createObjectBuilder()} and friends search the provider with a ServiceLoader on every
@@ -84,6 +86,28 @@ public record Publication(
 
     public Publication {
         targets = List.copyOf(targets);
+        tracking = tracking == null ? Tracking.NONE : tracking;
+    }
+
+    /** A publication that tracks nothing. */
+    public Publication(
+            String node,
+            Kind kind,
+            List<String> targets,
+            String messageId,
+            String from,
+            long time,
+            JsonValue data,
+            long offset,
+            String epoch,
+            long expiresAt,
+            String except) {
+        this(node, kind, targets, messageId, from, time, data, offset, epoch, expiresAt, except, Tracking.NONE);
+    }
+
+    /** This publication, tracking {@code t}. */
+    public Publication tracked(Tracking t) {
+        return new Publication(node, kind, targets, messageId, from, time, data, offset, epoch, expiresAt, except, t);
     }
 
     /** A publication that excludes no connection. */
@@ -136,7 +160,7 @@ public record Publication(
 
     public Publication at(long newOffset, String newEpoch) {
         return new Publication(
-                node, kind, targets, messageId, from, time, data, newOffset, newEpoch, expiresAt, except);
+                node, kind, targets, messageId, from, time, data, newOffset, newEpoch, expiresAt, except, tracking);
     }
 
     /**
@@ -145,7 +169,8 @@ public record Publication(
      * "xc"} (the excluded connection) when set. The Redis script relies on this being a JSON object that starts with
      * <code>{"n":</code>. A node older than expiry ignores {@code "x"}; a publication without it never expires, so old
      * and new nodes read each other's. Likewise {@code "xc"}: a node older than exclusion ignores it and delivers to
-     * every recipient it has.
+     * every recipient it has. And {@code "tr"} ({@link Tracking}) when the push tracks something; an older node
+     * ignores it and delivers untracked.
      */
     public String toJson() {
         JsonObjectBuilder b = JSON.createObjectBuilder();
@@ -165,6 +190,9 @@ public record Publication(
         }
         if (except != null) {
             b.add("xc", except);
+        }
+        if (!tracking.none()) {
+            b.add("tr", tracking.toJson(JSON));
         }
         b.add("d", data == null ? JsonValue.NULL : data);
         return b.build().toString();
@@ -193,6 +221,7 @@ public record Publication(
                 offset == null ? 0 : offset.longValue(),
                 o.containsKey("e") ? o.getString("e") : null,
                 expires == null ? 0 : expires.longValue(),
-                o.get("xc") instanceof JsonString xc ? xc.getString() : null);
+                o.get("xc") instanceof JsonString xc ? xc.getString() : null,
+                Tracking.fromJson(o.get("tr")));
     }
 }

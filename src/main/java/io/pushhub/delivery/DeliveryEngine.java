@@ -253,6 +253,14 @@ public class DeliveryEngine {
 
     /** A queue for a client; an anonymous one is also charged to the budget all anonymous clients share. */
     public Outbox newOutbox(Transport transport, FailureListener onFailure, boolean anonymous) {
+        return newOutbox(transport, onFailure, anonymous, null);
+    }
+
+    /**
+     * As {@link #newOutbox(Transport, FailureListener, boolean)}, naming {@code owner} to the {@link DeliveryWatch} of
+     * every watched frame queued here (the hub passes its connection).
+     */
+    public Outbox newOutbox(Transport transport, FailureListener onFailure, boolean anonymous, Object owner) {
         return new Outbox(
                 this,
                 transport,
@@ -261,7 +269,8 @@ public class DeliveryEngine {
                 settings.maxBytes(),
                 settings.policy(),
                 anonymous ? anonymousBytes : null,
-                settings.anonymousMaxBytes());
+                settings.anonymousMaxBytes(),
+                owner);
     }
 
     /**

@@ -11,9 +11,12 @@ import java.util.Locale;
  * the engine measures the push-to-write latency. Fan-out frames carry no {@code control}: a push is encoded once, and
  * the same frame is queued for every recipient. The text is encoded before the frame is queued, so its real size is
  * known and charged. A user message may carry {@code expiresAt} (epoch ms; 0: never): the engine drops it, unsent, once
- * that has passed (counted as expired), and only frames that have one cost the engine a clock read.
+ * that has passed (counted as expired), and only frames that have one cost the engine a clock read. A user message may
+ * carry a {@link DeliveryWatch} (null for most): the outbox tells it, per recipient, whether the message was written or
+ * dropped and why (receipts, traces).
  */
-public record Frame(String text, ServerFrame control, Type type, long acceptedNanos, long expiresAt) {
+public record Frame(
+        String text, ServerFrame control, Type type, long acceptedNanos, long expiresAt, DeliveryWatch watch) {
 
     /** The protocol type of a frame, as the {@code type} label of {@code pushhub_frames_sent_total}. */
     public enum Type {
@@ -50,9 +53,19 @@ public record Frame(String text, ServerFrame control, Type type, long acceptedNa
         }
     }
 
+    /** A frame without a watch. */
+    public Frame(String text, ServerFrame control, Type type, long acceptedNanos, long expiresAt) {
+        this(text, control, type, acceptedNanos, expiresAt, null);
+    }
+
     /** A control frame (welcome, ack, error, pong) with the record it was encoded from. */
     public Frame(String text, ServerFrame control) {
         this(text, control, Type.of(control), 0, 0);
+    }
+
+    /** This frame with {@code w} told what becomes of it, recipient by recipient; {@code w} may be null. */
+    public Frame watched(DeliveryWatch w) {
+        return w == watch ? this : new Frame(text, control, type, acceptedNanos, expiresAt, w);
     }
 
     /** A user message without a latency measurement (e.g. a history replay). */

@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The outbound queue of one connection, drained by the {@link DeliveryEngine}.
@@ -33,6 +34,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p><b>Closing.</b> {@link #close(int, String)} forgets what is queued and closes the transport on the engine's
  * closer threads once no send is in flight (a send ends within the write time-out): a close never waits behind a
  * write.
+ *
+ * <p><b>Watched messages.</b> A frame with a {@link DeliveryWatch} hears, for this outbox's {@code owner}, that it was
+ * queued and then written or dropped (with the reason); frames without one cost nothing extra.
  */
 public final class Outbox {
 
@@ -67,6 +71,10 @@ public final class Outbox {
     private final AtomicLong sharedBudget;
 
     private final long sharedMax;
+    /** What watched frames name as their recipient (the hub's connection); may be null. */
+    private final Object owner;
+    /** The watched frames of the send in flight, or null: told written or dropped once it ends. */
+    private final AtomicReference<List<Frame>> inFlightWatched = new AtomicReference<>();
 
     private final ConcurrentLinkedQueue<Item> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
@@ -96,8 +104,10 @@ public final class Outbox {
             long maxBytes,
             DeliveryPolicy policy,
             AtomicLong sharedBudget,
-            long sharedMax) {
+            long sharedMax,
+            Object owner) {
         this.engine = engine;
+        this.owner = owner;
         this.transport = transport;
         this.tally = engine.tally(transport.transportName());
         this.onFailure = onFailure;
@@ -116,6 +126,7 @@ public final class Outbox {
     /** Queues a frame, charged its real size. */
     public Offer offer(Frame frame) {
         if (closed) {
+            dropped(frame, DeliveryWatch.Drop.CLOSED);
             return Offer.CLOSED;
         }
         int cost = frame.cost();
@@ -127,11 +138,13 @@ public final class Outbox {
             // needs: it is one of those filling the budget. A connection below the floor (a client that keeps up) is
             // never the victim, so the shared bound is sharedMax plus at most the floor per anonymous connection.
             release(cost);
+            dropped(frame, DeliveryWatch.Drop.SLOW_CONSUMER);
             return Offer.FULL;
         }
         if (n > maxMessages || b > maxBytes) {
             if (policy == DeliveryPolicy.DISCONNECT) {
                 release(cost);
+                dropped(frame, DeliveryWatch.Drop.SLOW_CONSUMER);
                 return Offer.FULL;
             }
             // Dropping from the head and counting the gap happen under the lock the drain polls under, so the gap
@@ -144,11 +157,13 @@ public final class Outbox {
                         break;
                     }
                     release(old.bytes);
+                    dropped(old.frame, DeliveryWatch.Drop.QUEUE_OVERFLOW);
                     dropped++;
                 }
                 if (queued.get() > maxMessages || queuedBytes.get() > maxBytes) {
                     // This one frame alone is larger than the whole bound: drop it instead.
                     release(cost);
+                    dropped(frame, DeliveryWatch.Drop.QUEUE_OVERFLOW);
                     pendingGap.addAndGet(dropped + 1);
                     tally.dropped().add(dropped + 1);
                     schedule();
@@ -158,19 +173,68 @@ public final class Outbox {
                 tally.dropped().add(dropped);
                 // Enqueue inside the lock too: a drain between the drop and this add would announce the gap after
                 // messages that come later than the dropped ones.
+                enqueued(frame);
                 queue.add(new Item(frame, cost));
             }
             schedule();
             return Offer.ACCEPTED_AFTER_DROP;
         }
+        enqueued(frame);
         queue.add(new Item(frame, cost));
         if (closed) {
             // Raced a close: make sure nothing stays charged.
-            drop();
+            drop(DeliveryWatch.Drop.CLOSED);
             return Offer.CLOSED;
         }
         schedule();
         return Offer.ACCEPTED;
+    }
+
+    private void enqueued(Frame frame) {
+        DeliveryWatch w = frame.watch();
+        if (w != null) {
+            try {
+                w.enqueued(owner);
+            } catch (RuntimeException e) {
+                // a watch only records; it must not break delivery
+            }
+        }
+    }
+
+    private void dropped(Frame frame, DeliveryWatch.Drop reason) {
+        DeliveryWatch w = frame.watch();
+        if (w != null) {
+            try {
+                w.dropped(owner, reason);
+            } catch (RuntimeException e) {
+                // a watch only records; it must not break delivery
+            }
+        }
+    }
+
+    private void written(Frame frame) {
+        DeliveryWatch w = frame.watch();
+        if (w != null) {
+            try {
+                w.written(owner);
+            } catch (RuntimeException e) {
+                // a watch only records; it must not break delivery
+            }
+        }
+    }
+
+    /** Tells the watched frames of the send that just ended (if any, and only once) what became of them. */
+    private void sendEnded(boolean ok) {
+        List<Frame> watched = inFlightWatched.getAndSet(null);
+        if (watched != null) {
+            for (Frame f : watched) {
+                if (ok) {
+                    written(f);
+                } else {
+                    dropped(f, DeliveryWatch.Drop.SEND_FAILED);
+                }
+            }
+        }
     }
 
     private void release(int bytes) {
@@ -190,13 +254,14 @@ public final class Outbox {
     /** Stops accepting frames and forgets queued ones, without closing the transport. Idempotent. */
     public void close() {
         closed = true;
-        drop();
+        drop(slow ? DeliveryWatch.Drop.SLOW_CONSUMER : DeliveryWatch.Drop.CLOSED);
     }
 
-    private void drop() {
+    private void drop(DeliveryWatch.Drop reason) {
         Item item;
         while ((item = queue.poll()) != null) {
             release(item.bytes);
+            dropped(item.frame, reason);
         }
     }
 
@@ -288,6 +353,7 @@ public final class Outbox {
         int gap;
         int messages = 0;
         long oldestAccepted = 0; // of the timed messages in this write; they leave in the order they were accepted
+        List<Frame> watched = null; // the frames in this write that carry a watch (rare)
         synchronized (this) { // against a concurrent drop-oldest (uncontended otherwise)
             gap = pendingGap.getAndSet(0);
             int max = transport.batches() ? batchMax : 1;
@@ -303,6 +369,7 @@ public final class Outbox {
                         queue.poll(); // expired while it waited: never sent late
                         release(item.bytes);
                         tally.expired().increment();
+                        dropped(item.frame, DeliveryWatch.Drop.EXPIRED);
                         continue;
                     }
                 }
@@ -313,6 +380,12 @@ public final class Outbox {
                 queue.poll();
                 release(item.bytes);
                 batch.add(item.frame);
+                if (item.frame.watch() != null) {
+                    if (watched == null) {
+                        watched = new ArrayList<>(2);
+                    }
+                    watched.add(item.frame);
+                }
                 bytes += len;
                 if (item.frame.type() == Frame.Type.MESSAGE) {
                     messages++;
@@ -332,6 +405,7 @@ public final class Outbox {
         Frame payload = compose(gap, batch);
         int sentMessages = messages;
         long accepted = oldestAccepted;
+        inFlightWatched.set(watched);
         inFlightSince = System.nanoTime();
         engine.sending(this);
         try {
@@ -348,10 +422,12 @@ public final class Outbox {
         inFlightSince = 0;
         engine.sent(this);
         if (error != null) {
+            sendEnded(false);
             fail(error);
             issueClose();
             return;
         }
+        sendEnded(true);
         tally.written(type, messages, acceptedNanos);
         if (closeReason != null && !flushFirst) {
             scheduled.set(false);
@@ -375,6 +451,7 @@ public final class Outbox {
         if (inFlightSince != 0) {
             inFlightSince = 0;
             engine.sent(this);
+            sendEnded(false);
             fail(why);
             issueClose();
         }
@@ -394,7 +471,7 @@ public final class Outbox {
     private void fail(Throwable cause) {
         closed = true;
         scheduled.set(false);
-        drop();
+        drop(DeliveryWatch.Drop.SEND_FAILED);
         if (failed.compareAndSet(false, true)) {
             try {
                 onFailure.sendFailed(cause);

@@ -10,6 +10,7 @@ import io.pushhub.broker.HistoryPolicy;
 import io.pushhub.broker.HistoryRead;
 import io.pushhub.broker.Idempotency;
 import io.pushhub.broker.Publication;
+import io.pushhub.broker.Tracking;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import java.time.Duration;
@@ -104,6 +105,17 @@ final class ClusterRelay {
         this.control = handler;
     }
 
+    /**
+     * What a push asks every node to track (receipts, trace), from the push and the calling context; {@link
+     * Tracking#NONE} unless a feature sets it ({@link #trackWith}).
+     */
+    private volatile java.util.function.Function<Push, Tracking> tracking = p -> Tracking.NONE;
+
+    /** Sets how a push's {@link Tracking} is derived (the hub composes receipts and tracing). */
+    void trackWith(java.util.function.Function<Push, Tracking> f) {
+        this.tracking = f;
+    }
+
     String nextMessageId() {
         return "m-" + nodeId + "-" + Long.toHexString(messageSeq.incrementAndGet());
     }
@@ -140,9 +152,10 @@ final class ClusterRelay {
             return new ClusterOutcome(false).result(messageId, 0);
         }
         if (push.idempotencyKey() == null) {
-            return push(push.target(), push.data(), messageId, expiresAt, push.exceptConnection());
+            return push(
+                    push.target(), push.data(), messageId, expiresAt, push.exceptConnection(), tracking.apply(push));
         }
-        return pushClaimed(push, messageId, expiresAt);
+        return pushClaimed(push, messageId, expiresAt, tracking.apply(push));
     }
 
     /** Pushes to a target now, on every node, with this message id, expiring at {@code expiresAt} (0: never). */
@@ -152,13 +165,18 @@ final class ClusterRelay {
 
     /** As {@link #push(Target, JsonValue, String, long)}, skipping the connection {@code except} (null: none). */
     PushResult push(Target target, JsonValue data, String messageId, long expiresAt, String except) {
+        return push(target, data, messageId, expiresAt, except, Tracking.NONE);
+    }
+
+    /** As {@link #push(Target, JsonValue, String, long, String)}, tracking {@code t} on every node. */
+    PushResult push(Target target, JsonValue data, String messageId, long expiresAt, String except, Tracking t) {
         long accepted = System.nanoTime();
         stats.countPush();
         ClusterOutcome cluster = new ClusterOutcome(broker.distributed());
         int reached = 0;
         if (target instanceof Target.Topics topics) {
             for (String topic : topics.topics()) {
-                reached += publishTopic(messageId, topic, null, data, expiresAt, except, cluster, accepted);
+                reached += publishTopic(messageId, topic, null, data, expiresAt, except, t, cluster, accepted);
             }
             return cluster.result(messageId, reached);
         }
@@ -173,7 +191,8 @@ final class ClusterRelay {
                 0,
                 null,
                 expiresAt,
-                except);
+                except,
+                t);
         if (cluster.distributed) {
             try {
                 broker.publish(p);
@@ -184,7 +203,7 @@ final class ClusterRelay {
         return cluster.result(messageId, local.toRecipients(p, accepted));
     }
 
-    private PushResult pushClaimed(Push push, String messageId, long expiresAt) {
+    private PushResult pushClaimed(Push push, String messageId, long expiresAt, Tracking t) {
         long accepted = System.nanoTime();
         long now = System.currentTimeMillis();
         stats.countPush();
@@ -205,7 +224,8 @@ final class ClusterRelay {
                         0,
                         null,
                         expiresAt,
-                        push.exceptConnection()));
+                        push.exceptConnection(),
+                        t));
                 policies.add(policy);
                 if (policy != null) {
                     locks.add(lockIndex(topic));
@@ -223,7 +243,8 @@ final class ClusterRelay {
                     0,
                     null,
                     expiresAt,
-                    push.exceptConnection()));
+                    push.exceptConnection(),
+                    t));
             policies.add(null);
         }
         Idempotency.Claim claim = new Idempotency.Claim(
@@ -305,7 +326,8 @@ final class ClusterRelay {
         long accepted = System.nanoTime();
         stats.countPush();
         ClusterOutcome cluster = new ClusterOutcome(broker.distributed());
-        return cluster.result(messageId, publishTopic(messageId, topic, from, data, 0, null, cluster, accepted));
+        return cluster.result(
+                messageId, publishTopic(messageId, topic, from, data, 0, null, Tracking.NONE, cluster, accepted));
     }
 
     /** To this node's subscribers of a node topic only, without history. */
@@ -313,7 +335,7 @@ final class ClusterRelay {
         stats.countPush();
         long accepted = System.nanoTime();
         return local.toTopic(
-                nextMessageId(), topic, null, data, System.currentTimeMillis(), 0, null, 0, accepted, null);
+                nextMessageId(), topic, null, data, System.currentTimeMillis(), 0, null, 0, accepted, null, null);
     }
 
     private int publishTopic(
@@ -323,11 +345,23 @@ final class ClusterRelay {
             JsonValue data,
             long expiresAt,
             String except,
+            Tracking t,
             ClusterOutcome cluster,
             long accepted) {
         long now = System.currentTimeMillis();
         Publication p = new Publication(
-                nodeId, Publication.Kind.TOPIC, List.of(topic), messageId, from, now, data, 0, null, expiresAt, except);
+                nodeId,
+                Publication.Kind.TOPIC,
+                List.of(topic),
+                messageId,
+                from,
+                now,
+                data,
+                0,
+                null,
+                expiresAt,
+                except,
+                t);
         HistoryPolicy policy = policy(topic);
         if (policy == null) {
             if (cluster.distributed) {
@@ -337,7 +371,7 @@ final class ClusterRelay {
                     cluster.failed(e.getMessage());
                 }
             }
-            return local.toTopic(messageId, topic, from, data, now, 0, null, expiresAt, accepted, except);
+            return local.toTopic(messageId, topic, from, data, now, 0, null, expiresAt, accepted, except, p);
         }
         synchronized (topicLocks[lockIndex(topic)]) {
             try {
@@ -346,7 +380,8 @@ final class ClusterRelay {
                 // Delivered here without an offset: it is in no history, and resuming clients will not see it again.
                 cluster.failed(e.getMessage());
             }
-            return local.toTopic(messageId, topic, from, data, now, p.offset(), p.epoch(), expiresAt, accepted, except);
+            return local.toTopic(
+                    messageId, topic, from, data, now, p.offset(), p.epoch(), expiresAt, accepted, except, p);
         }
     }
 

@@ -81,7 +81,7 @@ public final class Connection implements LocalConnections.Local {
         this.anonymous = anonymous;
         this.channel = channel;
         this.limiter = limiter;
-        this.outbox = engine.newOutbox(channel, cause -> onSendFailure.accept(this, cause), anonymous);
+        this.outbox = engine.newOutbox(channel, cause -> onSendFailure.accept(this, cause), anonymous, this);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.pushhub.hub;
 
 import io.pushhub.broker.Publication;
+import io.pushhub.delivery.DeliveryWatch;
 import io.pushhub.delivery.Frame;
 import io.pushhub.delivery.Outbox;
 import io.pushhub.protocol.Codec;
@@ -9,6 +10,7 @@ import io.pushhub.protocol.ServerFrame;
 import jakarta.json.JsonValue;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.logging.Logger;
 
 /**
@@ -50,6 +52,12 @@ final class LocalDelivery {
     private final Consumer<Connection> forget;
 
     private volatile TopicWatch watch = TopicWatch.NONE;
+    /**
+     * Who wants to hear, recipient by recipient, what becomes of a publication's message on this node (receipts,
+     * trace journal): the {@link DeliveryWatch} its frame carries, or null (almost always: nothing is tracked).
+     * Consulted only for publications whose {@link Publication#tracking()} is not {@code NONE}.
+     */
+    private volatile Function<Publication, DeliveryWatch> watches = p -> null;
 
     LocalDelivery(ConnectionRegistry registry, HubStats stats, Consumer<Connection> forget) {
         this.registry = registry;
@@ -61,11 +69,23 @@ final class LocalDelivery {
         this.watch = watch;
     }
 
+    /** Adds a source of {@link DeliveryWatch}es for tracked publications; all sources' watches are told. */
+    synchronized void addWatches(Function<Publication, DeliveryWatch> more) {
+        Function<Publication, DeliveryWatch> before = watches;
+        watches = p -> DeliveryWatch.both(before.apply(p), more.apply(p));
+    }
+
+    /** The watch for a publication's frame on this node, or null. */
+    private DeliveryWatch watchFor(Publication p) {
+        return p == null || p.tracking().none() ? null : watches.apply(p);
+    }
+
     /**
      * A message to this node's subscribers of a topic; {@code epoch} null when the topic keeps no history; {@code
      * expiresAt} epoch ms, 0 for never (the delivery engine drops it unsent after that).
      * {@code acceptedNanos}: when the hub on this node accepted it ({@link System#nanoTime()}), for the latency metric.
-     * {@code except}: null, or the id of a connection that is skipped (and not counted).
+     * {@code except}: null, or the id of a connection that is skipped (and not counted). {@code source}: the
+     * publication this delivers (for its {@link Publication#tracking()}), or null for an untracked node-local message.
      */
     int toTopic(
             String messageId,
@@ -77,14 +97,16 @@ final class LocalDelivery {
             String epoch,
             long expiresAt,
             long acceptedNanos,
-            String except) {
+            String except,
+            Publication source) {
         List<Connection> subscribers = registry.subscribers(topic);
         if (subscribers.isEmpty()) {
             watch.noSubscribers(topic);
             return 0;
         }
         String text = Codec.encode(ServerFrame.message(messageId, topic, from, time, expiresAt, data, offset, epoch));
-        Frame frame = Frame.message(text, acceptedNanos, expiresAt); // one frame, queued for every subscriber
+        // one frame, queued for every subscriber
+        Frame frame = Frame.message(text, acceptedNanos, expiresAt).watched(watchFor(source));
         if (epoch != null) {
             watch.delivered(topic, offset, epoch);
         }
@@ -115,13 +137,15 @@ final class LocalDelivery {
                     p.epoch(),
                     p.expiresAt(),
                     acceptedNanos,
-                    p.except());
+                    p.except(),
+                    p);
         }
         Frame text = Frame.message(
-                Codec.encode(ServerFrame.message(
-                        p.messageId(), p.kind().wire(), null, null, p.time(), p.expiresAt(), p.data())),
-                acceptedNanos,
-                p.expiresAt());
+                        Codec.encode(ServerFrame.message(
+                                p.messageId(), p.kind().wire(), null, null, p.time(), p.expiresAt(), p.data())),
+                        acceptedNanos,
+                        p.expiresAt())
+                .watched(watchFor(p));
         int reached = 0;
         if (p.kind() == Publication.Kind.USERS) {
             for (String user : p.targets()) {
