@@ -10,7 +10,6 @@ import jakarta.inject.Inject;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
 
@@ -43,7 +42,7 @@ public class Tracing {
     private volatile String nodeId = "?";
     private volatile RedisTraceJournal redis;
     private ScheduledExecutorService timer;
-    private final AtomicLong journaled = new AtomicLong();
+    private final io.pushhub.stats.Count journaled = new io.pushhub.stats.Count();
 
     /** For tests and standalone hubs. */
     public static Tracing standalone(HubConfig config, Spans spans) {
@@ -141,7 +140,7 @@ public class Tracing {
             return t;
         }
         if (journal) {
-            journaled.incrementAndGet();
+            journaled.increment();
         }
         return t.withTraceparent(tp, journal);
     }
@@ -171,7 +170,12 @@ public class Tracing {
 
     /** Pushes this node decided to journal since it started. */
     public long journaledCount() {
-        return journaled.get();
+        return journaled.sum();
+    }
+
+    /** The same count, for the metric. */
+    public io.pushhub.stats.Count journaled() {
+        return journaled;
     }
 
     /** Messages in this node's journal now. */
