@@ -1,5 +1,6 @@
 package io.pushhub.api;
 
+import io.pushhub.api.dto.TraceAnswer;
 import io.pushhub.problem.ApiError;
 import io.pushhub.problem.ApiProblem;
 import io.pushhub.protocol.TopicName;
@@ -16,8 +17,8 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
 import java.util.List;
+import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
@@ -53,6 +54,7 @@ public class TraceResource {
             content =
                     @Content(
                             mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = TraceAnswer.class),
                             examples =
                                     @ExampleObject(
                                             name = "stalled tab",
@@ -82,7 +84,7 @@ public class TraceResource {
             description = "The cluster's journal (Redis) cannot be read now (broker_unavailable)",
             content =
                     @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
-    public Response trace(
+    public TraceAnswer trace(
             @PathParam("messageId") String messageId,
             @Parameter(description = "Only this user's connections (and the facts without a user)", example = "alice")
                     @QueryParam("user")
@@ -109,9 +111,7 @@ public class TraceResource {
                             + "at most " + (journal == null ? "" : journal.maxMessages() + " ")
                             + "messages per node)");
         }
-        return Response.ok(TraceReport.render(messageId, entries, who, journal.clusterWide())
-                        .toString())
-                .type(MediaType.APPLICATION_JSON)
-                .build();
+        Map<String, List<TraceEntry>> byNode = TraceReport.byNode(entries, who);
+        return TraceAnswer.of(messageId, who, journal.clusterWide(), byNode, TraceReport.summary(byNode, who));
     }
 }

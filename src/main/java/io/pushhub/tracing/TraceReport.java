@@ -31,16 +31,7 @@ public final class TraceReport {
      * @param user null, or only this user's connections (and the facts without a user: pushed, no subscriber)
      */
     public static JsonObject render(String messageId, List<TraceEntry> entries, String user, boolean clusterWide) {
-        List<TraceEntry> shown = new ArrayList<>();
-        for (TraceEntry e : entries) {
-            if (user == null || e.user() == null || user.equals(e.user())) {
-                shown.add(e);
-            }
-        }
-        Map<String, List<TraceEntry>> byNode = new LinkedHashMap<>();
-        for (TraceEntry e : shown) {
-            byNode.computeIfAbsent(e.node(), n -> new ArrayList<>()).add(e);
-        }
+        Map<String, List<TraceEntry>> byNode = byNode(entries, user);
         JsonArrayBuilder nodes = Json.createArrayBuilder();
         byNode.forEach((node, list) -> {
             JsonArrayBuilder items = Json.createArrayBuilder();
@@ -63,8 +54,22 @@ public final class TraceReport {
                 .build();
     }
 
+    /**
+     * The entries narrowed to {@code user} (null: all; entries without a user are always kept), grouped by node in
+     * the order of each node's first entry.
+     */
+    public static Map<String, List<TraceEntry>> byNode(List<TraceEntry> entries, String user) {
+        Map<String, List<TraceEntry>> byNode = new LinkedHashMap<>();
+        for (TraceEntry e : entries) {
+            if (user == null || e.user() == null || user.equals(e.user())) {
+                byNode.computeIfAbsent(e.node(), n -> new ArrayList<>()).add(e);
+            }
+        }
+        return byNode;
+    }
+
     /** The sentences, node by node, then one about the user when one was asked for. */
-    static List<String> summary(Map<String, List<TraceEntry>> byNode, String user) {
+    public static List<String> summary(Map<String, List<TraceEntry>> byNode, String user) {
         List<String> out = new ArrayList<>();
         boolean userConnection = false;
         boolean userWritten = false;
