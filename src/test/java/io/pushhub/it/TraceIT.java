@@ -5,20 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.opentelemetry.sdk.autoconfigure.spi.traces.ConfigurableSpanExporterProvider;
-import io.pushhub.it.trace.InMemorySpans;
-import io.pushhub.it.trace.SpansResource;
+import io.pushhub.it.trace.TraceDeployment;
 import io.pushhub.testsupport.Api;
 import io.pushhub.testsupport.Jwts;
 import io.pushhub.testsupport.StalledClient;
 import io.pushhub.testsupport.WsClient;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
-import java.io.File;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpRequest;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
@@ -28,8 +23,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.shrinkwrap.api.ShrinkWrap;
-import org.jboss.shrinkwrap.api.asset.StringAsset;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -52,22 +45,8 @@ class TraceIT {
 
     /** The real WAR, plus (test only) an in-memory span exporter, a REST view of it, and OpenTelemetry turned on. */
     @Deployment(testable = false)
-    public static WebArchive deployment() throws Exception {
-        File file = new File(System.getProperty("pushhub.war", "target/pushhub.war"));
-        WebArchive war = ShrinkWrap.createFromZipFile(WebArchive.class, file);
-        String path = "WEB-INF/classes/META-INF/microprofile-config.properties";
-        String props;
-        try (InputStream in = war.get(path).getAsset().openStream()) {
-            props = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        war.delete(path);
-        war.addAsResource(
-                new StringAsset(props
-                        + "\notel.sdk.disabled=false\notel.traces.exporter=in-memory\notel.metrics.exporter=none"
-                        + "\notel.logs.exporter=none\notel.bsp.schedule.delay=100\notel.service.name=pushhub-it\n"),
-                "META-INF/microprofile-config.properties");
-        return war.addClasses(InMemorySpans.class, InMemorySpans.Provider.class, SpansResource.class)
-                .addAsServiceProvider(ConfigurableSpanExporterProvider.class, InMemorySpans.Provider.class);
+    public static WebArchive deployment() {
+        return TraceDeployment.war();
     }
 
     private static String randomHex(int bytes) {
