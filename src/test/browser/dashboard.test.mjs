@@ -228,3 +228,20 @@ test('the dashboard opens any topic by name: history without subscribers, and a 
     await admin.page.click('#open-topic-form button');
     await waitFor(admin, 'a bad name explained', () => /^Could not read the history: HTTP 400/.test(document.getElementById('history-empty').innerText));
   }));
+
+test('the dashboard traces a message: a journaled push to an offline user in plain words, and a clear answer for one not traced', () =>
+  withUsers([['admin5', { viewport: DESKTOP }]], async (admin) => {
+    const user = unique('offline');
+    const traced = await push({ user, trace: true, data: 1 });
+    const untraced = await push({ user, data: 2 });
+    await unlock(admin);
+    await admin.page.fill('#trace-id', traced.messageId);
+    await admin.page.fill('#trace-user', user);
+    await admin.page.click('#trace-form button');
+    await waitFor(admin, 'the trace summary', (u) => [...document.querySelectorAll('#trace-summary li')]
+      .some((li) => li.innerText === u + ' had no connection on any node (user offline)'), user);
+    await admin.page.fill('#trace-id', untraced.messageId);
+    await admin.page.click('#trace-form button');
+    await waitFor(admin, 'not traced explained', () => /^HTTP 404: no trace of message .*not journaled/.test(document.getElementById('trace-result').innerText)
+      && document.querySelectorAll('#trace-summary li').length === 0);
+  }));

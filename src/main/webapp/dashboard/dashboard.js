@@ -481,6 +481,22 @@
     const t = $('open-topic').value.trim();
     if (t) openTopic(t, 'history');
   };
+  $('trace-form').onsubmit = async (e) => { // GET /api/push/{messageId}/trace?user=: the summary in plain words
+    e.preventDefault();
+    const id = $('trace-id').value.trim();
+    const user = $('trace-user').value.trim();
+    put($('trace-summary'));
+    if (!id) { $('trace-result').textContent = 'Enter a message id.'; return; }
+    $('trace-result').textContent = 'Loading…';
+    try {
+      const r = await api('GET', 'push/' + encodeURIComponent(id) + '/trace' + (user ? '?user=' + encodeURIComponent(user) : ''));
+      if (!r.ok) { $('trace-result').textContent = problem(r); return; }
+      put($('trace-summary'), ...r.body.summary.map((line) => el('li', { text: line })));
+      $('trace-result').textContent = r.body.summary.length + ' facts' + (r.body.clusterWide ? ' from every node' : ' from this node');
+    } catch (err) {
+      if (!(err instanceof Locked)) $('trace-result').textContent = 'Failed: ' + err.message;
+    }
+  };
   $('conn-filter').oninput = drawConnectionRows;
   $('tab-presence').onclick = () => selectTab('presence');
   $('tab-history').onclick = () => selectTab('history');

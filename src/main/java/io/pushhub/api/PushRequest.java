@@ -51,10 +51,22 @@ public record PushRequest(
         String idempotencyKey,
         Instant expiresAt,
         String exceptConnection,
-        Recurrence recurrence) {
+        Recurrence recurrence,
+        boolean trace) {
 
     public PushRequest(Target target, JsonValue data, Instant deliverAt, String idempotencyKey, Instant expiresAt) {
         this(target, data, deliverAt, idempotencyKey, expiresAt, null, null);
+    }
+
+    public PushRequest(
+            Target target,
+            JsonValue data,
+            Instant deliverAt,
+            String idempotencyKey,
+            Instant expiresAt,
+            String exceptConnection,
+            Recurrence recurrence) {
+        this(target, data, deliverAt, idempotencyKey, expiresAt, exceptConnection, recurrence, false);
     }
 
     static final int MAX_TARGETS = 1000;
@@ -73,7 +85,8 @@ public record PushRequest(
             "idempotencyKey",
             "exceptConnection",
             "cron",
-            "timezone");
+            "timezone",
+            "trace");
     private static final String MAX_DELAY_KEY = "pushhub.scheduled.max-delay";
     private static final String MAX_TTL_KEY = "pushhub.push.max-ttl";
 
@@ -98,11 +111,15 @@ public record PushRequest(
         }
         Target target = target(obj);
         String key = idempotencyKey(obj, headerKey);
+        boolean trace = trace(obj);
         if (obj.containsKey("cron") || obj.containsKey("timezone")) {
             Recurrence r = recurrence(obj, now, maxDelay, maxTtl);
             if (obj.containsKey("exceptConnection")) {
                 throw ApiProblem.badRequest("'exceptConnection' cannot be combined with 'cron': a connection is"
                         + " excluded from a push made now (by the time a recurring push fires it may be long gone)");
+            }
+            if (trace) {
+                throw ApiProblem.badRequest("'trace' goes with a push made now, not with 'cron'");
             }
             return new PushRequest(target, obj.get("data"), null, key, null, null, r);
         }
@@ -113,7 +130,23 @@ public record PushRequest(
             throw ApiProblem.badRequest("'exceptConnection' cannot be combined with 'at' or 'delay': a connection is"
                     + " excluded from a push made now (by the time a scheduled push is due it may be long gone)");
         }
-        return new PushRequest(target, obj.get("data"), at, key, expiresAt, except, null);
+        if (trace && at != null) {
+            throw ApiProblem.badRequest("'trace' goes with a push made now, not with 'at' or 'delay' (the trace journal"
+                    + " keeps a message for pushhub.trace.journal.retention)");
+        }
+        return new PushRequest(target, obj.get("data"), at, key, expiresAt, except, null, trace);
+    }
+
+    /** The optional {@code "trace": true|false}. */
+    private static boolean trace(JsonObject obj) {
+        JsonValue v = obj.get("trace");
+        if (v == null || v == JsonValue.FALSE) {
+            return false;
+        }
+        if (v == JsonValue.TRUE) {
+            return true;
+        }
+        throw ApiProblem.badRequest("'trace' must be true or false");
     }
 
     /** The optional connection to leave out: a connection id as the welcome frame gives it, or null. */

@@ -72,6 +72,10 @@ public class PushResource {
     @Inject
     HubConfig config;
 
+    /** The request's headers: a W3C {@code traceparent} decides whether the push is journaled (docs/tracing.md). */
+    @jakarta.ws.rs.core.Context
+    jakarta.ws.rs.core.HttpHeaders headers;
+
     @POST
     @BodyLimit
     @Consumes(MediaType.APPLICATION_JSON)
@@ -192,7 +196,10 @@ public class PushResource {
                 return Response.accepted(ScheduledAnswer.of(e)).build();
             }
             // reached counts this node's connections; the other nodes' are not known here.
-            return Response.ok(PushAnswer.of(pusher.push(push))).build();
+            String traceparent = headers == null ? null : headers.getHeaderString("traceparent");
+            return Response.ok(PushAnswer.of(io.pushhub.tracing.Tracing.requested(
+                            request.trace(), traceparent, () -> pusher.push(push))))
+                    .build();
         } catch (IdempotencyUnavailableException e) {
             throw ApiProblem.of(503, "broker_unavailable", e.getMessage());
         }

@@ -83,6 +83,11 @@ public class HubConfig {
                     + refresh + "; allowed: " + Keys.JWKS_MIN_REFRESH_GAP.rangeText() + ", at most "
                     + Keys.JWKS_REFRESH.name() + "); using " + refresh);
         }
+        String rate = (String) v.get(Keys.TRACE_SAMPLE_RATE);
+        if (rate != null && !validSampleRate(rate)) {
+            w.add(Keys.TRACE_SAMPLE_RATE.name() + "=" + rate + " is not a fraction from 0 to 1; using "
+                    + sampleRate(rate));
+        }
         w.forEach(m -> LOG.warning("pushhub configuration: " + m));
         this.values = Map.copyOf(v);
         this.warnings = List.copyOf(w);
@@ -371,6 +376,46 @@ public class HubConfig {
 
     public Duration pushMaxTtl() {
         return get(Keys.PUSH_MAX_TTL);
+    }
+
+    /** Whether OpenTelemetry spans are on ({@code otel.sdk.disabled=false}). */
+    public boolean otelEnabled() {
+        return !get(Keys.OTEL_SDK_DISABLED);
+    }
+
+    /** {@code pushhub.trace.sample-rate} as a fraction in 0..1 (0 for text that is not a number). */
+    public double traceSampleRate() {
+        return sampleRate(get(Keys.TRACE_SAMPLE_RATE));
+    }
+
+    static boolean validSampleRate(String text) {
+        try {
+            double d = Double.parseDouble(text.trim());
+            return d >= 0 && d <= 1;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    static double sampleRate(String text) {
+        try {
+            double d = Double.parseDouble(text.trim());
+            return Double.isNaN(d) ? 0 : Math.max(0, Math.min(1, d));
+        } catch (RuntimeException e) {
+            return 0;
+        }
+    }
+
+    public int traceJournalMaxMessages() {
+        return get(Keys.TRACE_JOURNAL_MAX_MESSAGES);
+    }
+
+    public int traceJournalMaxEntries() {
+        return get(Keys.TRACE_JOURNAL_MAX_ENTRIES);
+    }
+
+    public Duration traceJournalRetention() {
+        return get(Keys.TRACE_JOURNAL_RETENTION);
     }
 
     public Duration idempotencyWindow() {

@@ -363,6 +363,43 @@ public final class Keys {
             10_000_000,
             "memory broker: idempotency keys held at most; when full the oldest go first (their window is cut short)"));
 
+    // ---------------------------------------------------------------- tracing (docs/tracing.md)
+
+    /** The standard MicroProfile Telemetry switch: pushhub makes spans only when it is false. */
+    public static final Key<Boolean> OTEL_SDK_DISABLED = declare(Key.flag(
+            "otel.sdk.disabled",
+            true,
+            "OpenTelemetry off; false turns on spans for pushes (pushhub push, pushhub fan-out per node) exported"
+                    + " as the otel.* keys say (docs/tracing.md)"));
+
+    /** Read by {@link HubConfig#traceSampleRate()}: a fraction, clamped to 0..1 (text: MP Config has no double key). */
+    public static final Key<String> TRACE_SAMPLE_RATE = declare(Key.text(
+            "pushhub.trace.sample-rate",
+            "0",
+            "fraction (0 to 1) of pushes recorded in the trace journal; a push with \"trace\": true or a sampled"
+                    + " traceparent header is always recorded"));
+
+    public static final Key<Integer> TRACE_JOURNAL_MAX_MESSAGES = declare(Key.integer(
+            "pushhub.trace.journal.max-messages",
+            1000,
+            1,
+            1_000_000,
+            "messages each node keeps in its trace journal; when full the oldest go first"));
+
+    public static final Key<Integer> TRACE_JOURNAL_MAX_ENTRIES = declare(Key.integer(
+            "pushhub.trace.journal.max-entries",
+            200,
+            1,
+            100_000,
+            "facts (queued, written, dropped, no connection, ...) each node keeps per journaled message"));
+
+    public static final Key<Duration> TRACE_JOURNAL_RETENTION = declare(Key.duration(
+            "pushhub.trace.journal.retention",
+            "PT1H",
+            "PT1S",
+            "P7D",
+            "how long a journaled message's trace is kept (on each node, and in Redis with the redis broker)"));
+
     // ---------------------------------------------------------------- server-side subscriptions
 
     public static final Key<Integer> SUBSCRIPTIONS_MAX_STICKY = declare(Key.integer(

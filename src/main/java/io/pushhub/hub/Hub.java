@@ -79,6 +79,9 @@ public class Hub {
     @Inject
     io.pushhub.security.JwtVerifier jwt;
 
+    @Inject
+    io.pushhub.tracing.Tracing tracing;
+
     private final String nodeId = Ids.node();
     private Backplane backplane;
     private ScheduledExecutorService catchUpRetries;
@@ -155,6 +158,10 @@ public class Hub {
                 config::subscriptionsMaxSticky,
                 relay::nextMessageId);
         relay.onControl(subscriptions::fromCluster);
+        // Tracing (docs/tracing.md): which pushes are traced, and their journal and spans on every node.
+        tracing.start(nodeId, backplane.redisLink());
+        relay.trackWith(push -> tracing.track(push, io.pushhub.broker.Tracking.NONE));
+        local.traceWith(p -> FanOutTrace.of(p, tracing, nodeId));
         backplane.broker().start(nodeId, relay::fromCluster);
         hubEvents.start();
         backplane.start(presence::departed);
@@ -180,6 +187,7 @@ public class Hub {
         hub.engine = engine;
         hub.registry = new ConnectionRegistry();
         hub.stats = new HubStats();
+        hub.tracing = io.pushhub.tracing.Tracing.standalone(config, io.pushhub.tracing.Spans.NONE);
         hub.assemble(Backplane.create(config, hub.registry, hub.nodeId), events);
         return hub;
     }
@@ -445,6 +453,10 @@ public class Hub {
     /** Observer calls of connection events that threw (metrics). */
     public Count eventObserverFailures() {
         return events.failed();
+    }
+
+    io.pushhub.tracing.Tracing tracing() {
+        return tracing;
     }
 
     ClusterRelay relay() {

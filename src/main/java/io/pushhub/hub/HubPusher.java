@@ -60,7 +60,7 @@ public class HubPusher implements Pusher {
             return held; // inside a JTA transaction: delivered after its commit (TransactionalPushes)
         }
         String id = push.messageId() != null ? push.messageId() : newMessageId();
-        return hub.relay().push(push, id);
+        return hub.tracing().push(id, push.target().scope(), () -> hub.relay().push(push, id));
     }
 
     @Override

@@ -59,6 +59,12 @@ final class LocalDelivery {
      */
     private volatile Function<Publication, DeliveryWatch> watches = p -> null;
 
+    /**
+     * The trace of a traced publication's fan-out on this node ({@link FanOutTrace}: journal, span), or null. Consulted
+     * only for publications with a traceparent or journaled; untracked ones pay the {@code tracking().none()} check.
+     */
+    private volatile Function<Publication, FanOutTrace> traces = p -> null;
+
     LocalDelivery(ConnectionRegistry registry, HubStats stats, Consumer<Connection> forget) {
         this.registry = registry;
         this.stats = stats;
@@ -73,6 +79,18 @@ final class LocalDelivery {
     synchronized void addWatches(Function<Publication, DeliveryWatch> more) {
         Function<Publication, DeliveryWatch> before = watches;
         watches = p -> DeliveryWatch.both(before.apply(p), more.apply(p));
+    }
+
+    /** Sets where traced publications' fan-out traces come from (the hub's {@link io.pushhub.tracing.Tracing}). */
+    void traceWith(Function<Publication, FanOutTrace> f) {
+        this.traces = f;
+    }
+
+    private FanOutTrace traceFor(Publication p) {
+        if (p == null || p.tracking().none()) {
+            return null;
+        }
+        return p.tracking().traceparent() == null && !p.tracking().journal() ? null : traces.apply(p);
     }
 
     /** The watch for a publication's frame on this node, or null. */
@@ -100,26 +118,41 @@ final class LocalDelivery {
             String except,
             Publication source) {
         List<Connection> subscribers = registry.subscribers(topic);
+        FanOutTrace trace = traceFor(source);
         if (subscribers.isEmpty()) {
             watch.noSubscribers(topic);
+            if (trace != null) {
+                trace.noSubscriber(topic);
+                trace.done();
+            }
             return 0;
         }
         String text = Codec.encode(ServerFrame.message(messageId, topic, from, time, expiresAt, data, offset, epoch));
         // one frame, queued for every subscriber
-        Frame frame = Frame.message(text, acceptedNanos, expiresAt).watched(watchFor(source));
+        Frame frame =
+                Frame.message(text, acceptedNanos, expiresAt).watched(DeliveryWatch.both(watchFor(source), trace));
         if (epoch != null) {
             watch.delivered(topic, offset, epoch);
         }
         int reached = 0;
         for (Connection c : subscribers) {
             if (except != null && except.equals(c.id())) {
+                if (trace != null) {
+                    trace.excluded(c);
+                }
                 continue; // the excluded connection (typically the sender's): see Push#exceptConnection
             }
             SeamGate<Frame> gate = c.seams.get(topic);
             if (gate != null && gate.hold(offset, epoch, frame)) {
                 continue; // held back until this connection's replay is queued, or already replayed
             }
+            if (trace != null) {
+                trace.matched(c);
+            }
             reached += deliver(c, frame) ? 1 : 0;
+        }
+        if (trace != null) {
+            trace.done();
         }
         return reached;
     }
@@ -146,6 +179,10 @@ final class LocalDelivery {
                         acceptedNanos,
                         p.expiresAt())
                 .watched(watchFor(p));
+        FanOutTrace trace = traceFor(p);
+        if (trace != null) {
+            return toRecipientsTraced(p, text.watched(DeliveryWatch.both(text.watch(), trace)), trace);
+        }
         int reached = 0;
         if (p.kind() == Publication.Kind.USERS) {
             for (String user : p.targets()) {
@@ -172,6 +209,47 @@ final class LocalDelivery {
             }
         }
         return reached;
+    }
+
+    /**
+     * {@link #toRecipients} for a traced publication: the same fan-out, telling {@code trace} what it matched, excluded
+     * and found nobody for (kept apart so that the untraced loop stays as it was).
+     */
+    private int toRecipientsTraced(Publication p, Frame text, FanOutTrace trace) {
+        int reached = 0;
+        if (p.kind() == Publication.Kind.USERS) {
+            for (String user : p.targets()) {
+                List<Connection> of = registry.connectionsOf(user);
+                if (of.isEmpty()) {
+                    trace.noConnection(user);
+                }
+                for (Connection c : of) {
+                    reached += deliverTraced(p, c, text, trace);
+                }
+            }
+        } else if (p.kind() == Publication.Kind.CONNECTIONS) {
+            for (String id : p.targets()) {
+                Connection c = registry.find(id);
+                if (c != null) {
+                    reached += deliverTraced(p, c, text, trace);
+                }
+            }
+        } else {
+            for (Connection c : registry.all()) {
+                reached += deliverTraced(p, c, text, trace);
+            }
+        }
+        trace.done();
+        return reached;
+    }
+
+    private int deliverTraced(Publication p, Connection c, Frame text, FanOutTrace trace) {
+        if (p.excludes(c.id())) {
+            trace.excluded(c);
+            return 0;
+        }
+        trace.matched(c);
+        return deliver(c, text) ? 1 : 0;
     }
 
     /** A join or leave notice to this node's subscribers of a presence topic. */

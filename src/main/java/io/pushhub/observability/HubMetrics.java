@@ -204,8 +204,19 @@ public class HubMetrics {
             "pushhub_scheduled_failed",
             "Scheduled pushes dropped because they could not be read back or pushed (logged at WARNING)");
 
+    static final Def TRACE_JOURNALED = counter(
+            "pushhub_trace_journaled",
+            "Pushes made on this node that were recorded in the trace journal (asked, sampled traceparent, or"
+                    + " pushhub.trace.sample-rate)");
+    static final Def TRACE_JOURNAL_MESSAGES = gauge(
+            "pushhub_trace_journal_messages",
+            "Messages in this node's trace journal (at most pushhub.trace.journal.max-messages)");
+
     @Inject
     MetricRegistry metrics;
+
+    @Inject
+    io.pushhub.tracing.Tracing tracing;
 
     @Inject
     io.pushhub.authorization.AuthorizationHooks hooks;
@@ -281,6 +292,8 @@ public class HubMetrics {
         }
         gauge(RELAY_UP, outboxRelay, r -> r.status().up() ? 1 : 0);
         gauge(RELAY_PARTITIONS, outboxRelay, r -> r.status().partitions().size());
+        counter(TRACE_JOURNALED, tracing.journaled());
+        gauge(TRACE_JOURNAL_MESSAGES, tracing, t -> t.journalSize());
         counter(SCHEDULED_FIRED, ScheduledPushes.firedCount());
         counter(SCHEDULED_DUPLICATES, ScheduledPushes.duplicatesCount());
         counter(SCHEDULED_SKIPPED, ScheduledPushes.skippedCount());

@@ -131,6 +131,21 @@ class PushRequestTest {
     }
 
     @Test
+    void traceIsTrueOrFalseForAPushMadeNow() {
+        assertTrue(parse("{\"user\":\"a\",\"trace\":true,\"data\":1}").trace());
+        assertFalse(parse("{\"user\":\"a\",\"trace\":false,\"data\":1}").trace());
+        assertFalse(parse("{\"user\":\"a\",\"data\":1}").trace());
+        for (String bad : List.of(
+                "{\"trace\":\"yes\",\"data\":1}",
+                "{\"trace\":true,\"delay\":1000,\"data\":1}",
+                "{\"trace\":true,\"cron\":\"0 0 9 * * *\",\"data\":1}")) {
+            ApiProblem p = assertThrows(ApiProblem.class, () -> parse(bad), bad);
+            assertEquals(400, p.status(), bad);
+            assertTrue(p.getMessage().contains("'trace'"), bad + ": " + p.getMessage());
+        }
+    }
+
+    @Test
     void fractionsOfAMillisecondAreDropped() {
         assertEquals(NOW, parse("{\"data\":1,\"delay\":1e-100000000}").deliverAt());
         assertEquals(NOW.plusMillis(1), parse("{\"data\":1,\"delay\":1.9}").deliverAt());

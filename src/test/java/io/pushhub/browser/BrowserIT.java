@@ -103,6 +103,11 @@ class BrowserIT extends HubIT {
     }
 
     @Test
+    void dashboardTracesAMessage() throws Exception {
+        browser(DASHBOARD, "^the dashboard traces a message");
+    }
+
+    @Test
     void dashboardScreenshotsAtDesktopAndPhoneWidth() throws Exception {
         browser(DASHBOARD, "^dashboard screenshots");
     }

@@ -38,6 +38,11 @@ public final class LibertyNode implements AutoCloseable {
      * @param variables server.xml variables (MicroProfile Config keys) for this node
      */
     public LibertyNode(String name, int offset, Map<String, String> variables) throws IOException {
+        this(name, offset, variables, Path.of(System.getProperty("pushhub.war", "target/pushhub.war")));
+    }
+
+    /** A node running {@code war} instead of the built WAR (e.g. with test-only classes, as an Arquillian deployment). */
+    public LibertyNode(String name, int offset, Map<String, String> variables, Path war) throws IOException {
         this.name = name;
         this.httpPort = Integer.parseInt(System.getProperty("it.http.port", "19080")) + offset;
         this.wlp = Path.of(System.getProperty("wlpHome", "target/liberty/wlp"));
@@ -65,10 +70,7 @@ public final class LibertyNode implements AutoCloseable {
         // Loaded after pushhub-it.xml (alphabetical), so these values win.
         Files.writeString(serverDir.resolve("configDropins/overrides/zz-node.xml"), node.toString());
         Files.writeString(serverDir.resolve("jvm.options"), "-Xmx384m\n");
-        Files.copy(
-                Path.of(System.getProperty("pushhub.war", "target/pushhub.war")),
-                serverDir.resolve("dropins/pushhub.war"),
-                StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(war, serverDir.resolve("dropins/pushhub.war"), StandardCopyOption.REPLACE_EXISTING);
     }
 
     public String http() {

@@ -32,7 +32,8 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
     "idempotencyKey",
     "exceptConnection",
     "cron",
-    "timezone"
+    "timezone",
+    "trace"
 })
 public record PushRequestBody(
         @Schema(description = "One topic", example = "news") String topic,
@@ -103,4 +104,11 @@ public record PushRequestBody(
         String cron,
 
         @Schema(description = "Time-zone id (IANA) of cron; default UTC", example = "Europe/Berlin")
-        String timezone) {}
+        String timezone,
+
+        @Schema(
+                description = "Record what becomes of this message on every node in the trace journal (read it with "
+                        + "GET /api/push/{messageId}/trace); a push made now only. Default: sampled by "
+                        + "pushhub.trace.sample-rate, or a sampled traceparent header",
+                example = "true")
+        Boolean trace) {}

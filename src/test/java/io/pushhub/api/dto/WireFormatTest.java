@@ -47,6 +47,22 @@ class WireFormatTest {
     }
 
     @Test
+    void traceAnswerGroupsByNodeAndLeavesOutWhatDoesNotApply() {
+        var entries = java.util.List.of(
+                new io.pushhub.tracing.TraceEntry(
+                        "n1", io.pushhub.tracing.TraceEntry.Kind.WRITTEN, 1000, "c-1", "alice", null),
+                new io.pushhub.tracing.TraceEntry(
+                        "n2", io.pushhub.tracing.TraceEntry.Kind.NO_SUBSCRIBER, 2000, null, null, "news"));
+        var byNode = io.pushhub.tracing.TraceReport.byNode(entries, null);
+        assertEquals(
+                "{\"messageId\":\"m-1\",\"clusterWide\":true,\"nodes\":[{\"node\":\"n1\",\"entries\":[{\"kind\":"
+                        + "\"written\",\"time\":\"1970-01-01T00:00:01Z\",\"at\":1000,\"connection\":\"c-1\",\"user\":"
+                        + "\"alice\"}]},{\"node\":\"n2\",\"entries\":[{\"kind\":\"no_subscriber\",\"time\":"
+                        + "\"1970-01-01T00:00:02Z\",\"at\":2000,\"detail\":\"news\"}]}],\"summary\":[\"s\"]}",
+                json(TraceAnswer.of("m-1", null, true, byNode, java.util.List.of("s"))));
+    }
+
+    @Test
     void pushAnswerOmitsTheClusterFieldsOnOneNode() {
         assertEquals(
                 "{\"messageId\":\"m-1\",\"reached\":2}", json(PushAnswer.of(new PushResult("m-1", 2, null, null))));
