@@ -34,7 +34,10 @@ import java.util.Set;
  *  "at": "2026-11-22T10:00:00Z" | "delay": 1500 (ms) or "PT1.5S"     optional: schedule instead of pushing now
  *  "ttl": 60000 (ms) or "PT1M" | "expiresAt": "2026-11-22T10:05:00Z"   optional: never delivered after that
  *  "idempotencyKey": "order-4711-shipped"                             optional, like the Idempotency-Key header
- *  "exceptConnection": "c-..."}                       optional: that connection does not get it (not with at/delay)
+ *  "exceptConnection": "c-..."                        optional: that connection does not get it (not with at/delay)
+ *  "receipt": true                                    optional: delivery receipts (docs/receipts.md; not with at/delay/cron)
+ *  "collapseOnAck": true                              optional, user(s) only, implies receipt
+ *  "escalateAfter": "PT30S" or 30000 (ms)}            optional, user(s) only, implies receipt, PT1S..P1D
  * </pre>
  *
  * <p>A {@code ttl} counts from when the push is due: from now, or from {@code at}/{@code delay} for a scheduled one.
@@ -43,6 +46,7 @@ import java.util.Set;
  * @param idempotencyKey null, or the key from the {@code Idempotency-Key} header or the body (the same when both)
  * @param expiresAt null, or when the message expires (after {@code deliverAt}, or after now)
  * @param exceptConnection null, or the connection id that must not get the push ({@link io.pushhub.Push#exceptConnection})
+ * @param receipt null, or the delivery receipts asked for ({@link io.pushhub.Push#receipt})
  */
 public record PushRequest(
         Target target,
@@ -51,7 +55,19 @@ public record PushRequest(
         String idempotencyKey,
         Instant expiresAt,
         String exceptConnection,
-        Recurrence recurrence) {
+        Recurrence recurrence,
+        io.pushhub.Push.Receipt receipt) {
+
+    public PushRequest(
+            Target target,
+            JsonValue data,
+            Instant deliverAt,
+            String idempotencyKey,
+            Instant expiresAt,
+            String exceptConnection,
+            Recurrence recurrence) {
+        this(target, data, deliverAt, idempotencyKey, expiresAt, exceptConnection, recurrence, null);
+    }
 
     public PushRequest(Target target, JsonValue data, Instant deliverAt, String idempotencyKey, Instant expiresAt) {
         this(target, data, deliverAt, idempotencyKey, expiresAt, null, null);
@@ -73,7 +89,10 @@ public record PushRequest(
             "idempotencyKey",
             "exceptConnection",
             "cron",
-            "timezone");
+            "timezone",
+            "receipt",
+            "collapseOnAck",
+            "escalateAfter");
     private static final String MAX_DELAY_KEY = "pushhub.scheduled.max-delay";
     private static final String MAX_TTL_KEY = "pushhub.push.max-ttl";
 
@@ -98,6 +117,11 @@ public record PushRequest(
         }
         Target target = target(obj);
         String key = idempotencyKey(obj, headerKey);
+        io.pushhub.Push.Receipt receipt = receipt(obj, target);
+        if (receipt != null && (obj.containsKey("cron") || obj.containsKey("at") || obj.containsKey("delay"))) {
+            throw ApiProblem.badRequest("'receipt', 'collapseOnAck' and 'escalateAfter' are for a push made now, not"
+                    + " with 'at', 'delay' or 'cron'");
+        }
         if (obj.containsKey("cron") || obj.containsKey("timezone")) {
             Recurrence r = recurrence(obj, now, maxDelay, maxTtl);
             if (obj.containsKey("exceptConnection")) {
@@ -113,7 +137,42 @@ public record PushRequest(
             throw ApiProblem.badRequest("'exceptConnection' cannot be combined with 'at' or 'delay': a connection is"
                     + " excluded from a push made now (by the time a scheduled push is due it may be long gone)");
         }
-        return new PushRequest(target, obj.get("data"), at, key, expiresAt, except, null);
+        return new PushRequest(target, obj.get("data"), at, key, expiresAt, except, null, receipt);
+    }
+
+    /** The receipt options: null when none is set; collapseOnAck and escalateAfter imply receipt. */
+    private static io.pushhub.Push.Receipt receipt(JsonObject obj, Target target) {
+        boolean receipt = flag(obj, "receipt");
+        boolean collapse = flag(obj, "collapseOnAck");
+        Duration escalate = null;
+        if (obj.containsKey("escalateAfter")) {
+            escalate = duration(obj, "escalateAfter", io.pushhub.Push.MAX_ESCALATE_AFTER, "a fixed bound");
+            if (escalate.compareTo(io.pushhub.Push.MIN_ESCALATE_AFTER) < 0) {
+                throw ApiProblem.badRequest("'escalateAfter' must be at least 1 s (PT1S), at most 1 day (P1D)");
+            }
+        }
+        if ((collapse || escalate != null) && !(target instanceof Target.Users)) {
+            throw ApiProblem.badRequest("'collapseOnAck' and 'escalateAfter' need 'user' or 'users': they act per user"
+                    + " (the user's other connections, the user who did not acknowledge), not on "
+                    + (target instanceof Target.Topics
+                            ? "topics"
+                            : target instanceof Target.Connections ? "connections" : "everyone"));
+        }
+        if (!receipt && !collapse && escalate == null) {
+            return null;
+        }
+        return new io.pushhub.Push.Receipt(collapse, escalate);
+    }
+
+    private static boolean flag(JsonObject obj, String field) {
+        JsonValue v = obj.get(field);
+        if (v == null || v == JsonValue.FALSE) {
+            return false;
+        }
+        if (v == JsonValue.TRUE) {
+            return true;
+        }
+        throw ApiProblem.badRequest("'" + field + "' must be true or false");
     }
 
     /** The optional connection to leave out: a connection id as the welcome frame gives it, or null. */

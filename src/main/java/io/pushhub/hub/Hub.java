@@ -89,6 +89,8 @@ public class Hub {
     private ConnectionEvents events;
     private ServerSubscriptions subscriptions;
     private io.pushhub.events.HubEvents hubEvents;
+    private Receipts receipts;
+    private ScheduledExecutorService receiptTimers;
 
     @PostConstruct
     void init() {
@@ -155,9 +157,43 @@ public class Hub {
                 config::subscriptionsMaxSticky,
                 relay::nextMessageId);
         relay.onControl(subscriptions::fromCluster);
+        wireReceipts(backplane);
         backplane.broker().start(nodeId, relay::fromCluster);
         hubEvents.start();
         backplane.start(presence::departed);
+    }
+
+    /** Delivery receipts (docs/receipts.md): the store, the relay's tracking, the watches, acks, retracts. */
+    private void wireReceipts(Backplane backplane) {
+        receiptTimers = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "pushhub-receipts");
+            t.setDaemon(true);
+            return t;
+        });
+        io.pushhub.receipts.ReceiptStore store = backplane.redisLink() == null
+                ? new io.pushhub.receipts.MemoryReceiptStore(
+                        config.receiptsRetention(),
+                        config.receiptsMaxMessages(),
+                        config.receiptsMaxRecipients(),
+                        java.time.Clock.systemUTC())
+                : new io.pushhub.receipts.RedisReceiptStore(
+                        backplane.redisLink(),
+                        config.redisPrefix(),
+                        config.receiptsRetention(),
+                        config.receiptsMaxRecipients());
+        receipts = new Receipts(
+                nodeId,
+                store,
+                registry,
+                local,
+                backplane.broker(),
+                () -> hubEvents.ledger(),
+                receiptTimers,
+                config.receiptsMaxEscalations());
+        relay.trackWith(p -> Receipts.track(p, io.pushhub.broker.Tracking.NONE));
+        local.addWatches(receipts::watch);
+        relay.onRetract(receipts::fromCluster);
+        commands.receipts(receipts);
     }
 
     /**
@@ -203,6 +239,7 @@ public class Hub {
         hubEvents.stop();
         backplane.stop();
         catchUpRetries.shutdownNow();
+        receiptTimers.shutdownNow();
         events.stop();
     }
 
@@ -449,6 +486,29 @@ public class Hub {
 
     ClusterRelay relay() {
         return relay;
+    }
+
+    Receipts receipts() {
+        return receipts;
+    }
+
+    /** The receipts of a push, cluster-wide (empty: unknown or past the retention); fails when Redis is away. */
+    public java.util.concurrent.CompletionStage<java.util.Optional<io.pushhub.DeliveryReceipts.Sheet>> receiptsOf(
+            String messageId) {
+        return receipts.store().read(messageId);
+    }
+
+    /** Receipt counters of this node (metrics): written, acknowledged, dropped, ignored acks, retracted, escalated. */
+    public long[] receiptCounts() {
+        return new long[] {
+            receipts.written.sum(),
+            receipts.acknowledged.sum(),
+            receipts.dropped.sum(),
+            receipts.ignoredAcks.sum(),
+            receipts.retracted.sum(),
+            receipts.escalated.sum(),
+            receipts.pendingEscalations()
+        };
     }
 
     ServerSubscriptions subscriptions() {
