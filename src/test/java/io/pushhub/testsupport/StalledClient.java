@@ -23,13 +23,18 @@ public final class StalledClient implements AutoCloseable {
     private boolean handshakeDone;
 
     public StalledClient(String host, int port) throws Exception {
+        this(host, port, "/ws");
+    }
+
+    /** A stalled client of {@code path} (e.g. {@code /ws?access_token=...} for a user). */
+    public StalledClient(String host, int port, String path) throws Exception {
         socket = new Socket();
         socket.setReceiveBufferSize(4096);
         socket.connect(new InetSocketAddress(host, port), 5000);
         socket.setSoTimeout(10_000);
         in = socket.getInputStream();
         out = socket.getOutputStream();
-        String req = "GET /ws HTTP/1.1\r\nHost: " + host + ":" + port
+        String req = "GET " + path + " HTTP/1.1\r\nHost: " + host + ":" + port
                 + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" + "Sec-WebSocket-Key: "
                 + Base64.getEncoder().encodeToString(new byte[16]) + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
         out.write(req.getBytes(StandardCharsets.US_ASCII));
