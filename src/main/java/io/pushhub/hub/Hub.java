@@ -498,17 +498,21 @@ public class Hub {
         return receipts.store().read(messageId);
     }
 
-    /** Receipt counters of this node (metrics): written, acknowledged, dropped, ignored acks, retracted, escalated. */
-    public long[] receiptCounts() {
-        return new long[] {
-            receipts.written.sum(),
-            receipts.acknowledged.sum(),
-            receipts.dropped.sum(),
-            receipts.ignoredAcks.sum(),
-            receipts.retracted.sum(),
-            receipts.escalated.sum(),
-            receipts.pendingEscalations()
+    /** Receipt counts of this node (metrics): written, acknowledged, dropped, ignored acks, retracted, escalated. */
+    public Count[] receiptCounts() {
+        return new Count[] {
+            receipts.written,
+            receipts.acknowledged,
+            receipts.dropped,
+            receipts.ignoredAcks,
+            receipts.retracted,
+            receipts.escalated
         };
+    }
+
+    /** escalateAfter timers pending on this node (metrics). */
+    public int receiptEscalationsPending() {
+        return receipts.pendingEscalations();
     }
 
     ServerSubscriptions subscriptions() {
