@@ -32,7 +32,10 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
     "idempotencyKey",
     "exceptConnection",
     "cron",
-    "timezone"
+    "timezone",
+    "receipt",
+    "collapseOnAck",
+    "escalateAfter"
 })
 public record PushRequestBody(
         @Schema(description = "One topic", example = "news") String topic,
@@ -103,4 +106,21 @@ public record PushRequestBody(
         String cron,
 
         @Schema(description = "Time-zone id (IANA) of cron; default UTC", example = "Europe/Berlin")
-        String timezone) {}
+        String timezone,
+
+        @Schema(
+                description = "Record delivery receipts per recipient connection (written, acknowledged, dropped), read"
+                        + " with GET /api/push/{messageId}/receipts. Not with at/delay/cron (docs/receipts.md)")
+        Boolean receipt,
+
+        @Schema(
+                description = "Users only: the first acknowledgement by a user retracts the message on the user's other"
+                        + " connections (a retract frame). Implies receipt")
+        Boolean collapseOnAck,
+
+        @Schema(
+                description = "Users only: fire the webhook/CDI event push.unacknowledged for each user none of whose"
+                        + " connections acknowledged within this time: milliseconds (number) or an ISO-8601 duration, 1 s"
+                        + " (PT1S) to 1 day (P1D). Implies receipt",
+                oneOf = {Long.class, String.class})
+        Object escalateAfter) {}
