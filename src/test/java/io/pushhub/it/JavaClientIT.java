@@ -2,6 +2,7 @@ package io.pushhub.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -13,6 +14,7 @@ import io.pushhub.client.Push;
 import io.pushhub.client.PushHubClient;
 import io.pushhub.client.PushHubException;
 import io.pushhub.client.PushResult;
+import io.pushhub.client.Recurrence;
 import io.pushhub.client.ScheduleResult;
 import io.pushhub.client.ScheduledPush;
 import io.pushhub.client.Scope;
@@ -120,6 +122,56 @@ class JavaClientIT extends HubIT {
             assertEquals(soon.messageId(), m.getString("messageId"));
             assertEquals("soon", m.getString("data"));
             assertTrue(elapsedMs >= 1450, "arrived too early: after " + elapsedMs + " ms");
+        }
+    }
+
+    @Test
+    void aRecurringPushFiresEverySecondThenARescheduleMakesItOneShot() throws Exception {
+        String topic = "jc-cron-" + System.nanoTime();
+        try (WsClient reader = WsClient.connect(WS)) {
+            reader.subscribe(topic);
+            ScheduleResult every = hub.schedule(
+                    Push.toTopic(topic, "tick").withTtl(Duration.ofMinutes(1)),
+                    Recurrence.cron("* * * * * *").in(java.time.ZoneId.of("Europe/Berlin")));
+            JsonObject first = reader.awaitMessage("the first firing");
+            JsonObject second = reader.awaitMessage("the second firing");
+            assertEquals("tick", second.getString("data"));
+            assertNotEquals(first.getString("messageId"), second.getString("messageId"), "each firing has its own id");
+
+            ScheduledPush listed = hub.listScheduled().stream()
+                    .filter(p -> p.scheduledId().equals(every.scheduledId()))
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError(every + " not listed"));
+            assertTrue(listed.recurring(), "listed: " + listed);
+            assertEquals("*", listed.cron().get("second"));
+            assertEquals(java.time.ZoneId.of("Europe/Berlin"), listed.timezone());
+            assertEquals(Duration.ofMinutes(1), listed.ttl());
+
+            Instant inAnHour =
+                    Instant.now().plus(Duration.ofHours(1)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+            ScheduledPush moved = hub.reschedule(every.scheduledId(), inAnHour);
+            assertEquals(every.scheduledId(), moved.scheduledId());
+            assertEquals(inAnHour, moved.at());
+            assertFalse(moved.recurring(), "a reschedule to an instant makes it one-shot: " + moved);
+            Thread.sleep(1500); // a firing in progress at the PATCH may still land
+            int before = reader.messages().size();
+            Thread.sleep(2500);
+            assertEquals(
+                    before, reader.messages().size(), "the push fired again after it was rescheduled an hour ahead");
+
+            ScheduledPush daily = hub.reschedule(every.scheduledId(), Recurrence.cron("0 30 8 * * Mon-Fri"), null);
+            assertTrue(daily.recurring());
+            assertEquals("8", daily.cron().get("hour"));
+
+            PushHubException bad = assertThrows(
+                    PushHubException.class,
+                    () -> hub.reschedule(every.scheduledId(), Recurrence.cron("0 61 * * * *"), null));
+            assertEquals(400, bad.status());
+            assertEquals("invalid_cron", bad.code());
+            assertTrue(hub.cancel(every.scheduledId()));
+            PushHubException gone =
+                    assertThrows(PushHubException.class, () -> hub.reschedule(every.scheduledId(), inAnHour));
+            assertEquals(404, gone.status());
         }
     }
 

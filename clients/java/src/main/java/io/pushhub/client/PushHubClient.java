@@ -21,9 +21,12 @@ import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
@@ -134,6 +137,67 @@ public final class PushHubClient {
     }
 
     /**
+     * Schedules a recurring push: {@code POST /api/push} with {@code cron}, {@code timezone} and (if the recurrence
+     * ends) {@code expiresAt}. The push's {@link Push#withTtl ttl}, if set, is each firing's message lifetime; a push
+     * with its own {@link Push#withExpiresAt expiresAt} is refused here (the recurrence's {@code until} is the one
+     * end a recurring push has). Each firing gets a new message id; the answer names the first.
+     *
+     * @throws IllegalArgumentException when the push has an {@code expiresAt}
+     * @throws PushHubException 400 {@code invalid_cron} naming the attribute, and as {@link #schedule(Push, Instant)}
+     */
+    public ScheduleResult schedule(Push push, Recurrence recurrence) {
+        Objects.requireNonNull(push, "push");
+        Objects.requireNonNull(recurrence, "recurrence");
+        if (push.expiresAt() != null) {
+            throw new IllegalArgumentException(
+                    "a recurring push ends with its Recurrence.until(...), not with Push.withExpiresAt(...)");
+        }
+        return scheduled(post(recurring(body(push), recurrence).build(), push.idempotencyKey(), 202));
+    }
+
+    /**
+     * Moves a pending scheduled push to {@code at}, one-shot from then on (a recurring one stops recurring): {@code
+     * PATCH /api/push/scheduled/{id}} with {@code at}. It keeps its id, target and data.
+     *
+     * @return the push as it is now pending
+     * @throws PushHubException 404 {@code not_found} when no push with this id is pending, 409 {@code firing} when a
+     *     node is firing it at this moment, 400 when {@code at} is beyond the hub's maximum delay
+     */
+    public ScheduledPush reschedule(String scheduledId, Instant at) {
+        requireText(scheduledId, "scheduledId");
+        Objects.requireNonNull(at, "at");
+        return listed(call(
+                "PATCH",
+                "/api/push/scheduled/" + segment(scheduledId),
+                Json.createObjectBuilder().add("at", at.toString()).build(),
+                null,
+                200));
+    }
+
+    /**
+     * Gives a pending scheduled push a new recurrence (its next firing at the recurrence's first time): {@code PATCH
+     * /api/push/scheduled/{id}} with {@code cron}, {@code timezone}, {@code expiresAt}, and {@code ttl} when {@code
+     * ttl} is not null. Errors as {@link #reschedule(String, Instant)}, plus 400 {@code invalid_cron}.
+     */
+    public ScheduledPush reschedule(String scheduledId, Recurrence recurrence, Duration ttl) {
+        requireText(scheduledId, "scheduledId");
+        Objects.requireNonNull(recurrence, "recurrence");
+        JsonObjectBuilder b = recurring(Json.createObjectBuilder(), recurrence);
+        if (ttl != null) {
+            b.add("ttl", ttl.toString());
+        }
+        return listed(call("PATCH", "/api/push/scheduled/" + segment(scheduledId), b.build(), null, 200));
+    }
+
+    private static JsonObjectBuilder recurring(JsonObjectBuilder b, Recurrence r) {
+        b.add("cron", r.cron()).add("timezone", r.timezone().getId());
+        if (r.until() != null) {
+            b.add("expiresAt", r.until().toString());
+        }
+        return b;
+    }
+
+    /**
      * Cancels a scheduled push: {@code DELETE /api/push/scheduled/{id}}.
      *
      * @return true when it was pending and will not be delivered; false when the hub has no pending push with this id
@@ -152,19 +216,33 @@ public final class PushHubClient {
         }
     }
 
-    /** This node's pending scheduled pushes, soonest first: {@code GET /api/push/scheduled}. */
+    /** The cluster's pending scheduled pushes, soonest first: {@code GET /api/push/scheduled}. */
     public List<ScheduledPush> listScheduled() {
         JsonObject answer = get("/api/push/scheduled");
         List<ScheduledPush> out = new ArrayList<>();
         for (JsonObject s : objects(answer, "scheduled")) {
-            out.add(new ScheduledPush(
-                    text(s, "scheduledId"),
-                    text(s, "messageId"),
-                    instant(s, "at"),
-                    scope(s, "scope"),
-                    texts(s, "targets")));
+            out.add(listed(s));
         }
         return List.copyOf(out);
+    }
+
+    private static ScheduledPush listed(JsonObject s) {
+        Map<String, String> cron = new LinkedHashMap<>();
+        if (s.get("cron") instanceof JsonObject c) {
+            c.forEach((k, v) -> cron.put(k, v instanceof JsonString t ? t.getString() : v.toString()));
+        }
+        String zone = optText(s, "timezone");
+        String ttl = optText(s, "ttl");
+        return new ScheduledPush(
+                text(s, "scheduledId"),
+                text(s, "messageId"),
+                instant(s, "at"),
+                scope(s, "scope"),
+                texts(s, "targets"),
+                cron,
+                zone == null ? null : ZoneId.of(zone),
+                optText(s, "expiresAt") == null ? null : instant(s, "expiresAt"),
+                ttl == null ? null : Duration.parse(ttl));
     }
 
     // ---------------------------------------------------------------- presence
