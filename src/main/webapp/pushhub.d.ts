@@ -70,6 +70,11 @@ declare namespace PushHub {
      */
     dropExpired?: boolean;
     /**
+     * Acknowledge a message whose frame has `receipt: true` (a push with delivery receipts) with a `received` command
+     * once every `message` handler returned (default true); false: the app calls `received(messageId)` itself.
+     */
+    autoReceipt?: boolean;
+    /**
      * Milliseconds a message may arrive after its `expiresAt` and still be handed over, for a client clock that runs
      * ahead of the hub's (default 0). A number >= 0, else connect() throws `bad_option`.
      */
@@ -110,6 +115,8 @@ declare namespace PushHub {
     /** Position in the topic's history, when the hub keeps one for the topic. */
     offset?: number;
     epoch?: string;
+    /** true when the push asked for delivery receipts: the client acknowledges it (see autoReceipt). */
+    receipt?: true;
     data: T;
   }
 
@@ -311,6 +318,11 @@ declare namespace PushHub {
     message: (data: unknown, frame: MessageFrame) => void;
     /** A message that arrived after its expiresAt, by this machine's clock, and was dropped (see dropExpired). */
     expired: (frame: MessageFrame) => void;
+    /**
+     * A push with collapseOnAck was acknowledged on another connection of this user: take message `messageId` off
+     * this screen (docs/receipts.md).
+     */
+    retract: (messageId: string, frame: { type: 'retract'; messageId: string }) => void;
     presence: (frame: PresenceFrame) => void;
     recovery: (info: RecoveryFailure) => void;
     /**
@@ -359,6 +371,11 @@ declare namespace PushHub {
     request(frame: { type: string; [k: string]: unknown }): Promise<Ack | { type: 'pong'; id: string; time: number }>;
     /** Closes for good (no reconnect). */
     close(): void;
+    /**
+     * Acknowledges a message that asked for a receipt (done by itself unless autoReceipt is false); false when not
+     * connected.
+     */
+    received(messageId: string): boolean;
   }
 
   /** What the script tag defines as window.PushHub. */

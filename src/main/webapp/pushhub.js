@@ -39,6 +39,10 @@
     // clock that runs ahead of the hub's; dropExpired: false hands every message over.
     dropExpired: true,
     expiryGrace: 0,
+    // A message frame with receipt: true (a push with delivery receipts, docs/receipts.md) is acknowledged with a
+    // 'received' command once every 'message' handler returned; autoReceipt: false leaves it to the app
+    // (client.received(messageId)).
+    autoReceipt: true,
     WebSocket: null, // defaults to the global WebSocket (tests may inject one)
     EventSource: null, // defaults to the global EventSource
     fetch: null, // defaults to the global fetch
@@ -631,6 +635,10 @@
         case 'message':
           this._message(f);
           break;
+        case 'retract':
+          // collapseOnAck: another connection of this user acknowledged the message; take it off this screen.
+          this._emit('retract', f.messageId, f);
+          break;
         case 'gap': {
           // Either the server dropped f.missed messages for this connection (slow consumer, policy drop-oldest), or,
           // with f.topic, offsets f.fromOffset..f.toOffset (toOffset absent: end unknown) of that topic will not
@@ -723,6 +731,24 @@
       }
       if (sub) sub._emit('message', f.data, f);
       this._emit('message', f.data, f);
+      if (f.receipt === true && this.options.autoReceipt) this.received(f.messageId);
+    }
+
+    /**
+     * Acknowledges a message that asked for a receipt (its frame has receipt: true): the hub records it as acknowledged
+     * by this connection and, for a collapseOnAck push, retracts it on the user's other connections. Done by itself
+     * after the 'message' handlers unless autoReceipt is false. Fire and forget: no reply is awaited, nothing is queued
+     * while disconnected (a message of a connection that is gone cannot be acknowledged by another one). Returns
+     * whether it was sent.
+     */
+    received(messageId) {
+      if (this.state !== 'connected' || !this._conn || typeof messageId !== 'string') return false;
+      try {
+        this._conn.send({ type: 'received', messageId });
+        return true;
+      } catch (e) { // a socket already closing
+        return false;
+      }
     }
   }
 

@@ -625,3 +625,33 @@ test('a subscribe token is fetched for every (re)subscribe and sent in the frame
   assert.equal(again.token, 'sub-orders:1-2', 'a fresh token for the resubscribe');
   c.close();
 });
+
+test('a receipt message is acknowledged after the handlers ran, only once and never when expired; retract is an event', async () => {
+  const hub = fakeHub();
+  const c = client(hub);
+  const order = [];
+  const retracted = [];
+  c.on('message', (d, f) => order.push('handler ' + f.messageId));
+  c.on('retract', (id, f) => retracted.push([id, f.type]));
+  const ws = await hub.until('socket', () => hub.sockets[0] && hub.sockets[0].open && hub.sockets[0]);
+  ws.deliver(welcome('c-1'));
+  await hub.until('connected', () => c.state === 'connected');
+  const sentReceipts = () => ws.sent.filter((f) => f.type === 'received');
+  const realSend = ws.send.bind(ws);
+  ws.send = (text) => { order.push('sent ' + JSON.parse(text).type); realSend(text); };
+
+  ws.deliver({ type: 'message', messageId: 'm-r1', scope: 'user', time: 1, receipt: true, data: 1 });
+  ws.deliver({ type: 'message', messageId: 'm-plain', scope: 'user', time: 1, data: 2 });
+  ws.deliver({ type: 'message', messageId: 'm-r1', scope: 'user', time: 1, receipt: true, data: 1 }); // a duplicate
+  ws.deliver({ type: 'message', messageId: 'm-late', scope: 'user', time: 1, receipt: true, expiresAt: Date.now() - 1000, data: 3 });
+  ws.deliver({ type: 'retract', messageId: 'm-other' });
+  await hub.until('retract', () => retracted.length === 1);
+  assert.deepEqual(sentReceipts(), [{ type: 'received', messageId: 'm-r1' }], 'one ack, no id, only for the receipt message');
+  assert.deepEqual(order.slice(0, 2), ['handler m-r1', 'sent received'], 'after the handler ran');
+  assert.deepEqual(retracted, [['m-other', 'retract']]);
+
+  const manual = client(fakeHub(), { autoReceipt: false });
+  assert.equal(manual.received('m-x'), false, 'not connected: not sent');
+  c.close();
+  manual.close();
+});

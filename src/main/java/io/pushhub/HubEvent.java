@@ -94,4 +94,25 @@ public sealed interface HubEvent {
             return "connection.closed";
         }
     }
+
+    /**
+     * No connection of {@code userId} acknowledged the push {@code messageId} (asked with {@code escalateAfter}) within
+     * {@code escalateAfter} of {@code pushedAt}; a user with no connection at all escalates too. Fired once per user
+     * and message, by the node that accepted the push (docs/receipts.md). Sequence: the user's.
+     */
+    record PushUnacknowledged(
+            String id,
+            String messageId,
+            String userId,
+            Instant pushedAt,
+            java.time.Duration escalateAfter,
+            long seq,
+            Instant time,
+            String node)
+            implements HubEvent {
+        @Override
+        public String type() {
+            return "push.unacknowledged";
+        }
+    }
 }

@@ -28,6 +28,8 @@ import java.util.Objects;
  *     whose action caused the push, which shows the change already (Pusher's {@code socket_id}, Socket.IO's {@code
  *     except}). Not counted in {@link PushResult#reached()}. A history topic keeps the exclusion with the message, so
  *     that connection does not get it from a replay either; a new connection (a reconnect) has a new id and does.
+ * @param receipt null, or the delivery receipts asked for: every recipient connection reports written, acknowledged
+ *     or dropped ({@code GET /api/push/{messageId}/receipts}, docs/receipts.md)
  */
 public record Push(
         Target target,
@@ -35,7 +37,38 @@ public record Push(
         String messageId,
         String idempotencyKey,
         Instant expiresAt,
-        String exceptConnection) {
+        String exceptConnection,
+        Receipt receipt) {
+
+    /** Shortest {@link Receipt#escalateAfter()}. */
+    public static final Duration MIN_ESCALATE_AFTER = Duration.ofSeconds(1);
+
+    /** Longest {@link Receipt#escalateAfter()}. */
+    public static final Duration MAX_ESCALATE_AFTER = Duration.ofDays(1);
+
+    /**
+     * Delivery receipts for a push (docs/receipts.md).
+     *
+     * @param collapseOnAck the first acknowledgement by a user retracts the message on the user's other connections
+     *     (a {@code retract} frame); only for a push to users
+     * @param escalateAfter null, or how long a user has to acknowledge before {@code push.unacknowledged} fires for
+     *     them (webhook and CDI {@link HubEvent.PushUnacknowledged}); bounds: {@link #MIN_ESCALATE_AFTER} to
+     *     {@link #MAX_ESCALATE_AFTER}; only for a push to users
+     */
+    public record Receipt(boolean collapseOnAck, Duration escalateAfter) {
+
+        /** Receipts only: no collapse, no escalation. */
+        public static final Receipt PLAIN = new Receipt(false, null);
+
+        public Receipt {
+            if (escalateAfter != null
+                    && (escalateAfter.compareTo(MIN_ESCALATE_AFTER) < 0
+                            || escalateAfter.compareTo(MAX_ESCALATE_AFTER) > 0)) {
+                throw new IllegalArgumentException("escalateAfter must be from " + MIN_ESCALATE_AFTER + " to "
+                        + MAX_ESCALATE_AFTER + ", not " + escalateAfter);
+            }
+        }
+    }
 
     /** Longest idempotency key accepted. */
     public static final int MAX_IDEMPOTENCY_KEY = 200;
@@ -50,6 +83,13 @@ public record Push(
                     "exceptConnection must be a connection id of 1 to " + MAX_CONNECTION_ID + " characters");
         }
         Objects.requireNonNull(data, "data");
+        if (receipt != null
+                && (receipt.collapseOnAck() || receipt.escalateAfter() != null)
+                && !"user".equals(target.scope())) {
+            throw new IllegalArgumentException("collapseOnAck and escalateAfter are for a push to users, not to "
+                    + target.scope() + " (they act per user: the user's other devices, the user who did not"
+                    + " acknowledge)");
+        }
         if (idempotencyKey != null) {
             String problem = idempotencyKeyProblem(idempotencyKey);
             if (problem != null) {
@@ -63,21 +103,32 @@ public record Push(
         this(target, data, messageId, idempotencyKey, expiresAt, null);
     }
 
+    /** A push without receipts (the form before {@link #receipt()} existed). */
+    public Push(
+            Target target,
+            JsonValue data,
+            String messageId,
+            String idempotencyKey,
+            Instant expiresAt,
+            String exceptConnection) {
+        this(target, data, messageId, idempotencyKey, expiresAt, exceptConnection, null);
+    }
+
     /** A push of {@code data} to {@code target}, with no options. */
     public static Push to(Target target, JsonValue data) {
         return new Push(target, data, null, null, null, null);
     }
 
     public Push withMessageId(String id) {
-        return new Push(target, data, id, idempotencyKey, expiresAt, exceptConnection);
+        return new Push(target, data, id, idempotencyKey, expiresAt, exceptConnection, receipt);
     }
 
     public Push withIdempotencyKey(String key) {
-        return new Push(target, data, messageId, key, expiresAt, exceptConnection);
+        return new Push(target, data, messageId, key, expiresAt, exceptConnection, receipt);
     }
 
     public Push withExpiresAt(Instant at) {
-        return new Push(target, data, messageId, idempotencyKey, at, exceptConnection);
+        return new Push(target, data, messageId, idempotencyKey, at, exceptConnection, receipt);
     }
 
     /**
@@ -85,7 +136,27 @@ public record Push(
      * #exceptConnection()}.
      */
     public Push withExcept(String connectionId) {
-        return new Push(target, data, messageId, idempotencyKey, expiresAt, connectionId);
+        return new Push(target, data, messageId, idempotencyKey, expiresAt, connectionId, receipt);
+    }
+
+    /** The same push with delivery receipts {@code r} (null: none). See {@link #receipt()}. */
+    public Push withReceipt(Receipt r) {
+        return new Push(target, data, messageId, idempotencyKey, expiresAt, exceptConnection, r);
+    }
+
+    /** The same push with plain delivery receipts. */
+    public Push withReceipt() {
+        return withReceipt(receipt != null ? receipt : Receipt.PLAIN);
+    }
+
+    /** The same push with receipts, retracted on a user's other connections once one acknowledged it. */
+    public Push withCollapseOnAck() {
+        return withReceipt(new Receipt(true, receipt == null ? null : receipt.escalateAfter()));
+    }
+
+    /** The same push with receipts, escalated ({@code push.unacknowledged}) for a user who did not ack in time. */
+    public Push withEscalateAfter(Duration after) {
+        return withReceipt(new Receipt(receipt != null && receipt.collapseOnAck(), after));
     }
 
     /** Expires {@code ttl} from now. */

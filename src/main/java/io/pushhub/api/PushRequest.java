@@ -34,7 +34,11 @@ import java.util.Set;
  *  "at": "2026-11-22T10:00:00Z" | "delay": 1500 (ms) or "PT1.5S"     optional: schedule instead of pushing now
  *  "ttl": 60000 (ms) or "PT1M" | "expiresAt": "2026-11-22T10:05:00Z"   optional: never delivered after that
  *  "idempotencyKey": "order-4711-shipped"                             optional, like the Idempotency-Key header
- *  "exceptConnection": "c-..."}                       optional: that connection does not get it (not with at/delay)
+ *  "exceptConnection": "c-..."                        optional: that connection does not get it (not with at/delay)
+ *  "receipt": true                                    optional: delivery receipts (docs/receipts.md; not with at/delay/cron)
+ *  "collapseOnAck": true                              optional, user(s) only, implies receipt
+ *  "escalateAfter": "PT30S" or 30000 (ms)             optional, user(s) only, implies receipt, PT1S..P1D
+ *  "trace": true}                                     optional: journal it for GET /api/push/{id}/trace (not with at/delay/cron)
  * </pre>
  *
  * <p>A {@code ttl} counts from when the push is due: from now, or from {@code at}/{@code delay} for a scheduled one.
@@ -43,6 +47,8 @@ import java.util.Set;
  * @param idempotencyKey null, or the key from the {@code Idempotency-Key} header or the body (the same when both)
  * @param expiresAt null, or when the message expires (after {@code deliverAt}, or after now)
  * @param exceptConnection null, or the connection id that must not get the push ({@link io.pushhub.Push#exceptConnection})
+ * @param receipt null, or the delivery receipts asked for ({@link io.pushhub.Push#receipt})
+ * @param trace whether the push is journaled for its trace (docs/tracing.md)
  */
 public record PushRequest(
         Target target,
@@ -52,11 +58,8 @@ public record PushRequest(
         Instant expiresAt,
         String exceptConnection,
         Recurrence recurrence,
+        io.pushhub.Push.Receipt receipt,
         boolean trace) {
-
-    public PushRequest(Target target, JsonValue data, Instant deliverAt, String idempotencyKey, Instant expiresAt) {
-        this(target, data, deliverAt, idempotencyKey, expiresAt, null, null);
-    }
 
     public PushRequest(
             Target target,
@@ -66,7 +69,11 @@ public record PushRequest(
             Instant expiresAt,
             String exceptConnection,
             Recurrence recurrence) {
-        this(target, data, deliverAt, idempotencyKey, expiresAt, exceptConnection, recurrence, false);
+        this(target, data, deliverAt, idempotencyKey, expiresAt, exceptConnection, recurrence, null, false);
+    }
+
+    public PushRequest(Target target, JsonValue data, Instant deliverAt, String idempotencyKey, Instant expiresAt) {
+        this(target, data, deliverAt, idempotencyKey, expiresAt, null, null);
     }
 
     static final int MAX_TARGETS = 1000;
@@ -86,7 +93,10 @@ public record PushRequest(
             "exceptConnection",
             "cron",
             "timezone",
-            "trace");
+            "trace",
+            "receipt",
+            "collapseOnAck",
+            "escalateAfter");
     private static final String MAX_DELAY_KEY = "pushhub.scheduled.max-delay";
     private static final String MAX_TTL_KEY = "pushhub.push.max-ttl";
 
@@ -112,6 +122,11 @@ public record PushRequest(
         Target target = target(obj);
         String key = idempotencyKey(obj, headerKey);
         boolean trace = trace(obj);
+        io.pushhub.Push.Receipt receipt = receipt(obj, target);
+        if (receipt != null && (obj.containsKey("cron") || obj.containsKey("at") || obj.containsKey("delay"))) {
+            throw ApiProblem.badRequest("'receipt', 'collapseOnAck' and 'escalateAfter' are for a push made now, not"
+                    + " with 'at', 'delay' or 'cron'");
+        }
         if (obj.containsKey("cron") || obj.containsKey("timezone")) {
             Recurrence r = recurrence(obj, now, maxDelay, maxTtl);
             if (obj.containsKey("exceptConnection")) {
@@ -134,19 +149,47 @@ public record PushRequest(
             throw ApiProblem.badRequest("'trace' goes with a push made now, not with 'at' or 'delay' (the trace journal"
                     + " keeps a message for pushhub.trace.journal.retention)");
         }
-        return new PushRequest(target, obj.get("data"), at, key, expiresAt, except, null, trace);
+        return new PushRequest(target, obj.get("data"), at, key, expiresAt, except, null, receipt, trace);
     }
 
     /** The optional {@code "trace": true|false}. */
     private static boolean trace(JsonObject obj) {
-        JsonValue v = obj.get("trace");
+        return flag(obj, "trace");
+    }
+
+    /** The receipt options: null when none is set; collapseOnAck and escalateAfter imply receipt. */
+    private static io.pushhub.Push.Receipt receipt(JsonObject obj, Target target) {
+        boolean receipt = flag(obj, "receipt");
+        boolean collapse = flag(obj, "collapseOnAck");
+        Duration escalate = null;
+        if (obj.containsKey("escalateAfter")) {
+            escalate = duration(obj, "escalateAfter", io.pushhub.Push.MAX_ESCALATE_AFTER, "a fixed bound");
+            if (escalate.compareTo(io.pushhub.Push.MIN_ESCALATE_AFTER) < 0) {
+                throw ApiProblem.badRequest("'escalateAfter' must be at least 1 s (PT1S), at most 1 day (P1D)");
+            }
+        }
+        if ((collapse || escalate != null) && !(target instanceof Target.Users)) {
+            throw ApiProblem.badRequest("'collapseOnAck' and 'escalateAfter' need 'user' or 'users': they act per user"
+                    + " (the user's other connections, the user who did not acknowledge), not on "
+                    + (target instanceof Target.Topics
+                            ? "topics"
+                            : target instanceof Target.Connections ? "connections" : "everyone"));
+        }
+        if (!receipt && !collapse && escalate == null) {
+            return null;
+        }
+        return new io.pushhub.Push.Receipt(collapse, escalate);
+    }
+
+    private static boolean flag(JsonObject obj, String field) {
+        JsonValue v = obj.get(field);
         if (v == null || v == JsonValue.FALSE) {
             return false;
         }
         if (v == JsonValue.TRUE) {
             return true;
         }
-        throw ApiProblem.badRequest("'trace' must be true or false");
+        throw ApiProblem.badRequest("'" + field + "' must be true or false");
     }
 
     /** The optional connection to leave out: a connection id as the welcome frame gives it, or null. */

@@ -76,6 +76,64 @@ public class PushResource {
     @jakarta.ws.rs.core.Context
     jakarta.ws.rs.core.HttpHeaders headers;
 
+    @Inject
+    io.pushhub.DeliveryReceipts receipts;
+
+    @GET
+    @Path("{messageId}/receipts")
+    @Operation(
+            operationId = "receipts",
+            summary = "The delivery receipts of a push made with receipt, collapseOnAck or escalateAfter: per "
+                    + "recipient connection written, acknowledged or dropped (with the reason), cluster-wide")
+    @APIResponse(
+            responseCode = "200",
+            description = "The receipts (kept for pushhub.receipts.retention)",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = io.pushhub.api.dto.ReceiptsAnswer.class)))
+    @APIResponse(
+            responseCode = "404",
+            description = "Unknown message id, a push without receipts, or past the retention",
+            content =
+                    @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(
+            responseCode = "503",
+            description = "The cluster's Redis is unreachable (receipts_unavailable)",
+            content =
+                    @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    public void receipts(
+            @PathParam("messageId") String messageId,
+            @jakarta.ws.rs.container.Suspended jakarta.ws.rs.container.AsyncResponse async) {
+        // Asynchronous: with Redis the answer comes from the cluster's store, and no container thread waits for it.
+        try {
+            receipts.of(messageId).whenComplete((sheet, e) -> {
+                if (e != null) {
+                    async.resume(ApiProblem.of(
+                            503, "receipts_unavailable", "the receipts could not be read: " + rootMessage(e)));
+                } else if (sheet.isEmpty()) {
+                    async.resume(ApiProblem.of(
+                            404,
+                            "not_found",
+                            "no receipts for message '" + io.pushhub.protocol.TopicName.printable(messageId)
+                                    + "' (unknown, pushed without receipt, or older than pushhub.receipts.retention)"));
+                } else {
+                    async.resume(io.pushhub.api.dto.ReceiptsAnswer.of(sheet.get()));
+                }
+            });
+        } catch (RuntimeException e) {
+            async.resume(e);
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return String.valueOf(t.getMessage());
+    }
+
     @POST
     @BodyLimit
     @Consumes(MediaType.APPLICATION_JSON)
@@ -176,7 +234,8 @@ public class PushResource {
                 null,
                 request.idempotencyKey(),
                 request.expiresAt(),
-                request.exceptConnection());
+                request.exceptConnection(),
+                request.receipt());
         try {
             if (request.scheduled()) {
                 ScheduledPush e;
@@ -202,6 +261,8 @@ public class PushResource {
                     .build();
         } catch (IdempotencyUnavailableException e) {
             throw ApiProblem.of(503, "broker_unavailable", e.getMessage());
+        } catch (io.pushhub.TooManyEscalationsException e) {
+            throw ApiProblem.of(429, "too_many_escalations", e.getMessage());
         }
     }
 

@@ -61,7 +61,12 @@ public record Publication(
          */
         SUBSCRIBE("subscribe"),
         /** Not a message: unsubscribe every connection of the users in {@code targets} from the topic in {@code data}. */
-        UNSUBSCRIBE("unsubscribe");
+        UNSUBSCRIBE("unsubscribe"),
+        /**
+         * Not a message: the user in {@code targets} acknowledged the message {@code messageId} (delivery receipts,
+         * collapseOnAck) on the connection {@code except}; every node retracts it on the user's other connections.
+         */
+        RETRACT("retract");
 
         private final String wire;
 

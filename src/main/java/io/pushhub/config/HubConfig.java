@@ -566,4 +566,20 @@ public class HubConfig {
     public Duration webhookOfflineGrace() {
         return get(Keys.WEBHOOK_OFFLINE_GRACE);
     }
+
+    public Duration receiptsRetention() {
+        return get(Keys.RECEIPTS_RETENTION);
+    }
+
+    public int receiptsMaxMessages() {
+        return get(Keys.RECEIPTS_MAX_MESSAGES);
+    }
+
+    public int receiptsMaxRecipients() {
+        return get(Keys.RECEIPTS_MAX_RECIPIENTS);
+    }
+
+    public int receiptsMaxEscalations() {
+        return get(Keys.RECEIPTS_MAX_ESCALATIONS);
+    }
 }

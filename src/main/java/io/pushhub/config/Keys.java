@@ -347,6 +347,38 @@ public final class Keys {
     public static final Key<Duration> PUSH_MAX_TTL = declare(Key.duration(
             "pushhub.push.max-ttl", "P30D", "PT1S", "P3650D", "longest ttl (or expiresAt ahead) a push may carry"));
 
+    // ---------------------------------------------------------------- delivery receipts (docs/receipts.md)
+
+    public static final Key<Duration> RECEIPTS_RETENTION = declare(Key.duration(
+            "pushhub.receipts.retention",
+            "PT10M",
+            "PT10S",
+            "P7D",
+            "how long the receipts of a push (receipt, collapseOnAck, escalateAfter) stay readable; at least the"
+                    + " longest escalateAfter you use"));
+
+    public static final Key<Integer> RECEIPTS_MAX_MESSAGES = declare(Key.integer(
+            "pushhub.receipts.max-messages",
+            10_000,
+            1,
+            10_000_000,
+            "pushes whose receipts this node keeps (memory broker); beyond it the oldest are forgotten. With the redis"
+                    + " broker each push's receipts are one Redis hash that expires after the retention"));
+
+    public static final Key<Integer> RECEIPTS_MAX_RECIPIENTS = declare(Key.integer(
+            "pushhub.receipts.max-recipients",
+            1_000,
+            1,
+            1_000_000,
+            "recipient connections recorded per push; the others are counted (truncated) but not listed"));
+
+    public static final Key<Integer> RECEIPTS_MAX_ESCALATIONS = declare(Key.integer(
+            "pushhub.receipts.max-escalations",
+            100_000,
+            1,
+            10_000_000,
+            "escalateAfter timers (user x push) pending on this node; a push beyond it is refused (429)"));
+
     // ---------------------------------------------------------------- idempotency keys
 
     public static final Key<Duration> IDEMPOTENCY_WINDOW = declare(Key.duration(

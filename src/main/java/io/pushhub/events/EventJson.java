@@ -25,7 +25,8 @@ public final class EventJson {
             "member.left",
             "user.online",
             "user.offline",
-            "connection.closed");
+            "connection.closed",
+            "push.unacknowledged");
 
     private EventJson() {}
 
@@ -50,6 +51,11 @@ public final class EventJson {
             b.add("userId", u.userId());
         } else if (e instanceof HubEvent.ConnectionClosed c) {
             b.add("userId", c.userId()).add("connectionId", c.connectionId()).add("code", c.code());
+        } else if (e instanceof HubEvent.PushUnacknowledged u) {
+            b.add("messageId", u.messageId())
+                    .add("userId", u.userId())
+                    .add("pushedAt", u.pushedAt().toString())
+                    .add("escalateAfter", u.escalateAfter().toString());
         }
         return b.build();
     }
@@ -87,6 +93,16 @@ public final class EventJson {
                         required(f, "user"),
                         required(f, "conn"),
                         Integer.parseInt(required(f, "code")),
+                        seq,
+                        time,
+                        node);
+            case "push.unacknowledged" ->
+                new HubEvent.PushUnacknowledged(
+                        id,
+                        required(f, "msg"),
+                        required(f, "user"),
+                        Instant.ofEpochMilli(Long.parseLong(required(f, "pushed"))),
+                        java.time.Duration.ofMillis(Long.parseLong(required(f, "ea"))),
                         seq,
                         time,
                         node);

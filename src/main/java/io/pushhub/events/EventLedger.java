@@ -26,6 +26,13 @@ public interface EventLedger {
     /** A connection ended: it leaves {@code topics}, then the user may go offline (after the grace). */
     void disconnected(String connectionId, String userId, Set<String> topics, int closeCode);
 
+    /**
+     * No connection of {@code userId} acknowledged {@code messageId} in time (delivery receipts, {@code escalateAfter}):
+     * numbers and hands on one {@link io.pushhub.HubEvent.PushUnacknowledged}. The caller decides that it is due, once
+     * per user and message (the node that accepted the push).
+     */
+    default void unacknowledged(String messageId, String userId, long pushedAt, long escalateAfterMillis) {}
+
     /** The latest sequence number of a topic's events, or empty when it has had none (or the ledger cannot say). */
     OptionalLong topicSeq(String topic);
 

@@ -176,6 +176,19 @@ public final class MemoryEventLedger implements EventLedger {
     }
 
     @Override
+    public synchronized void unacknowledged(String messageId, String userId, long pushedAt, long escalateAfterMillis) {
+        emit(new HubEvent.PushUnacknowledged(
+                id(),
+                messageId,
+                userId,
+                Instant.ofEpochMilli(pushedAt),
+                Duration.ofMillis(escalateAfterMillis),
+                next(userSeqs, userId),
+                now(),
+                node));
+    }
+
+    @Override
     public synchronized OptionalLong topicSeq(String topic) {
         Long s = topicSeqs.get(topic);
         return s == null ? OptionalLong.empty() : OptionalLong.of(s);

@@ -129,6 +129,11 @@ public final class RedisEventLedger implements EventLedger {
     // ------------------------------------------------------------------ reports (async)
 
     @Override
+    public void unacknowledged(String messageId, String userId, long pushedAt, long escalateAfterMillis) {
+        run("unacked", List.of(userId, messageId, Long.toString(pushedAt), Long.toString(escalateAfterMillis)));
+    }
+
+    @Override
     public void connected(String connectionId, String userId) {
         run("connect", List.of(connectionId, userId));
     }

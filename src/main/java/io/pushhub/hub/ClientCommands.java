@@ -97,6 +97,13 @@ final class ClientCommands {
         this.events = events;
     }
 
+    /** Where {@code received} frames go (delivery receipts); null: ignored. */
+    private volatile Receipts receipts;
+
+    void receipts(Receipts r) {
+        this.receipts = r;
+    }
+
     /** Handles one decoded client frame. Never throws: every problem becomes an error frame to that client only. */
     void handle(Connection c, ClientFrame frame) {
         if (!c.limiter().tryAcquire()) {
@@ -140,6 +147,17 @@ final class ClientCommands {
                 case PUBLISH -> publish(c, frame);
                 case ECHO -> local.reply(c, ServerFrame.echoed(frame.id(), frame.data()));
                 case PING -> local.reply(c, ServerFrame.pong(frame.id(), System.currentTimeMillis()));
+                case RECEIVED -> {
+                    // Taken or not (unknown, already acknowledged, asked no receipt), the client hears nothing more:
+                    // an ack only when the frame had an id (SSE commands always do, WebSocket clients need none).
+                    Receipts r = receipts;
+                    if (r != null) {
+                        r.received(c, frame.messageId());
+                    }
+                    if (frame.id() != null) {
+                        local.reply(c, ServerFrame.received(frame.id(), frame.messageId()));
+                    }
+                }
             }
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "failed to handle " + frame.type() + " from " + c, e);

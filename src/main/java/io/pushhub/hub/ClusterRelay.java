@@ -100,6 +100,13 @@ final class ClusterRelay {
         return nodeId;
     }
 
+    /** Where another node's {@code RETRACT}s go ({@link Receipts#fromCluster}). */
+    private volatile java.util.function.Consumer<Publication> retracts = p -> {};
+
+    void onRetract(java.util.function.Consumer<Publication> handler) {
+        this.retracts = handler;
+    }
+
     /** Sets the handler of other nodes' {@code SUBSCRIBE}/{@code UNSUBSCRIBE} requests. */
     void onControl(java.util.function.Consumer<Publication> handler) {
         this.control = handler;
@@ -396,6 +403,10 @@ final class ClusterRelay {
         }
         if (p.kind() == Publication.Kind.SUBSCRIBE || p.kind() == Publication.Kind.UNSUBSCRIBE) {
             control.accept(p); // a server-side subscription request, not a message
+            return;
+        }
+        if (p.kind() == Publication.Kind.RETRACT) {
+            retracts.accept(p); // delivery receipts: another node's connection acknowledged, collapse here
             return;
         }
         if (p.kind() == Publication.Kind.PRESENCE) {

@@ -37,6 +37,12 @@ public final class Connection implements LocalConnections.Local {
     final java.util.concurrent.atomic.AtomicBoolean gone = new java.util.concurrent.atomic.AtomicBoolean();
 
     volatile long lastRateLimitNotice;
+    /**
+     * Messages queued for this connection that asked for a receipt and are not acknowledged yet (message id to whether
+     * it collapses on ack), oldest first, at most {@link Receipts#MAX_UNACKED_PER_CONNECTION}; null until the first one
+     * (untracked traffic never creates it). Guarded by itself.
+     */
+    volatile java.util.LinkedHashMap<String, Boolean> unacked;
     /** The close code the hub chose when it ended this connection (0: the client or the network ended it). */
     volatile int closeCode;
 

@@ -92,6 +92,8 @@ public class Hub {
     private ConnectionEvents events;
     private ServerSubscriptions subscriptions;
     private io.pushhub.events.HubEvents hubEvents;
+    private Receipts receipts;
+    private ScheduledExecutorService receiptTimers;
 
     @PostConstruct
     void init() {
@@ -160,11 +162,45 @@ public class Hub {
         relay.onControl(subscriptions::fromCluster);
         // Tracing (docs/tracing.md): which pushes are traced, and their journal and spans on every node.
         tracing.start(nodeId, backplane.redisLink());
-        relay.trackWith(push -> tracing.track(push, io.pushhub.broker.Tracking.NONE));
         local.traceWith(p -> FanOutTrace.of(p, tracing, nodeId));
+        // Receipts (docs/receipts.md), then tracing: a push's Tracking carries both.
+        wireReceipts(backplane);
+        relay.trackWith(push -> tracing.track(push, Receipts.track(push, io.pushhub.broker.Tracking.NONE)));
         backplane.broker().start(nodeId, relay::fromCluster);
         hubEvents.start();
         backplane.start(presence::departed);
+    }
+
+    /** Delivery receipts (docs/receipts.md): the store, the relay's tracking, the watches, acks, retracts. */
+    private void wireReceipts(Backplane backplane) {
+        receiptTimers = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "pushhub-receipts");
+            t.setDaemon(true);
+            return t;
+        });
+        io.pushhub.receipts.ReceiptStore store = backplane.redisLink() == null
+                ? new io.pushhub.receipts.MemoryReceiptStore(
+                        config.receiptsRetention(),
+                        config.receiptsMaxMessages(),
+                        config.receiptsMaxRecipients(),
+                        java.time.Clock.systemUTC())
+                : new io.pushhub.receipts.RedisReceiptStore(
+                        backplane.redisLink(),
+                        config.redisPrefix(),
+                        config.receiptsRetention(),
+                        config.receiptsMaxRecipients());
+        receipts = new Receipts(
+                nodeId,
+                store,
+                registry,
+                local,
+                backplane.broker(),
+                () -> hubEvents.ledger(),
+                receiptTimers,
+                config.receiptsMaxEscalations());
+        local.addWatches(receipts::watch);
+        relay.onRetract(receipts::fromCluster);
+        commands.receipts(receipts);
     }
 
     /**
@@ -211,6 +247,7 @@ public class Hub {
         hubEvents.stop();
         backplane.stop();
         catchUpRetries.shutdownNow();
+        receiptTimers.shutdownNow();
         events.stop();
     }
 
@@ -461,6 +498,33 @@ public class Hub {
 
     ClusterRelay relay() {
         return relay;
+    }
+
+    Receipts receipts() {
+        return receipts;
+    }
+
+    /** The receipts of a push, cluster-wide (empty: unknown or past the retention); fails when Redis is away. */
+    public java.util.concurrent.CompletionStage<java.util.Optional<io.pushhub.DeliveryReceipts.Sheet>> receiptsOf(
+            String messageId) {
+        return receipts.store().read(messageId);
+    }
+
+    /** Receipt counts of this node (metrics): written, acknowledged, dropped, ignored acks, retracted, escalated. */
+    public Count[] receiptCounts() {
+        return new Count[] {
+            receipts.written,
+            receipts.acknowledged,
+            receipts.dropped,
+            receipts.ignoredAcks,
+            receipts.retracted,
+            receipts.escalated
+        };
+    }
+
+    /** escalateAfter timers pending on this node (metrics). */
+    public int receiptEscalationsPending() {
+        return receipts.pendingEscalations();
     }
 
     ServerSubscriptions subscriptions() {

@@ -60,7 +60,25 @@ public class HubPusher implements Pusher {
             return held; // inside a JTA transaction: delivered after its commit (TransactionalPushes)
         }
         String id = push.messageId() != null ? push.messageId() : newMessageId();
-        return hub.tracing().push(id, push.target().scope(), () -> hub.relay().push(push, id));
+        return hub.tracing().push(id, push.target().scope(), () -> pushNow(push, id));
+    }
+
+    /** Pushes now; a push with receipts also reserves and arms its escalation ({@link Receipts}). */
+    private PushResult pushNow(Push push, String id) {
+        if (push.receipt() == null) {
+            return hub.relay().push(push, id);
+        }
+        Receipts receipts = hub.receipts();
+        receipts.reserve(push); // escalation timers are bounded: refused here, before anything is pushed
+        PushResult result;
+        try {
+            result = hub.relay().push(push, id);
+        } catch (RuntimeException e) {
+            receipts.abandoned(push);
+            throw e;
+        }
+        receipts.accepted(push, id, result);
+        return result;
     }
 
     @Override
@@ -116,6 +134,10 @@ public class HubPusher implements Pusher {
         // The table keeps milliseconds: the first answer, a repeat's answer (from the idempotency claim) and the list
         // must all say the same instant.
         Instant at = due.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        if (push.receipt() != null) {
+            throw new IllegalArgumentException("a scheduled or recurring push cannot ask for receipts (receipt,"
+                    + " collapseOnAck, escalateAfter): receipts are for a push made now (docs/receipts.md)");
+        }
         if (push.exceptConnection() != null) {
             throw new IllegalArgumentException("a scheduled push cannot exclude a connection (exceptConnection "
                     + push.exceptConnection() + "): exclusion is for a push made now, from the connection's action");

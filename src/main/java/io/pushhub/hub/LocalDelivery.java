@@ -93,6 +93,14 @@ final class LocalDelivery {
         return p.tracking().traceparent() == null && !p.tracking().journal() ? null : traces.apply(p);
     }
 
+    private static boolean receipt(Publication p) {
+        return p != null && p.tracking().receipt();
+    }
+
+    private static ServerFrame.Message receipt(ServerFrame.Message m, Publication p) {
+        return receipt(p) ? m.askingReceipt() : m;
+    }
+
     /** The watch for a publication's frame on this node, or null. */
     private DeliveryWatch watchFor(Publication p) {
         return p == null || p.tracking().none() ? null : watches.apply(p);
@@ -127,7 +135,8 @@ final class LocalDelivery {
             }
             return 0;
         }
-        String text = Codec.encode(ServerFrame.message(messageId, topic, from, time, expiresAt, data, offset, epoch));
+        ServerFrame.Message m = ServerFrame.message(messageId, topic, from, time, expiresAt, data, offset, epoch);
+        String text = Codec.encode(receipt(source) ? m.askingReceipt() : m);
         // one frame, queued for every subscriber
         Frame frame =
                 Frame.message(text, acceptedNanos, expiresAt).watched(DeliveryWatch.both(watchFor(source), trace));
@@ -174,8 +183,10 @@ final class LocalDelivery {
                     p);
         }
         Frame text = Frame.message(
-                        Codec.encode(ServerFrame.message(
-                                p.messageId(), p.kind().wire(), null, null, p.time(), p.expiresAt(), p.data())),
+                        Codec.encode(receipt(
+                                ServerFrame.message(
+                                        p.messageId(), p.kind().wire(), null, null, p.time(), p.expiresAt(), p.data()),
+                                p)),
                         acceptedNanos,
                         p.expiresAt())
                 .watched(watchFor(p));
@@ -293,6 +304,11 @@ final class LocalDelivery {
                 return false; // closed: skipped, the transport's close callback cleans up
             }
         }
+    }
+
+    /** A notice already encoded (e.g. a {@code retract}) to one connection; a full queue is a slow consumer. */
+    void control(Connection c, String text) {
+        deliver(c, Frame.notice(text, Frame.Type.OTHER));
     }
 
     /** A reply (welcome, ack, error, pong) to one connection. */

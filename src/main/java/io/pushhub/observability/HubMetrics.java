@@ -192,6 +192,18 @@ public class HubMetrics {
     static final Def WEBHOOK_LAG = gauge(
             "pushhub_webhook_lag_seconds",
             "Age of the oldest hub event this node is delivering and has not delivered yet (0 when idle)");
+    static final Def RECEIPTS = counter(
+            "pushhub_receipts",
+            "Delivery receipts recorded on this node, by state (written, acknowledged, dropped; docs/receipts.md)");
+    static final Def RECEIPT_ACKS_IGNORED = counter(
+            "pushhub_receipt_acks_ignored",
+            "'received' frames ignored: the message asked no receipt, was not this connection's, or was acknowledged");
+    static final Def RECEIPT_RETRACTS =
+            counter("pushhub_receipt_retracts", "retract frames sent to this node's connections (collapseOnAck)");
+    static final Def RECEIPT_ESCALATIONS =
+            counter("pushhub_receipt_escalations", "push.unacknowledged events this node fired (escalateAfter)");
+    static final Def RECEIPT_ESCALATIONS_PENDING =
+            gauge("pushhub_receipt_escalations_pending", "escalateAfter timers pending on this node");
     static final Def SCHEDULED_FIRED = counter(
             "pushhub_scheduled_fired",
             "Scheduled pushes this node fired (each firing of a recurring one; repeats not counted)");
@@ -272,6 +284,7 @@ public class HubMetrics {
         gauge(WEBHOOK_QUEUED, hubEvents, e -> e.queued());
         gauge(WEBHOOK_LAG, hubEvents, e -> e.lagSeconds());
         gauge(BROKER_UP, hub, h -> h.brokerStatus().up() ? 1 : 0);
+        gauge(RECEIPT_ESCALATIONS_PENDING, hub, h -> h.receiptEscalationsPending());
         HistoryMemory history = hub.historyMemory();
         if (history != null) { // memory broker: history in this heap (with Redis it lives in Redis)
             gauge(HISTORY_BYTES, history, h -> h.bytes());
@@ -294,6 +307,13 @@ public class HubMetrics {
         gauge(RELAY_PARTITIONS, outboxRelay, r -> r.status().partitions().size());
         counter(TRACE_JOURNALED, tracing.journaled());
         gauge(TRACE_JOURNAL_MESSAGES, tracing, t -> t.journalSize());
+        io.pushhub.stats.Count[] receipts = hub.receiptCounts();
+        counter(RECEIPTS, receipts[0], new Tag("state", "written"));
+        counter(RECEIPTS, receipts[1], new Tag("state", "acknowledged"));
+        counter(RECEIPTS, receipts[2], new Tag("state", "dropped"));
+        counter(RECEIPT_ACKS_IGNORED, receipts[3]);
+        counter(RECEIPT_RETRACTS, receipts[4]);
+        counter(RECEIPT_ESCALATIONS, receipts[5]);
         counter(SCHEDULED_FIRED, ScheduledPushes.firedCount());
         counter(SCHEDULED_DUPLICATES, ScheduledPushes.duplicatesCount());
         counter(SCHEDULED_SKIPPED, ScheduledPushes.skippedCount());

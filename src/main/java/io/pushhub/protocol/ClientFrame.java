@@ -13,9 +13,22 @@ import jakarta.json.JsonValue;
  * @param problem why the frame was rejected; null for a valid frame
  * @param since for subscribe: the last offset and epoch the client received on this topic, to resume from; else null
  * @param token for subscribe: a subscribe token (a JWT signed by the backend for this user and topic); else null
+ * @param messageId for received: the id of the message the client acknowledges (delivery receipts); else null
  */
 public record ClientFrame(
-        Type type, String id, String topic, JsonValue data, Problem problem, Since since, String token) {
+        Type type,
+        String id,
+        String topic,
+        JsonValue data,
+        Problem problem,
+        Since since,
+        String token,
+        String messageId) {
+
+    /** A frame that acknowledges no message. */
+    public ClientFrame(Type type, String id, String topic, JsonValue data, Problem problem, Since since, String token) {
+        this(type, id, topic, data, problem, since, token, null);
+    }
 
     /** A frame without a subscribe token. */
     public ClientFrame(Type type, String id, String topic, JsonValue data, Problem problem, Since since) {
@@ -31,7 +44,9 @@ public record ClientFrame(
         UNSUBSCRIBE("unsubscribe"),
         PUBLISH("publish"),
         ECHO("echo"),
-        PING("ping");
+        PING("ping"),
+        /** The client's handler ran for a message that asked for a receipt ({@code "receipt": true}). */
+        RECEIVED("received");
 
         private final String wire;
 

@@ -72,7 +72,7 @@ public class ClientFrameDecoder implements Decoder.Text<ClientFrame> {
                     id,
                     ErrorCode.UNKNOWN_TYPE,
                     "unknown type '" + truncate(typeName)
-                            + "'; expected subscribe, unsubscribe, publish, echo or ping");
+                            + "'; expected subscribe, unsubscribe, publish, echo, ping or received");
         }
 
         String topic = null;
@@ -123,8 +123,25 @@ public class ClientFrameDecoder implements Decoder.Text<ClientFrame> {
             }
             token = ((JsonString) tokenValue).getString().trim();
         }
-        return new ClientFrame(type, id, topic, data, null, since, token);
+        String messageId = null;
+        if (type == ClientFrame.Type.RECEIVED) {
+            JsonValue m = obj.get("messageId");
+            if (!(m instanceof JsonString ms)
+                    || ms.getString().isEmpty()
+                    || ms.getString().length() > MAX_MESSAGE_ID_LENGTH) {
+                return ClientFrame.invalid(
+                        id,
+                        ErrorCode.MISSING_FIELD,
+                        "'received' needs a string field 'messageId' (1 to " + MAX_MESSAGE_ID_LENGTH
+                                + " characters): the messageId of the message frame it acknowledges");
+            }
+            messageId = ms.getString();
+        }
+        return new ClientFrame(type, id, topic, data, null, since, token, messageId);
     }
+
+    /** Longest message id a {@code received} frame may name (pushhub's own ids are far shorter). */
+    static final int MAX_MESSAGE_ID_LENGTH = 200;
 
     /** The {@code since} object, or null when it is malformed. */
     private static ClientFrame.Since since(JsonValue v) {

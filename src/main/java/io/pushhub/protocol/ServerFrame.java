@@ -40,7 +40,8 @@ import java.util.List;
             @JsonbSubtype(alias = "resumed", type = ServerFrame.Resumed.class),
             @JsonbSubtype(alias = "closed", type = ServerFrame.Closed.class),
             @JsonbSubtype(alias = "subscribed", type = ServerFrame.Subscribed.class),
-            @JsonbSubtype(alias = "unsubscribed", type = ServerFrame.Unsubscribed.class)
+            @JsonbSubtype(alias = "unsubscribed", type = ServerFrame.Unsubscribed.class),
+            @JsonbSubtype(alias = "retract", type = ServerFrame.Retract.class)
             // Batch is not here: its members are already encoded, and Codec joins them as they are.
         })
 public sealed interface ServerFrame
@@ -53,7 +54,8 @@ public sealed interface ServerFrame
                 ServerFrame.Resumed,
                 ServerFrame.Closed,
                 ServerFrame.Subscribed,
-                ServerFrame.Unsubscribed {
+                ServerFrame.Unsubscribed,
+                ServerFrame.Retract {
 
     // ---------------------------------------------------------------- frames
 
@@ -120,9 +122,21 @@ public sealed interface ServerFrame
     /**
      * A pushed message. {@code scope} is one of all, user, connection, topic; {@code topic} is set for scope topic,
      * {@code from} when a client published it, {@code offset} and {@code epoch} when the topic keeps history,
-     * {@code expiresAt} (epoch ms) when the push has an expiry (the hub never delivers it after that).
+     * {@code expiresAt} (epoch ms) when the push has an expiry (the hub never delivers it after that), {@code receipt}
+     * (true) when the push asked for delivery receipts: the client answers {@code received} once its handler ran.
      */
-    @JsonbPropertyOrder({"messageId", "scope", "topic", "from", "time", "expiresAt", "offset", "epoch", "data"})
+    @JsonbPropertyOrder({
+        "messageId",
+        "scope",
+        "topic",
+        "from",
+        "time",
+        "expiresAt",
+        "offset",
+        "epoch",
+        "receipt",
+        "data"
+    })
     record Message(
             String messageId,
             String scope,
@@ -132,8 +146,36 @@ public sealed interface ServerFrame
             Long expiresAt,
             Long offset,
             String epoch,
+            Boolean receipt,
             JsonValue data)
-            implements ServerFrame {}
+            implements ServerFrame {
+
+        /** A message without receipt. */
+        public Message(
+                String messageId,
+                String scope,
+                String topic,
+                String from,
+                long time,
+                Long expiresAt,
+                Long offset,
+                String epoch,
+                JsonValue data) {
+            this(messageId, scope, topic, from, time, expiresAt, offset, epoch, null, data);
+        }
+
+        /** This message asking the client for a receipt ({@code receipt: true}). */
+        public Message askingReceipt() {
+            return new Message(messageId, scope, topic, from, time, expiresAt, offset, epoch, Boolean.TRUE, data);
+        }
+    }
+
+    /**
+     * Delivery receipts with {@code collapseOnAck}: another connection of this user acknowledged the message {@code
+     * messageId}, so this one may take it off the screen. Not an answer to a command.
+     */
+    @JsonbPropertyOrder({"messageId"})
+    record Retract(String messageId) implements ServerFrame {}
 
     /** A user joined or left a presence topic ({@code event} join or leave). */
     @JsonbPropertyOrder({"connectionId", "userId", "topic", "event", "time"})
@@ -261,6 +303,15 @@ public sealed interface ServerFrame
     /** Published: the message id the publisher will also see on its own copy. */
     static Ack published(String id, String topic, String messageId) {
         return new Ack(id, ClientFrame.Type.PUBLISH.wire(), messageId, topic, null, null, null);
+    }
+
+    /** A {@code received} command taken (answered only when it had an id: SSE commands always have one). */
+    static Ack received(String id, String messageId) {
+        return new Ack(id, ClientFrame.Type.RECEIVED.wire(), messageId, null, null, null, null);
+    }
+
+    static Retract retract(String messageId) {
+        return new Retract(messageId);
     }
 
     static Ack echoed(String id, JsonValue data) {

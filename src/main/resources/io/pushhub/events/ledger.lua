@@ -164,6 +164,9 @@ elseif op == 'lease' then
 elseif op == 'tick' then
   due(tonumber(ARGV[8]))
   reap(tonumber(ARGV[8]))
+elseif op == 'unacked' then
+  -- push.unacknowledged (delivery receipts): decided by the node that accepted the push; numbered in the user's sequence
+  emit('u', ARGV[8], { 'push.unacknowledged', 'user', ARGV[8], 'msg', ARGV[9], 'pushed', ARGV[10], 'ea', ARGV[11] }, node)
 elseif op == 'leave' then
   redis.call('ZREM', NODES, node)
 else

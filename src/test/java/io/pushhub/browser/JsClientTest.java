@@ -13,7 +13,7 @@ class JsClientTest {
     @Test
     void reconnectResumeAndFallbackLogic() throws Exception {
         NodeRunner.requirePrerequisites(false);
-        NodeRunner.run("src/test/js/pushhub.test.mjs", ".*", 20, Map.of());
+        NodeRunner.run("src/test/js/pushhub.test.mjs", ".*", 21, Map.of());
     }
 
     /**

@@ -33,7 +33,10 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
     "exceptConnection",
     "cron",
     "timezone",
-    "trace"
+    "trace",
+    "receipt",
+    "collapseOnAck",
+    "escalateAfter"
 })
 public record PushRequestBody(
         @Schema(description = "One topic", example = "news") String topic,
@@ -111,4 +114,21 @@ public record PushRequestBody(
                         + "GET /api/push/{messageId}/trace); a push made now only. Default: sampled by "
                         + "pushhub.trace.sample-rate, or a sampled traceparent header",
                 example = "true")
-        Boolean trace) {}
+        Boolean trace,
+
+        @Schema(
+                description = "Record delivery receipts per recipient connection (written, acknowledged, dropped), read"
+                        + " with GET /api/push/{messageId}/receipts. Not with at/delay/cron (docs/receipts.md)")
+        Boolean receipt,
+
+        @Schema(
+                description = "Users only: the first acknowledgement by a user retracts the message on the user's other"
+                        + " connections (a retract frame). Implies receipt")
+        Boolean collapseOnAck,
+
+        @Schema(
+                description = "Users only: fire the webhook/CDI event push.unacknowledged for each user none of whose"
+                        + " connections acknowledged within this time: milliseconds (number) or an ISO-8601 duration, 1 s"
+                        + " (PT1S) to 1 day (P1D). Implies receipt",
+                oneOf = {Long.class, String.class})
+        Object escalateAfter) {}

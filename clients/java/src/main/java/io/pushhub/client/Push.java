@@ -25,6 +25,9 @@ import java.util.Objects;
  *     #withTtl(Duration)}
  * @param expiresAt null, or the instant after which it is never delivered; see {@link #withExpiresAt(Instant)}
  * @param exceptConnection null, or a connection that does not get it; see {@link #withExcept(String)}
+ * @param receipt whether the hub records delivery receipts; see {@link #withReceipt()}
+ * @param collapseOnAck see {@link #withCollapseOnAck()}
+ * @param escalateAfter null, or see {@link #withEscalateAfter(Duration)}
  */
 public record Push(
         Scope scope,
@@ -33,7 +36,22 @@ public record Push(
         String idempotencyKey,
         Duration ttl,
         Instant expiresAt,
-        String exceptConnection) {
+        String exceptConnection,
+        boolean receipt,
+        boolean collapseOnAck,
+        Duration escalateAfter) {
+
+    /** A push without delivery receipts (the record before receipts were added). */
+    public Push(
+            Scope scope,
+            List<String> targets,
+            Object data,
+            String idempotencyKey,
+            Duration ttl,
+            Instant expiresAt,
+            String exceptConnection) {
+        this(scope, targets, data, idempotencyKey, ttl, expiresAt, exceptConnection, false, false, null);
+    }
 
     /** At most this many targets in one push (the hub's limit). */
     public static final int MAX_TARGETS = 1000;
@@ -72,6 +90,14 @@ public record Push(
         }
         if (exceptConnection != null && (exceptConnection.isBlank() || exceptConnection.length() > 200)) {
             throw new IllegalArgumentException("exceptConnection is a connection id of 1 to 200 characters");
+        }
+        if ((collapseOnAck || escalateAfter != null) && scope != Scope.USER) {
+            throw new IllegalArgumentException("collapseOnAck and escalateAfter are for a push to users");
+        }
+        if (escalateAfter != null
+                && (escalateAfter.compareTo(Duration.ofSeconds(1)) < 0
+                        || escalateAfter.compareTo(Duration.ofDays(1)) > 0)) {
+            throw new IllegalArgumentException("escalateAfter is from 1 s to 1 day, got " + escalateAfter);
         }
     }
 
@@ -129,7 +155,8 @@ public record Push(
      * read. Without a key it retries only when the push surely did not reach the hub.
      */
     public Push withIdempotencyKey(String key) {
-        return new Push(scope, targets, data, key, ttl, expiresAt, exceptConnection);
+        return new Push(
+                scope, targets, data, key, ttl, expiresAt, exceptConnection, receipt, collapseOnAck, escalateAfter);
     }
 
     /**
@@ -141,7 +168,16 @@ public record Push(
      */
     public Push withTtl(Duration ttl) {
         return new Push(
-                scope, targets, data, idempotencyKey, Objects.requireNonNull(ttl, "ttl"), null, exceptConnection);
+                scope,
+                targets,
+                data,
+                idempotencyKey,
+                Objects.requireNonNull(ttl, "ttl"),
+                null,
+                exceptConnection,
+                receipt,
+                collapseOnAck,
+                escalateAfter);
     }
 
     /**
@@ -157,7 +193,10 @@ public record Push(
                 idempotencyKey,
                 null,
                 Objects.requireNonNull(expiresAt, "expiresAt"),
-                exceptConnection);
+                exceptConnection,
+                receipt,
+                collapseOnAck,
+                escalateAfter);
     }
 
     /**
@@ -167,6 +206,62 @@ public record Push(
      * excludes nothing. Only for {@link PushHubClient#push(Push)}: the hub refuses (400) a scheduled push with one.
      */
     public Push withExcept(String connectionId) {
-        return new Push(scope, targets, data, idempotencyKey, ttl, expiresAt, connectionId);
+        return new Push(
+                scope,
+                targets,
+                data,
+                idempotencyKey,
+                ttl,
+                expiresAt,
+                connectionId,
+                receipt,
+                collapseOnAck,
+                escalateAfter);
+    }
+
+    /**
+     * This push with delivery receipts, sent as {@code "receipt": true}: per recipient connection the hub records
+     * written, acknowledged (the client's handler ran) or dropped with the reason, readable at {@code GET
+     * /api/push/{messageId}/receipts} (the hub's docs/receipts.md). Only for {@link PushHubClient#push(Push)}.
+     */
+    public Push withReceipt() {
+        return new Push(
+                scope,
+                targets,
+                data,
+                idempotencyKey,
+                ttl,
+                expiresAt,
+                exceptConnection,
+                true,
+                collapseOnAck,
+                escalateAfter);
+    }
+
+    /**
+     * A push to users whose first acknowledgement by a user retracts it on that user's other connections ({@code
+     * "collapseOnAck": true}; implies receipts).
+     */
+    public Push withCollapseOnAck() {
+        return new Push(
+                scope, targets, data, idempotencyKey, ttl, expiresAt, exceptConnection, true, true, escalateAfter);
+    }
+
+    /**
+     * A push to users for which the hub fires {@code push.unacknowledged} (webhook, CDI event) for each user none of
+     * whose connections acknowledged it within {@code after} (1 s to 1 day; implies receipts).
+     */
+    public Push withEscalateAfter(Duration after) {
+        return new Push(
+                scope,
+                targets,
+                data,
+                idempotencyKey,
+                ttl,
+                expiresAt,
+                exceptConnection,
+                true,
+                collapseOnAck,
+                Objects.requireNonNull(after, "after"));
     }
 }

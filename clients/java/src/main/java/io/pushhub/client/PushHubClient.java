@@ -416,6 +416,15 @@ public final class PushHubClient {
         if (push.exceptConnection() != null) {
             b.add("exceptConnection", push.exceptConnection());
         }
+        if (push.receipt() && !push.collapseOnAck() && push.escalateAfter() == null) {
+            b.add("receipt", true);
+        }
+        if (push.collapseOnAck()) {
+            b.add("collapseOnAck", true);
+        }
+        if (push.escalateAfter() != null) {
+            b.add("escalateAfter", push.escalateAfter().toString());
+        }
         return b.add("data", JsonData.toJson(push.data()));
     }
 

@@ -120,6 +120,23 @@ class PushWireFormatTest {
     }
 
     @Test
+    void receiptOptionsAreSentAndCheckedLikeTheHubDoes() {
+        hub.push(Push.toTopic("news", 1).withReceipt());
+        assertEquals("{\"topic\":\"news\",\"receipt\":true,\"data\":1}", body.get());
+        hub.push(Push.toUser("alice", 1)
+                .withCollapseOnAck()
+                .withEscalateAfter(Duration.ofSeconds(30))
+                .withTtl(Duration.ofMinutes(1)));
+        assertEquals(
+                "{\"user\":\"alice\",\"ttl\":\"PT1M\",\"collapseOnAck\":true,\"escalateAfter\":\"PT30S\",\"data\":1}",
+                body.get());
+        assertThrows(
+                IllegalArgumentException.class, () -> Push.toTopic("news", 1).withCollapseOnAck());
+        assertThrows(
+                IllegalArgumentException.class, () -> Push.toUser("a", 1).withEscalateAfter(Duration.ofMillis(10)));
+    }
+
+    @Test
     void aTtlOrAnExpiresAtIsSentWithAPushAndAScheduledPush() {
         hub.push(Push.toUser("alice", Map.of("otp", "493817")).withTtl(Duration.ofMinutes(2)));
         assertEquals("{\"user\":\"alice\",\"ttl\":\"PT2M\",\"data\":{\"otp\":\"493817\"}}", body.get());
