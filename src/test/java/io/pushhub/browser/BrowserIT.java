@@ -1,6 +1,5 @@
 package io.pushhub.browser;
 
-import io.pushhub.testsupport.Api;
 import io.pushhub.testsupport.HubIT;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,19 +26,7 @@ class BrowserIT extends HubIT {
     }
 
     private static void browser(String file, String namePattern) throws Exception {
-        NodeRunner.run(
-                file,
-                namePattern,
-                1,
-                Map.of(
-                        "PUSHHUB_URL",
-                        HTTP,
-                        "PUSHHUB_KEY",
-                        Api.KEY,
-                        "SCREENSHOT_DIR",
-                        NodeRunner.BASEDIR.resolve("target/screenshots").toString(),
-                        "CHROMIUM",
-                        NodeRunner.CHROMIUM));
+        NodeRunner.browser(file, namePattern, HTTP, Map.of());
     }
 
     @Test

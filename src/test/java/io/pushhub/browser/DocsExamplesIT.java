@@ -1,6 +1,5 @@
 package io.pushhub.browser;
 
-import io.pushhub.testsupport.Api;
 import io.pushhub.testsupport.HubIT;
 import io.pushhub.testsupport.Jwts;
 import java.util.List;
@@ -18,23 +17,8 @@ class DocsExamplesIT extends HubIT {
     private static final String USER = "docs-reader";
 
     private static void examples(String namePattern) throws Exception {
-        NodeRunner.run(
-                FILE,
-                namePattern,
-                1,
-                Map.of(
-                        "PUSHHUB_URL",
-                        HTTP,
-                        "PUSHHUB_KEY",
-                        Api.KEY,
-                        "PUSHHUB_JWT",
-                        Jwts.token(USER, List.of()),
-                        "PUSHHUB_JWT_USER",
-                        USER,
-                        "SCREENSHOT_DIR",
-                        NodeRunner.BASEDIR.resolve("target/screenshots").toString(),
-                        "CHROMIUM",
-                        NodeRunner.CHROMIUM));
+        NodeRunner.browser(
+                FILE, namePattern, HTTP, Map.of("PUSHHUB_JWT", Jwts.token(USER, List.of()), "PUSHHUB_JWT_USER", USER));
     }
 
     @Test

@@ -120,6 +120,20 @@ final class NodeRunner {
         assertEquals(expected, count(output, "pass"), "tests that passed (does the name pattern match?):\n" + output);
     }
 
+    /**
+     * Runs the one browser test of {@code file} whose name matches {@code namePattern} against the hub at {@code
+     * hubUrl}, with the environment every browser test file reads: the hub's URL and publisher key, where screenshots
+     * go, which Chromium; {@code extra} adds to it.
+     */
+    static void browser(String file, String namePattern, String hubUrl, Map<String, String> extra) throws Exception {
+        Map<String, String> env = new java.util.HashMap<>(extra);
+        env.put("PUSHHUB_URL", hubUrl);
+        env.put("PUSHHUB_KEY", io.pushhub.testsupport.Api.KEY);
+        env.put("SCREENSHOT_DIR", BASEDIR.resolve("target/screenshots").toString());
+        env.put("CHROMIUM", CHROMIUM);
+        run(file, namePattern, 1, env);
+    }
+
     private static int count(String tap, String what) {
         Matcher m =
                 Pattern.compile("^# " + what + " (\\d+)$", Pattern.MULTILINE).matcher(tap);

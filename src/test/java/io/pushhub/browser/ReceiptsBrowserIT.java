@@ -1,6 +1,5 @@
 package io.pushhub.browser;
 
-import io.pushhub.testsupport.Api;
 import io.pushhub.testsupport.HubIT;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -21,19 +20,7 @@ class ReceiptsBrowserIT extends HubIT {
     }
 
     private static void browser(String namePattern) throws Exception {
-        NodeRunner.run(
-                FILE,
-                namePattern,
-                1,
-                Map.of(
-                        "PUSHHUB_URL",
-                        HTTP,
-                        "PUSHHUB_KEY",
-                        Api.KEY,
-                        "SCREENSHOT_DIR",
-                        NodeRunner.BASEDIR.resolve("target/screenshots").toString(),
-                        "CHROMIUM",
-                        NodeRunner.CHROMIUM));
+        NodeRunner.browser(FILE, namePattern, HTTP, Map.of());
     }
 
     @Test
