@@ -262,6 +262,16 @@ public class Hub {
      * for the hook.
      */
     public Connection open(Identity identity, ClientChannel channel) {
+        return open(identity, channel, c -> {});
+    }
+
+    /**
+     * As {@link #open(Identity, ClientChannel)}, handing the new connection to {@code beforeWelcome} before its welcome
+     * is queued: a transport that finds connections by id (SSE commands) indexes it there, since a client may use the
+     * id as soon as the welcome reaches it, possibly before this method returns.
+     */
+    public Connection open(
+            Identity identity, ClientChannel channel, java.util.function.Consumer<Connection> beforeWelcome) {
         Connection c = new Connection(
                 Ids.connection(),
                 identity.userId(),
@@ -272,6 +282,7 @@ public class Hub {
                 (conn, cause) -> local.sendFailed(conn, cause));
         c.grants = identity.grants();
         c.groups = identity.groups();
+        beforeWelcome.accept(c);
         AuthorizationHook hook = hook();
         if (!hook.asks(AuthorizationHook.Event.CONNECT, null)) {
             admit(c, null);

@@ -98,9 +98,12 @@ public class SseTransport {
             return;
         }
         SseChannel channel = new SseChannel(sse, sink, writers, identity, config.sseReplayFrames(), retryMillis());
-        Connection c = hub.open(identity, channel);
-        channel.connection(c);
-        channels.put(c.id(), channel);
+        // Indexed before its welcome is queued: the client posts commands with the id as soon as the welcome reaches
+        // it, which a delivery worker may write before hub.open returns (that race answered 404 unknown_connection).
+        Connection c = hub.open(identity, channel, opened -> {
+            channel.connection(opened);
+            channels.put(opened.id(), channel);
+        });
         if (channel.closed()) {
             channels.remove(c.id(), channel); // closed while we registered it (e.g. queue full at once)
         }
