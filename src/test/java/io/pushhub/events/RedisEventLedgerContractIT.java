@@ -3,9 +3,6 @@ package io.pushhub.events;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.lettuce.core.KeyScanCursor;
-import io.lettuce.core.ScanArgs;
-import io.lettuce.core.ScanCursor;
 import io.pushhub.HubEvent;
 import io.pushhub.broker.redis.RedisLink;
 import io.pushhub.presence.LocalConnections;
@@ -152,16 +149,7 @@ class RedisEventLedgerContractIT {
         try {
             cleaner.start();
             cleaner.awaitFirstConnection(Duration.ofSeconds(5));
-            var redis = cleaner.sync();
-            ScanArgs match = ScanArgs.Builder.matches(prefix + ":*").limit(500);
-            ScanCursor cursor = ScanCursor.INITIAL;
-            do {
-                KeyScanCursor<String> page = redis.scan(cursor, match);
-                if (!page.getKeys().isEmpty()) {
-                    redis.del(page.getKeys().toArray(String[]::new));
-                }
-                cursor = page;
-            } while (!cursor.isFinished());
+            RedisSupport.deleteKeys(cleaner.sync(), prefix + ":*");
         } finally {
             cleaner.stop();
         }

@@ -2,9 +2,6 @@ package io.pushhub.receipts;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.lettuce.core.KeyScanCursor;
-import io.lettuce.core.ScanArgs;
-import io.lettuce.core.ScanCursor;
 import io.pushhub.DeliveryReceipts.State;
 import io.pushhub.broker.redis.RedisLink;
 import io.pushhub.testsupport.RedisSupport;
@@ -35,16 +32,7 @@ class RedisReceiptStoreContractIT extends ReceiptStoreContract {
         links.forEach(RedisLink::stop);
         RedisLink cleaner = connected();
         try {
-            var redis = cleaner.sync();
-            ScanArgs match = ScanArgs.Builder.matches(prefix + ":*").limit(500);
-            ScanCursor cursor = ScanCursor.INITIAL;
-            do {
-                KeyScanCursor<String> page = redis.scan(cursor, match);
-                if (!page.getKeys().isEmpty()) {
-                    redis.del(page.getKeys().toArray(String[]::new));
-                }
-                cursor = page;
-            } while (!cursor.isFinished());
+            RedisSupport.deleteKeys(cleaner.sync(), prefix + ":*");
         } finally {
             cleaner.stop();
         }

@@ -1,12 +1,8 @@
 package io.pushhub.testsupport;
 
-import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
-import io.lettuce.core.ScanArgs;
-import io.lettuce.core.ScanCursor;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
 import java.time.Duration;
 import org.junit.platform.launcher.LauncherSession;
 import org.junit.platform.launcher.LauncherSessionListener;
@@ -27,18 +23,7 @@ public final class RedisCleanup implements LauncherSessionListener {
         uri.setTimeout(Duration.ofSeconds(5));
         RedisClient client = RedisClient.create(uri);
         try (StatefulRedisConnection<String, String> c = client.connect()) {
-            RedisCommands<String, String> redis = c.sync();
-            ScanArgs match =
-                    ScanArgs.Builder.matches(RedisSupport.runPrefix() + "*").limit(500);
-            ScanCursor cursor = ScanCursor.INITIAL;
-            long deleted = 0;
-            do {
-                KeyScanCursor<String> page = redis.scan(cursor, match);
-                if (!page.getKeys().isEmpty()) {
-                    deleted += redis.del(page.getKeys().toArray(String[]::new));
-                }
-                cursor = page;
-            } while (!cursor.isFinished());
+            long deleted = RedisSupport.deleteKeys(c.sync(), RedisSupport.runPrefix() + "*");
             System.out.println("[pushhub] removed " + deleted + " Redis key(s) of this test run ("
                     + RedisSupport.runPrefix() + "*)");
         } catch (RuntimeException e) {

@@ -63,6 +63,22 @@ public final class RedisSupport {
     }
 
     /** Key prefix of this test run (every node and test of the run shares it; nothing outside it is touched). */
+    /** Deletes every key matching {@code pattern} (a SCAN glob), a page of 500 at a time. @return keys deleted */
+    public static long deleteKeys(io.lettuce.core.api.sync.RedisCommands<String, String> redis, String pattern) {
+        io.lettuce.core.ScanArgs match =
+                io.lettuce.core.ScanArgs.Builder.matches(pattern).limit(500);
+        io.lettuce.core.ScanCursor cursor = io.lettuce.core.ScanCursor.INITIAL;
+        long deleted = 0;
+        do {
+            io.lettuce.core.KeyScanCursor<String> page = redis.scan(cursor, match);
+            if (!page.getKeys().isEmpty()) {
+                deleted += redis.del(page.getKeys().toArray(String[]::new));
+            }
+            cursor = page;
+        } while (!cursor.isFinished());
+        return deleted;
+    }
+
     public static String runPrefix() {
         String p = System.getProperty("it.redis.prefix", "");
         return p.isBlank() || p.startsWith("$")

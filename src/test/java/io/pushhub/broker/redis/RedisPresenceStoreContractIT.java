@@ -1,8 +1,5 @@
 package io.pushhub.broker.redis;
 
-import io.lettuce.core.KeyScanCursor;
-import io.lettuce.core.ScanArgs;
-import io.lettuce.core.ScanCursor;
 import io.pushhub.presence.LocalConnections;
 import io.pushhub.presence.PresenceStore;
 import io.pushhub.presence.PresenceStoreContract;
@@ -36,16 +33,7 @@ class RedisPresenceStoreContractIT extends PresenceStoreContract {
         try {
             cleaner.start();
             cleaner.awaitFirstConnection(Duration.ofSeconds(5));
-            var redis = cleaner.sync();
-            ScanArgs match = ScanArgs.Builder.matches(prefix + ":*").limit(500);
-            ScanCursor cursor = ScanCursor.INITIAL;
-            do {
-                KeyScanCursor<String> page = redis.scan(cursor, match);
-                if (!page.getKeys().isEmpty()) {
-                    redis.del(page.getKeys().toArray(String[]::new));
-                }
-                cursor = page;
-            } while (!cursor.isFinished());
+            RedisSupport.deleteKeys(cleaner.sync(), prefix + ":*");
         } finally {
             cleaner.stop();
         }
